@@ -1,0 +1,4 @@
+export * from "./messages.js";
+export * from "./agent.js";
+export * from "./resources.js";
+export * from "./scheduler.js";
