@@ -1,4 +1,4 @@
-export * from "./messages.js";
 export * from "./agent.js";
+export * from "./messages.js";
 export * from "./resources.js";
 export * from "./scheduler.js";

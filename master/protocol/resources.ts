@@ -124,7 +124,8 @@ export function parseResources(resources: readonly Resource[] | null | undefined
 		unknown.push(r.name);
 	}
 	const merged = normalizeRanges(ports);
-	if (error === undefined && rangesSize(merged) !== rangesSize(ports)) error = "resource 'ports' has overlapping ranges";
+	if (error === undefined && rangesSize(merged) !== rangesSize(ports))
+		error = "resource 'ports' has overlapping ranges";
 	q.ports = merged;
 	return error === undefined ? { quantities: q, unknown } : { quantities: q, unknown, error };
 }

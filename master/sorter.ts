@@ -1,0 +1,299 @@
+/**
+ * DrfSorter — hierarchical dominant-resource-fairness order of clients.
+ *
+ * Layout: a tree of nodes; a client is a leaf named by a path ("eng/web" for
+ * roles, a framework id for frameworks). Each node keeps its subtree's
+ * allocation as a Float64Array(SCALAR_COUNT) and its children in an array kept
+ * sorted by (share / weight, allocation count, name). A client that is also an
+ * inner node ("eng" with "eng/web" below it) lives in a virtual leaf "eng/.".
+ * Invariants: node.alloc = sum of its children's alloc; children arrays are
+ * sorted except below nodes marked dirty; inactive leaves stay in the tree
+ * (they keep their allocation) but are skipped by `forEachActive`.
+ * Complexity: allocate/unallocate O(depth × k) where k is how far the node moves
+ * among its siblings (usually small); a change of totals marks everything dirty
+ * and the next traversal re-sorts, O(n log n).
+ * Guarded by: `mesosim bench allocator`.
+ */
+import { SCALAR_COUNT, SCALAR_NAMES } from "./protocol/resources.js";
+
+export interface SortedClient {
+	readonly name: string;
+	/** Index the caller attached (framework index, role index). */
+	readonly key: number;
+}
+
+class SortNode implements SortedClient {
+	readonly name: string;
+	readonly key: number;
+	readonly parent: SortNode | null;
+	readonly alloc = new Float64Array(SCALAR_COUNT);
+	children: SortNode[] = [];
+	weight = 1;
+	share = 0;
+	count = 0;
+	active = true;
+	isLeaf: boolean;
+	/** Leaves active in this subtree (so traversal can skip dead branches). */
+	activeLeaves = 0;
+
+	constructor(name: string, key: number, parent: SortNode | null, isLeaf: boolean) {
+		this.name = name;
+		this.key = key;
+		this.parent = parent;
+		this.isLeaf = isLeaf;
+	}
+}
+
+function before(a: SortNode, b: SortNode): boolean {
+	if (a.share !== b.share) return a.share < b.share;
+	if (a.count !== b.count) return a.count < b.count;
+	return a.name < b.name;
+}
+
+export class DrfSorter {
+	readonly #root = new SortNode("", -1, null, false);
+	readonly #leaves = new Map<string, SortNode>();
+	readonly #total = new Float64Array(SCALAR_COUNT);
+	readonly #included = new Uint8Array(SCALAR_COUNT).fill(1);
+	readonly #hierarchical: boolean;
+	#dirty = false;
+
+	/** `hierarchical`: split names on "/" (roles); false: flat (frameworks). */
+	constructor(hierarchical: boolean, excludedResources: readonly string[] = []) {
+		this.#hierarchical = hierarchical;
+		for (let r = 0; r < SCALAR_COUNT; r++)
+			if (excludedResources.includes(SCALAR_NAMES[r]!)) this.#included[r] = 0;
+	}
+
+	has(name: string): boolean {
+		return this.#leaves.has(name);
+	}
+
+	get size(): number {
+		return this.#leaves.size;
+	}
+
+	add(name: string, key: number): void {
+		if (this.#leaves.has(name)) return;
+		let parent = this.#root;
+		if (this.#hierarchical) {
+			const parts = name.split("/");
+			let path = "";
+			for (let i = 0; i < parts.length - 1; i++) {
+				path = path === "" ? parts[i]! : `${path}/${parts[i]}`;
+				parent = this.#innerChild(parent, path);
+			}
+			// A client that already is an inner node becomes its virtual leaf.
+			const existing = parent.children.find((c) => c.name === name);
+			if (existing !== undefined && !existing.isLeaf) parent = existing;
+		}
+		const leafName = parent.name === name ? `${name}/.` : name;
+		const leaf = new SortNode(leafName, key, parent, true);
+		this.#insertSorted(parent, leaf);
+		this.#leaves.set(name, leaf);
+		this.#setActive(leaf, true, true);
+	}
+
+	remove(name: string): void {
+		const leaf = this.#leaves.get(name);
+		if (leaf === undefined) return;
+		this.#setActive(leaf, false);
+		this.#adjustAlloc(leaf, leaf.alloc, -1);
+		this.#leaves.delete(name);
+		let node: SortNode | null = leaf;
+		while (node !== null && node !== this.#root) {
+			const p: SortNode = node.parent!;
+			const i = p.children.indexOf(node);
+			if (i >= 0) p.children.splice(i, 1);
+			if (p.children.length > 0 || p === this.#root) break;
+			node = p;
+		}
+	}
+
+	/** Active clients are sorted; inactive ones (suppressed) keep their allocation. */
+	activate(name: string): void {
+		const leaf = this.#leaves.get(name);
+		if (leaf !== undefined) this.#setActive(leaf, true);
+	}
+
+	deactivate(name: string): void {
+		const leaf = this.#leaves.get(name);
+		if (leaf !== undefined) this.#setActive(leaf, false);
+	}
+
+	isActive(name: string): boolean {
+		return this.#leaves.get(name)?.active === true;
+	}
+
+	setWeight(name: string, weight: number): void {
+		// Weights apply to the role's own node (inner or leaf).
+		const node = this.#findNode(name);
+		if (node === undefined) return;
+		node.weight = weight;
+		const leaf = this.#leaves.get(name);
+		if (leaf !== undefined && leaf !== node) leaf.weight = weight;
+		this.#dirty = true;
+	}
+
+	/** Cluster totals changed (agent added/removed): every share changes. */
+	addTotal(q: Float64Array | readonly number[], sign: 1 | -1): void {
+		for (let r = 0; r < SCALAR_COUNT; r++) this.#total[r] = this.#total[r]! + sign * q[r]!;
+		this.#dirty = true;
+	}
+
+	/** Adds (sign 1) or removes (-1) an allocation; `countIt` bumps the allocation count. */
+	allocated(name: string, q: Float64Array | readonly number[], sign: 1 | -1, countIt = sign === 1): void {
+		const leaf = this.#leaves.get(name);
+		if (leaf === undefined) return;
+		this.#adjustAlloc(leaf, q, sign);
+		if (countIt) {
+			for (let n: SortNode | null = leaf; n !== null; n = n.parent) n.count++;
+		}
+		if (this.#dirty) return;
+		for (let n: SortNode | null = leaf; n !== null && n !== this.#root; n = n.parent) {
+			n.share = this.#shareOf(n);
+			this.#reposition(n);
+		}
+	}
+
+	allocationOf(name: string): Float64Array | undefined {
+		return this.#leaves.get(name)?.alloc;
+	}
+
+	/** Dominant share of a client (weighted), as the sorter orders it. */
+	shareOf(name: string): number {
+		const leaf = this.#leaves.get(name);
+		return leaf === undefined ? 0 : this.#shareOf(leaf);
+	}
+
+	/** Unweighted dominant share. */
+	dominantShare(name: string): number {
+		const leaf = this.#leaves.get(name);
+		return leaf === undefined ? 0 : this.#shareOf(leaf) * leaf.weight;
+	}
+
+	/** Calls fn for every active client in DRF order; stops when fn returns false. */
+	forEachActive(fn: (client: SortedClient) => boolean | undefined): void {
+		if (this.#dirty) this.#resortAll();
+		this.#walk(this.#root, fn);
+	}
+
+	/** Active clients in order (allocates; for tests and cold paths). */
+	sort(): SortedClient[] {
+		const out: SortedClient[] = [];
+		this.forEachActive((c) => {
+			out.push(c);
+			return true;
+		});
+		return out;
+	}
+
+	#walk(node: SortNode, fn: (client: SortedClient) => boolean | undefined): boolean {
+		const ch = node.children;
+		for (let i = 0; i < ch.length; i++) {
+			const c = ch[i]!;
+			if (c.activeLeaves === 0) continue;
+			if (c.isLeaf) {
+				if (fn(c) === false) return false;
+			} else if (!this.#walk(c, fn)) return false;
+		}
+		return true;
+	}
+
+	#shareOf(n: SortNode): number {
+		let s = 0;
+		const a = n.alloc;
+		const t = this.#total;
+		for (let r = 0; r < SCALAR_COUNT; r++) {
+			const tr = t[r]!;
+			if (tr > 0 && this.#included[r] === 1) {
+				const x = a[r]! / tr;
+				if (x > s) s = x;
+			}
+		}
+		return s / n.weight;
+	}
+
+	#adjustAlloc(leaf: SortNode, q: Float64Array | readonly number[], sign: number): void {
+		for (let n: SortNode | null = leaf; n !== null; n = n.parent) {
+			const a = n.alloc;
+			for (let r = 0; r < SCALAR_COUNT; r++) {
+				const v = a[r]! + sign * q[r]!;
+				a[r] = Math.abs(v) < 1e-9 ? 0 : v;
+			}
+		}
+	}
+
+	#setActive(leaf: SortNode, active: boolean, fresh = false): void {
+		if (!fresh && leaf.active === active) return;
+		leaf.active = active;
+		const d = active ? 1 : -1;
+		if (fresh) leaf.activeLeaves = 0;
+		for (let n: SortNode | null = leaf; n !== null; n = n.parent) n.activeLeaves += d;
+	}
+
+	#innerChild(parent: SortNode, path: string): SortNode {
+		for (const c of parent.children) {
+			if (c.name === path) {
+				if (c.isLeaf) {
+					// An existing leaf client becomes an inner node with a virtual leaf.
+					c.isLeaf = false;
+					const v = new SortNode(`${path}/.`, c.key, c, true);
+					v.alloc.set(c.alloc);
+					v.count = c.count;
+					v.weight = c.weight;
+					v.active = c.active;
+					v.activeLeaves = c.active ? 1 : 0;
+					v.share = c.share;
+					c.children = [v];
+					this.#leaves.set(path, v);
+				}
+				return c;
+			}
+		}
+		const node = new SortNode(path, -1, parent, false);
+		this.#insertSorted(parent, node);
+		return node;
+	}
+
+	#findNode(name: string): SortNode | undefined {
+		const leaf = this.#leaves.get(name);
+		if (leaf === undefined) return undefined;
+		return leaf.name.endsWith("/.") ? leaf.parent! : leaf;
+	}
+
+	#insertSorted(parent: SortNode, node: SortNode): void {
+		node.share = this.#shareOf(node);
+		const ch = parent.children;
+		let i = ch.length;
+		while (i > 0 && before(node, ch[i - 1]!)) i--;
+		ch.splice(i, 0, node);
+	}
+
+	/** Moves a node to its place among its siblings after its key changed. */
+	#reposition(n: SortNode): void {
+		const ch = n.parent!.children;
+		let i = ch.indexOf(n);
+		while (i > 0 && before(n, ch[i - 1]!)) {
+			ch[i] = ch[i - 1]!;
+			i--;
+		}
+		while (i < ch.length - 1 && before(ch[i + 1]!, n)) {
+			ch[i] = ch[i + 1]!;
+			i++;
+		}
+		ch[i] = n;
+	}
+
+	#resortAll(): void {
+		this.#dirty = false;
+		const visit = (node: SortNode): void => {
+			for (const c of node.children) {
+				c.share = this.#shareOf(c);
+				if (!c.isLeaf) visit(c);
+			}
+			node.children.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+		};
+		visit(this.#root);
+	}
+}

@@ -1,0 +1,61 @@
+/** Validation rules for FrameworkInfo and role names (src/common/validation.cpp, master/validation.cpp). */
+import type { FrameworkInfo } from "./protocol/messages.js";
+
+/** Mesos role name rules; returns a problem or null. */
+export function roleProblem(role: unknown): string | null {
+	if (typeof role !== "string") return "role must be a string";
+	if (role === "*") return null;
+	if (role.length === 0) return "role name cannot be empty";
+	if (role.startsWith("/") || role.endsWith("/")) return `role '${role}' cannot start or end with '/'`;
+	for (const seg of role.split("/")) {
+		if (seg === "") return `role '${role}' cannot contain '//'`;
+		if (seg === "." || seg === "..") return `role '${role}' cannot have '.' or '..' as a path segment`;
+		if (seg.startsWith("-")) return `role '${role}' cannot have a segment starting with '-'`;
+		if (seg === "*") return `role '${role}' cannot have '*' as a path segment`;
+		if (/[\s\x00-\x1f\x7f]/.test(seg))
+			return `role '${role}' cannot contain whitespace or control characters`;
+	}
+	return null;
+}
+
+export interface FrameworkShape {
+	roles: string[];
+	multiRole: boolean;
+	partitionAware: boolean;
+	gpuCapable: boolean;
+}
+
+/** Checks a FrameworkInfo; returns the derived shape or a problem. */
+export function checkFrameworkInfo(info: FrameworkInfo): FrameworkShape | { problem: string } {
+	const caps = new Set((info.capabilities ?? []).map((c) => c?.type));
+	const multiRole = caps.has("MULTI_ROLE");
+	const f = info.failover_timeout;
+	if (f !== undefined && (typeof f !== "number" || !Number.isFinite(f) || f < 0)) {
+		return { problem: `failover_timeout must be a non-negative number (got ${String(f)})` };
+	}
+	let roles: string[];
+	if (multiRole) {
+		if (info.role !== undefined && info.role !== "*") {
+			return { problem: "'FrameworkInfo.role' must not be set for a MULTI_ROLE framework; use 'roles'" };
+		}
+		roles = Array.isArray(info.roles) ? info.roles : [];
+	} else {
+		if (Array.isArray(info.roles) && info.roles.length > 0) {
+			return { problem: "'FrameworkInfo.roles' needs the MULTI_ROLE capability" };
+		}
+		roles = [info.role ?? "*"];
+	}
+	const seen = new Set<string>();
+	for (const r of roles) {
+		const p = roleProblem(r);
+		if (p !== null) return { problem: p };
+		if (seen.has(r)) return { problem: `role '${r}' appears twice in 'FrameworkInfo.roles'` };
+		seen.add(r);
+	}
+	return {
+		roles,
+		multiRole,
+		partitionAware: caps.has("PARTITION_AWARE"),
+		gpuCapable: caps.has("GPU_RESOURCES"),
+	};
+}

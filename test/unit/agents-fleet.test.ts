@@ -1,0 +1,606 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import {
+	AgentFleet,
+	type AgentFleetOptions,
+	type AgentShape,
+	STARTUP_DELAY_LABEL,
+} from "../../agents/index.js";
+import type {
+	AgentEndpoint,
+	AgentSpec,
+	MasterAgentApi,
+	ReportedTask,
+	TaskInfo,
+	TaskStatus,
+} from "../../master/protocol/index.js";
+import { Engine, Rng } from "../../sim/engine/index.js";
+
+type Call =
+	| { t: number; type: "register"; local: number; spec: AgentSpec }
+	| { t: number; type: "reregister"; local: number; agentId: string; tasks: ReportedTask[] }
+	| { t: number; type: "update"; agentId: string; frameworkId: string; status: TaskStatus }
+	| { t: number; type: "exited"; agentId: string }
+	| { t: number; type: "link"; agentId: string; up: boolean };
+
+/** Plays the master: assigns ids, answers (re)registrations, optionally acknowledges updates. */
+class FakeMaster implements MasterAgentApi {
+	readonly calls: Call[] = [];
+	autoAck = true;
+	/** Set while the test (as master) is inside a fleet call: any master call then would be re-entrant. */
+	busy = false;
+	reentrant = 0;
+	#next = 0;
+	readonly #engine: Engine;
+	fleet: AgentFleet | null = null;
+
+	constructor(engine: Engine) {
+		this.#engine = engine;
+	}
+
+	#enter(): void {
+		if (this.busy) this.reentrant++;
+	}
+
+	/** Calls into the fleet the way the master does: from its own event, flagging re-entrancy. */
+	tell(fn: (f: AgentFleet) => void): void {
+		this.busy = true;
+		try {
+			fn(this.fleet!);
+		} finally {
+			this.busy = false;
+		}
+	}
+
+	registerAgent(endpoint: AgentEndpoint, local: number, spec: AgentSpec): void {
+		this.#enter();
+		this.calls.push({ t: this.#engine.now, type: "register", local, spec });
+		const id = `agent-${this.#next++}`;
+		this.#engine.timeout(0, () => this.tell(() => endpoint.registered(local, id)));
+	}
+
+	reregisterAgent(
+		endpoint: AgentEndpoint,
+		local: number,
+		agentId: string,
+		_spec: AgentSpec,
+		tasks: ReportedTask[],
+	): void {
+		this.#enter();
+		this.calls.push({ t: this.#engine.now, type: "reregister", local, agentId, tasks });
+		this.#engine.timeout(0, () => this.tell(() => endpoint.registered(local, agentId)));
+	}
+
+	statusUpdate(agentId: string, frameworkId: string, status: TaskStatus): void {
+		this.#enter();
+		this.calls.push({ t: this.#engine.now, type: "update", agentId, frameworkId, status });
+		if (this.autoAck) this.#engine.timeout(0, () => this.ack(agentId, frameworkId, status));
+	}
+
+	ack(agentId: string, frameworkId: string, status: TaskStatus): void {
+		const local = this.fleet!.localOf(agentId);
+		this.tell((f) => f.acknowledge(local, frameworkId, status.task_id.value, status.uuid!));
+	}
+
+	agentExited(agentId: string): void {
+		this.#enter();
+		this.calls.push({ t: this.#engine.now, type: "exited", agentId });
+	}
+
+	agentLink(agentId: string, up: boolean): void {
+		this.#enter();
+		this.calls.push({ t: this.#engine.now, type: "link", agentId, up });
+	}
+
+	updates(taskId?: string): { t: number; state: string; status: TaskStatus }[] {
+		const out: { t: number; state: string; status: TaskStatus }[] = [];
+		for (const c of this.calls)
+			if (c.type === "update" && (taskId === undefined || c.status.task_id.value === taskId))
+				out.push({ t: c.t, state: c.status.state, status: c.status });
+		return out;
+	}
+
+	of<T extends Call["type"]>(type: T): Extract<Call, { type: T }>[] {
+		return this.calls.filter((c): c is Extract<Call, { type: T }> => c.type === type);
+	}
+}
+
+const SHAPE: AgentShape = {
+	group: "node",
+	count: 3,
+	cpus: 4,
+	mem: 8192,
+	disk: 10000,
+	attributes: { rack: "r{i % 2}" },
+};
+
+function setup(opts: Partial<AgentFleetOptions> = {}, seed = "s1", shape = SHAPE) {
+	const engine = new Engine();
+	const master = new FakeMaster(engine);
+	const fleet = new AgentFleet({ engine, master, rng: new Rng(seed), ...opts });
+	master.fleet = fleet;
+	fleet.addShape(shape);
+	fleet.startAll();
+	engine.runUntil(0);
+	return { engine, master, fleet };
+}
+
+function task(id: string, command: string | null, delayMs?: number): TaskInfo {
+	const t: TaskInfo = { name: id, task_id: { value: id }, agent_id: { value: "" }, resources: [] };
+	if (command !== null) t.command = { value: command };
+	if (delayMs !== undefined) t.labels = { labels: [{ key: STARTUP_DELAY_LABEL, value: String(delayMs) }] };
+	return t;
+}
+
+describe("AgentFleet registration", () => {
+	it("registers through engine events, never synchronously", () => {
+		const engine = new Engine();
+		const master = new FakeMaster(engine);
+		const fleet = new AgentFleet({ engine, master, rng: new Rng("x"), latencyMs: 5 });
+		master.fleet = fleet;
+		expect(fleet.addShape(SHAPE)).toEqual({ first: 0, count: 3 });
+		expect(fleet.addShape({ ...SHAPE, group: "big", count: 2, hostname: "big{i + 1}" })).toEqual({
+			first: 3,
+			count: 2,
+		});
+		expect(fleet.size).toBe(5);
+		fleet.startAll();
+		expect(master.calls).toHaveLength(0);
+		expect(fleet.isUp(0)).toBe(true);
+		expect(fleet.isRegistered(0)).toBe(false);
+		engine.runUntil(100);
+		const regs = master.of("register");
+		expect(regs.map((r) => [r.t, r.local, r.spec.hostname])).toEqual([
+			[5, 0, "node-0"],
+			[5, 1, "node-1"],
+			[5, 2, "node-2"],
+			[5, 3, "big1"],
+			[5, 4, "big2"],
+		]);
+		expect(regs[1]!.spec.attributes).toEqual([{ name: "rack", type: "TEXT", text: { value: "r1" } }]);
+		expect(fleet.agentId(1)).toBe("agent-1");
+		expect(fleet.localOf("agent-4")).toBe(4);
+		expect(fleet.localOf("nope")).toBe(-1);
+		expect(fleet.isRegistered(4)).toBe(true);
+		expect(fleet.group(4)).toBe("big");
+		expect(master.reentrant).toBe(0);
+		expect(() => fleet.isUp(5)).toThrow(RangeError);
+	});
+});
+
+describe("AgentFleet task lifecycle", () => {
+	it("STARTING -> RUNNING after the startup delay -> FINISHED after the sleep", () => {
+		const { engine, master, fleet } = setup();
+		engine.runUntil(1000);
+		master.tell((f) => f.runTask(1, "fw-1", task("t1", "sleep 5", 2000)));
+		expect(master.updates()).toHaveLength(0); // never synchronous
+		expect(fleet.liveTaskCount(1)).toBe(1);
+		engine.runUntil(100_000);
+		const u = master.updates("t1");
+		expect(u.map((x) => [x.t, x.state])).toEqual([
+			[1000, "TASK_STARTING"],
+			[3000, "TASK_RUNNING"],
+			[8000, "TASK_FINISHED"],
+		]);
+		const s = u[0]!.status;
+		expect(s).toMatchObject({
+			task_id: { value: "t1" },
+			source: "SOURCE_EXECUTOR",
+			agent_id: { value: "agent-1" },
+			executor_id: { value: "t1" },
+			timestamp: 1,
+		});
+		expect(s.uuid).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+		expect(Buffer.from(s.uuid!, "base64")).toHaveLength(16);
+		expect(new Set(u.map((x) => x.status.uuid)).size).toBe(3);
+		expect(master.of("update").every((c) => c.frameworkId === "fw-1")).toBe(true);
+		expect(fleet.liveTaskCount(1)).toBe(0);
+		expect(fleet.pendingUpdates()).toBe(0);
+		expect(fleet.stats).toMatchObject({
+			tasksStarted: 1,
+			tasksFinished: 1,
+			updatesSent: 3,
+			updatesRetried: 0,
+		});
+		expect(master.reentrant).toBe(0);
+	});
+
+	it("exit 3 -> TASK_FAILED with the status in the message", () => {
+		const { engine, master, fleet } = setup();
+		master.tell((f) => f.runTask(0, "fw", task("t", "sleep 1 && exit 3")));
+		engine.runUntil(60_000);
+		const u = master.updates("t");
+		expect(u.map((x) => [x.t, x.state])).toEqual([
+			[0, "TASK_STARTING"],
+			[0, "TASK_RUNNING"],
+			[1000, "TASK_FAILED"],
+		]);
+		expect(u[2]!.status.message).toContain("exited with status 3");
+		expect(fleet.stats.tasksFailed).toBe(1);
+	});
+
+	it("an unknown command fails like a shell: STARTING, RUNNING, FAILED at once", () => {
+		const { engine, master } = setup();
+		master.tell((f) => f.runTask(0, "fw", task("t", "python -m http.server", 500)));
+		master.tell((f) => f.runTask(0, "fw", task("u", null)));
+		engine.runUntil(60_000);
+		const u = master.updates("t");
+		expect(u.map((x) => [x.t, x.state])).toEqual([
+			[0, "TASK_STARTING"],
+			[500, "TASK_RUNNING"],
+			[500, "TASK_FAILED"],
+		]);
+		const msg = u[2]!.status.message!;
+		expect(msg).toContain('"python -m http.server"');
+		expect(msg).toContain(
+			"command not found (the simulated agent understands sleep N, exit C, true, false, ';' and '&&')",
+		);
+		expect(master.updates("u").map((x) => x.state)).toEqual(["TASK_STARTING", "TASK_RUNNING", "TASK_FAILED"]);
+	});
+
+	it("uses the executor's command when the task has none", () => {
+		const { engine, master } = setup();
+		const t = task("e", null);
+		t.executor = { executor_id: { value: "ex" }, command: { value: "sleep 2" } };
+		master.tell((f) => f.runTask(0, "fw", t));
+		engine.runUntil(60_000);
+		expect(master.updates("e").map((x) => [x.t, x.state])).toEqual([
+			[0, "TASK_STARTING"],
+			[0, "TASK_RUNNING"],
+			[2000, "TASK_FINISHED"],
+		]);
+	});
+
+	it("sleep infinity never ends", () => {
+		const { engine, master, fleet } = setup();
+		master.tell((f) => f.runTask(0, "fw", task("svc", "sleep infinity")));
+		engine.runUntil(86_400_000);
+		expect(master.updates("svc").map((x) => x.state)).toEqual(["TASK_STARTING", "TASK_RUNNING"]);
+		expect(fleet.liveTaskCount(0)).toBe(1);
+		expect(engine.pending).toBe(0);
+	});
+
+	it("delivers updates after the latency", () => {
+		const { engine, master } = setup({ latencyMs: 7 });
+		engine.runUntil(100);
+		master.tell((f) => f.runTask(0, "fw", task("t", "sleep 1")));
+		engine.runUntil(60_000);
+		// ack round trip adds nothing in the fake master; each update waits for the previous ack.
+		expect(master.updates("t").map((x) => [x.t, x.state])).toEqual([
+			[107, "TASK_STARTING"],
+			[114, "TASK_RUNNING"],
+			[1107, "TASK_FINISHED"],
+		]);
+	});
+});
+
+describe("AgentFleet status update stream", () => {
+	it("retries the head at 10 s, 20 s, 40 s... capped, and stops after the ack", () => {
+		const { engine, master, fleet } = setup({ statusRetryMaxMs: 40_000 });
+		master.autoAck = false;
+		master.tell((f) => f.runTask(0, "fw", task("t", "sleep infinity", 1000)));
+		engine.runUntil(200_000);
+		const u = master.updates("t");
+		expect(u.map((x) => [x.t, x.state])).toEqual([
+			[0, "TASK_STARTING"],
+			[10_000, "TASK_STARTING"],
+			[30_000, "TASK_STARTING"],
+			[70_000, "TASK_STARTING"],
+			[110_000, "TASK_STARTING"],
+			[150_000, "TASK_STARTING"],
+			[190_000, "TASK_STARTING"],
+		]);
+		expect(new Set(u.map((x) => x.status.uuid)).size).toBe(1); // the same update, resent
+		expect(fleet.stats.updatesRetried).toBe(6);
+		expect(fleet.pendingUpdates()).toBe(2); // STARTING in flight, RUNNING queued behind it
+		// A wrong uuid changes nothing.
+		master.tell((f) => f.acknowledge(0, "fw", "t", "bogus"));
+		expect(fleet.stats.acksIgnored).toBe(1);
+		master.ack("agent-0", "fw", u[0]!.status);
+		engine.runUntil(200_000);
+		const after = master.updates("t").slice(7);
+		expect(after.map((x) => [x.t, x.state])).toEqual([[200_000, "TASK_RUNNING"]]);
+		// The RUNNING update keeps the time it was made (1 s), and its own backoff starts at 10 s.
+		expect(after[0]!.status.timestamp).toBe(1);
+		master.ack("agent-0", "fw", after[0]!.status);
+		engine.runUntil(10_000_000);
+		expect(master.updates("t")).toHaveLength(8);
+		expect(fleet.pendingUpdates()).toBe(0);
+	});
+
+	it("uses the default 10 s / 10 min backoff", () => {
+		const { engine, master } = setup();
+		master.autoAck = false;
+		master.tell((f) => f.runTask(0, "fw", task("t", "sleep infinity")));
+		engine.runUntil(3_000_000);
+		const times = master.updates("t").map((x) => x.t);
+		const gaps = times.slice(1).map((t, k) => t - times[k]!);
+		expect(gaps).toEqual([10_000, 20_000, 40_000, 80_000, 160_000, 320_000, 600_000, 600_000, 600_000]);
+	});
+
+	it("keeps the stream ordered: the next update waits for the head's ack", () => {
+		const { engine, master, fleet } = setup();
+		master.autoAck = false;
+		master.tell((f) => f.runTask(0, "fw", task("t", "sleep 2")));
+		engine.runUntil(5_000);
+		expect(master.updates("t").map((x) => x.state)).toEqual(["TASK_STARTING"]);
+		expect(fleet.pendingUpdates()).toBe(3);
+		expect(fleet.liveTaskCount(0)).toBe(0); // the process is over; its updates are not
+		master.ack("agent-0", "fw", master.updates("t")[0]!.status);
+		engine.runUntil(5_000);
+		expect(master.updates("t").map((x) => x.state)).toEqual(["TASK_STARTING", "TASK_RUNNING"]);
+		master.ack("agent-0", "fw", master.updates("t")[1]!.status);
+		engine.runUntil(5_000);
+		const last = master.updates("t")[2]!;
+		expect([last.t, last.state, last.status.timestamp]).toEqual([5_000, "TASK_FINISHED", 2]);
+		master.ack("agent-0", "fw", last.status);
+		engine.runUntil(5_000);
+		expect(fleet.pendingUpdates()).toBe(0);
+		// Forgotten: a late duplicate ack is ignored.
+		master.ack("agent-0", "fw", last.status);
+		expect(fleet.stats.acksIgnored).toBe(1);
+	});
+});
+
+describe("AgentFleet kill and shutdown", () => {
+	it("kills a live task with TASK_KILLED and cancels its timers", () => {
+		const { engine, master, fleet } = setup();
+		master.tell((f) => f.runTask(0, "fw", task("t", "sleep 100")));
+		engine.runUntil(10_000);
+		master.tell((f) => f.killTask(0, "fw", "t"));
+		master.tell((f) => f.killTask(0, "fw", "unknown"));
+		master.tell((f) => f.killTask(0, "other-fw", "t"));
+		engine.runUntil(500_000);
+		const u = master.updates("t");
+		expect(u.map((x) => [x.t, x.state])).toEqual([
+			[0, "TASK_STARTING"],
+			[0, "TASK_RUNNING"],
+			[10_000, "TASK_KILLED"],
+		]);
+		expect(u[2]!.status.source).toBe("SOURCE_EXECUTOR");
+		expect(fleet.stats.tasksKilled).toBe(1);
+		expect(fleet.liveTaskCount(0)).toBe(0);
+		expect(engine.pending).toBe(0);
+		// Killing it again (terminal, forgotten) is ignored.
+		master.tell((f) => f.killTask(0, "fw", "t"));
+		engine.runUntil(600_000);
+		expect(master.updates("t")).toHaveLength(3);
+	});
+
+	it("kills during the startup delay", () => {
+		const { engine, master } = setup();
+		master.tell((f) => f.runTask(0, "fw", task("t", "sleep 1", 5_000)));
+		engine.runUntil(1_000);
+		master.tell((f) => f.killTask(0, "fw", "t"));
+		engine.runUntil(100_000);
+		expect(master.updates("t").map((x) => x.state)).toEqual(["TASK_STARTING", "TASK_KILLED"]);
+	});
+
+	it("shutdownFramework drops that framework's tasks and updates silently", () => {
+		const { engine, master, fleet } = setup();
+		master.autoAck = false;
+		master.tell((f) => {
+			f.runTask(0, "a", task("a1", "sleep 10"));
+			f.runTask(0, "a", task("a2", "sleep infinity"));
+			f.runTask(0, "b", task("b1", "sleep 10"));
+		});
+		engine.runUntil(1_000);
+		expect(fleet.pendingUpdates()).toBe(6);
+		master.tell((f) => f.shutdownFramework(0, "a"));
+		master.tell((f) => f.shutdownFramework(0, "never-seen"));
+		expect(fleet.liveTaskCount(0)).toBe(1);
+		expect(fleet.pendingUpdates()).toBe(2);
+		master.autoAck = true;
+		master.ack("agent-0", "b", master.updates("b1")[0]!.status);
+		engine.runUntil(1_000_000);
+		expect(master.updates("a1").map((x) => x.t)).toEqual([0]);
+		expect(master.updates("a2").map((x) => x.t)).toEqual([0]);
+		expect(master.updates("b1").map((x) => x.state)).toEqual([
+			"TASK_STARTING",
+			"TASK_RUNNING",
+			"TASK_FINISHED",
+		]);
+		expect(fleet.stats.tasksDropped).toBe(2);
+		expect(fleet.pendingUpdates()).toBe(0);
+		// The framework can launch again on that agent.
+		master.tell((f) => f.runTask(0, "a", task("a1", "true")));
+		engine.runUntil(1_100_000);
+		expect(
+			master
+				.updates("a1")
+				.map((x) => x.state)
+				.slice(-1),
+		).toEqual(["TASK_FINISHED"]);
+	});
+});
+
+describe("AgentFleet faults", () => {
+	it("crash: tasks vanish silently, agentExited, then re-registers as a new agent", () => {
+		const { engine, master, fleet } = setup();
+		master.autoAck = false;
+		master.tell((f) => f.runTask(1, "fw", task("t", "sleep 30")));
+		engine.runUntil(5_000);
+		const before = master.calls.length;
+		expect(fleet.crash(1, 60_000)).toBe(true);
+		expect(fleet.isUp(1)).toBe(false);
+		expect(fleet.crash(1, 1)).toBe(false); // already down
+		expect(fleet.liveTaskCount(1)).toBe(0);
+		expect(fleet.pendingUpdates()).toBe(0);
+		expect(master.calls.length).toBe(before); // nothing synchronous
+		engine.runUntil(64_999);
+		expect(master.calls.slice(before)).toEqual([{ t: 5_000, type: "exited", agentId: "agent-1" }]);
+		master.tell((f) => f.runTask(1, "fw", task("lost", "sleep 1"))); // to a dead host: lost
+		expect(fleet.stats.messagesDropped).toBe(1);
+		engine.runUntil(100_000);
+		const regs = master.of("register");
+		expect(regs).toHaveLength(4);
+		expect(regs[3]!.t).toBe(65_000);
+		expect(regs[3]!.local).toBe(1);
+		expect(regs[3]!.spec).toEqual(regs[1]!.spec);
+		expect(fleet.agentId(1)).toBe("agent-3");
+		expect(fleet.localOf("agent-3")).toBe(1);
+		expect(fleet.localOf("agent-1")).toBe(-1);
+		expect(fleet.isRegistered(1)).toBe(true);
+		expect(master.updates("t").map((x) => x.state)).toEqual(["TASK_STARTING"]); // the 10 s retry died with the host
+		expect(master.updates("t").every((x) => x.t <= 5_000)).toBe(true);
+		expect(master.updates("lost")).toHaveLength(0);
+	});
+
+	it("crash without reboot stays down; start() powers it on again", () => {
+		const { engine, master, fleet } = setup();
+		fleet.crash(0, null);
+		engine.runUntil(10_000_000);
+		expect(master.of("register")).toHaveLength(3);
+		expect(fleet.start(0)).toBe(true);
+		expect(fleet.start(0)).toBe(false);
+		engine.runUntil(10_000_001);
+		expect(fleet.agentId(0)).toBe("agent-3");
+	});
+
+	it("a crash before the registration is answered tells the master the old id exited", () => {
+		const engine = new Engine();
+		const master = new FakeMaster(engine);
+		const fleet = new AgentFleet({ engine, master, rng: new Rng("x") });
+		master.fleet = fleet;
+		fleet.addShape({ ...SHAPE, count: 1 });
+		fleet.start(0);
+		engine.step(); // registerAgent delivered; the answer is still queued
+		fleet.crash(0, 0);
+		engine.runUntil(1_000);
+		expect(master.of("register")).toHaveLength(2);
+		expect(master.of("exited").map((c) => c.agentId)).toEqual(["agent-0"]);
+		expect(fleet.agentId(0)).toBe("agent-1");
+		expect(fleet.isRegistered(0)).toBe(true);
+	});
+
+	it("partition: updates are lost, then redelivered; reregisters with its tasks", () => {
+		const { engine, master, fleet } = setup();
+		master.tell((f) => {
+			f.runTask(2, "fw", task("svc", "sleep infinity"));
+			f.runTask(2, "fw", task("job", "sleep 20"));
+		});
+		engine.runUntil(10_000);
+		expect(fleet.partition(2, 60_000)).toBe(true);
+		expect(fleet.partition(2, 1)).toBe(false);
+		expect(fleet.isPartitioned(2)).toBe(true);
+		engine.runUntil(69_999);
+		expect(master.of("link")).toEqual([{ t: 10_000, type: "link", agentId: "agent-2", up: false }]);
+		expect(master.updates("job").map((x) => x.state)).toEqual(["TASK_STARTING", "TASK_RUNNING"]);
+		expect(fleet.stats.updatesLost).toBeGreaterThanOrEqual(2); // first send at 20 s, retry at 30 s, 50 s
+		expect(fleet.liveTaskCount(2)).toBe(1);
+		engine.runUntil(70_000);
+		expect(master.of("link").map((c) => [c.t, c.up])).toEqual([
+			[10_000, false],
+			[70_000, true],
+		]);
+		const rr = master.of("reregister");
+		expect(rr).toHaveLength(1);
+		expect(rr[0]!.agentId).toBe("agent-2");
+		expect(rr[0]!.tasks.map((t) => [t.frameworkId, t.task.task_id.value, t.state])).toEqual([
+			["fw", "svc", "TASK_RUNNING"],
+			["fw", "job", "TASK_FINISHED"],
+		]);
+		engine.runUntil(70_000);
+		const job = master.updates("job");
+		expect(job.map((x) => [x.t, x.state])).toEqual([
+			[0, "TASK_STARTING"],
+			[0, "TASK_RUNNING"],
+			[70_000, "TASK_FINISHED"],
+		]);
+		expect(job[2]!.status.timestamp).toBe(20);
+		expect(fleet.pendingUpdates()).toBe(0);
+		expect(fleet.isPartitioned(2)).toBe(false);
+		// No update reached the master between the link going down and coming back up.
+		expect(master.of("update").filter((c) => c.t > 10_000 && c.t < 70_000)).toHaveLength(0);
+		// The master may shut down a non-partition-aware framework afterwards.
+		master.tell((f) => f.shutdownFramework(2, "fw"));
+		expect(fleet.liveTaskCount(2)).toBe(0);
+	});
+
+	it("retry timers redeliver after a partition even without a reregistration answer", () => {
+		const engine = new Engine();
+		const master = new FakeMaster(engine);
+		const fleet = new AgentFleet({ engine, master, rng: new Rng("x") });
+		master.fleet = fleet;
+		fleet.addShape({ ...SHAPE, count: 1 });
+		fleet.startAll();
+		engine.runUntil(0);
+		master.reregisterAgent = (_e, local, agentId, _s, tasks) => {
+			master.calls.push({ t: engine.now, type: "reregister", local, agentId, tasks });
+		};
+		master.tell((f) => f.runTask(0, "fw", task("job", "sleep 5")));
+		engine.runUntil(1_000);
+		fleet.partition(0, 20_000);
+		engine.runUntil(100_000);
+		expect(master.updates("job").map((x) => [x.t, x.state])).toEqual([
+			[0, "TASK_STARTING"],
+			[0, "TASK_RUNNING"],
+			[35_000, "TASK_FINISHED"], // sent at 5 s (lost), retried at 15 s (lost), 35 s
+		]);
+	});
+
+	it("flap: several partitions separated by up time", () => {
+		const { engine, master, fleet } = setup();
+		fleet.flap(0, 3, 5_000, 10_000);
+		engine.runUntil(100_000);
+		expect(master.of("link").map((c) => [c.t, c.up])).toEqual([
+			[0, false],
+			[5_000, true],
+			[15_000, false],
+			[20_000, true],
+			[30_000, false],
+			[35_000, true],
+		]);
+		expect(master.of("reregister")).toHaveLength(3);
+		expect(master.reentrant).toBe(0);
+	});
+});
+
+describe("AgentFleet determinism and footprint", () => {
+	function uuids(seed: string): string[] {
+		const { engine, master } = setup({}, seed);
+		master.tell((f) => {
+			for (let k = 0; k < 10; k++) f.runTask(k % 3, `fw${k % 2}`, task(`t${k}`, `sleep ${k}; exit ${k % 2}`));
+		});
+		engine.runUntil(1_000_000);
+		return master.updates().map((u) => `${u.t}:${u.status.task_id.value}:${u.state}:${u.status.uuid}`);
+	}
+
+	it("the same seed gives identical update uuids", () => {
+		const a = uuids("seed-7");
+		expect(a).toHaveLength(30);
+		expect(uuids("seed-7")).toEqual(a);
+		expect(uuids("seed-8")).not.toEqual(a);
+	});
+
+	it("holds 60,000 idle agents in well under 1 KB each", () => {
+		const engine = new Engine();
+		const master: MasterAgentApi = {
+			registerAgent: (endpoint, local) => endpoint.registered(local, `a${local}`),
+			reregisterAgent: () => {},
+			statusUpdate: () => {},
+			agentExited: () => {},
+			agentLink: () => {},
+		};
+		const gc = (globalThis as { gc?: () => void }).gc;
+		gc?.();
+		const before = process.memoryUsage().heapUsed;
+		const fleet = new AgentFleet({ engine, master, rng: new Rng("m") });
+		fleet.addShape({ ...SHAPE, count: 60_000, attributes: { rack: "r{i % 40}", zone: "z{i / 20000}" } });
+		fleet.startAll();
+		engine.runUntil(0);
+		gc?.();
+		const perAgent = (process.memoryUsage().heapUsed - before) / 60_000;
+		expect(fleet.agentId(59_999)).toBe("a59999");
+		expect(perAgent).toBeLessThan(1024);
+	});
+
+	it("agents/ never reads the wall clock or Math.random", () => {
+		const dir = fileURLToPath(new URL("../../agents/", import.meta.url));
+		for (const f of readdirSync(dir)) {
+			const src = readFileSync(dir + f, "utf8");
+			expect(src, f).not.toMatch(/Date\.now|new Date|Math\.random|setTimeout|setInterval|performance\.now/);
+		}
+	});
+});
