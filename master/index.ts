@@ -1,0 +1,11 @@
+export type { RoleRecord } from "./allocator.js";
+export { Allocator } from "./allocator.js";
+export { AGENT_STATE, Cluster } from "./cluster.js";
+export { refuseMs } from "./filters.js";
+export { DEFAULT_FLAGS, type MasterFlags } from "./flags.js";
+export { InvariantChecker } from "./invariants.js";
+export type { MasterObserver, MasterOptions, OfferEnd } from "./master.js";
+export { completedTasksOf, Master, unreachableTasksOf } from "./master.js";
+export * from "./protocol/index.js";
+export type { FrameworkRecord, OfferRecord, TaskRecord } from "./records.js";
+export { DrfSorter } from "./sorter.js";

@@ -1,0 +1,17 @@
+export {
+	buildSimulation,
+	type FrameworkFactory,
+	type FrameworkHandle,
+	registerFrameworkType,
+	type Simulation,
+	selectAgents,
+} from "./build.js";
+export { RunMetrics } from "./metrics.js";
+export {
+	buildReport,
+	MESOSIM_VERSION,
+	type RunOptions,
+	type RunResult,
+	runScenario,
+	runSimulation,
+} from "./run.js";
