@@ -8,9 +8,10 @@
  * filter expiry times in an EventHeap of (time, seq, agent).
  * Invariant (candidates): an agent that is not a candidate cannot yield an
  * offer now. An agent is dropped after a cycle visits it and re-added when its
- * free resources grow, a filter on it expires, it (re)joins, or when anything
- * that concerns every agent happens (framework added/activated/revived/
- * unsuppressed, quota or roles changed). A cycle therefore makes exactly the
+ * free resources grow, a filter on it expires, it (re)joins, a quota role whose
+ * limit held back resources on it releases some (its headroom grows), or when
+ * anything that concerns every agent happens (framework added/activated/
+ * revived/unsuppressed, quota or roles changed). A cycle therefore makes exactly the
  * offers a scan of all agents in the same order would make; the `fullScan`
  * flag visits the others too (the test compares both).
  * Complexity: a cycle is O(candidates × (roles visited + frameworks visited)).
@@ -71,6 +72,12 @@ export class Allocator {
 	readonly #frameworks: FrameworkRecord[] = [];
 	readonly #total = new Float64Array(SCALAR_COUNT);
 	#anyQuota = false;
+	/** Per limited role: agents where its limit held resources back at their last visit. */
+	readonly #capped = new Map<number, Set<number>>();
+	/** Limited roles whose consumption fell since the last cycle (their headroom grew). */
+	readonly #freed = new Set<number>();
+	/** Inside the fullScan test sweep, which must leave no trace. */
+	#sweeping = false;
 
 	cycles = 0;
 	offersMade = 0;
@@ -217,16 +224,30 @@ export class Allocator {
 		return this.#total;
 	}
 
-	/** Tracks an allocation (offer or task) of `q` to fw in role (sign -1 releases). */
-	track(fw: FrameworkRecord, role: number, q: Float64Array | readonly number[], sign: 1 | -1): void {
+	/**
+	 * Tracks an allocation (offer or task) of `q` to fw in role (sign -1 releases).
+	 * `countIt`: whether it is a new allocation for the DRF tie-break (Mesos counts
+	 * offers, not the launches that move offered resources into tasks).
+	 */
+	track(
+		fw: FrameworkRecord,
+		role: number,
+		q: Float64Array | readonly number[],
+		sign: 1 | -1,
+		countIt: boolean = sign === 1,
+	): void {
 		const r = this.roles[role]!;
 		for (let k = 0; k < SCALAR_COUNT; k++) r.consumed[k] = r.consumed[k]! + sign * q[k]!;
 		for (const a of r.ancestors) {
 			const c = this.roles[a]!.consumed;
 			for (let k = 0; k < SCALAR_COUNT; k++) c[k] = c[k]! + sign * q[k]!;
 		}
-		this.roleSorter.allocated(r.name, q, sign);
-		r.fwSorter.allocated(fw.id, q, sign);
+		this.roleSorter.allocated(r.name, q, sign, countIt);
+		r.fwSorter.allocated(fw.id, q, sign, countIt);
+		if (sign === -1 && this.#anyQuota) {
+			if (r.hasLimit) this.#freed.add(r.idx);
+			for (const a of r.ancestors) if (this.roles[a]!.hasLimit) this.#freed.add(a);
+		}
 	}
 
 	// ---- candidates and cycles -------------------------------------------------
@@ -282,6 +303,14 @@ export class Allocator {
 		const cl = this.#cluster;
 		// Filters that ran out make their agents candidates again.
 		while (this.#expiry.size > 0 && this.#expiry.peekTime() <= now) this.markCandidate(this.#expiry.pop());
+		// Quota headroom grew: agents that role's limit held back may yield an offer now.
+		for (const role of this.#freed) {
+			const held = this.#capped.get(role);
+			if (held === undefined) continue;
+			for (const a of held) this.markCandidate(a);
+			held.clear();
+		}
+		this.#freed.clear();
 
 		const order = this.#order;
 		order.length = 0;
@@ -305,10 +334,12 @@ export class Allocator {
 		if (this.#flags.fullScan && all) {
 			// Test hook: every non-candidate agent must yield nothing.
 			const before = this.offersMade;
+			this.#sweeping = true;
 			for (let a = 0; a < cl.size; a++) {
 				if (this.#candidate[a] === 0 && cl.state[a] === AGENT_STATE.ACTIVE && !order.includes(a))
 					this.#allocateAgent(a);
 			}
+			this.#sweeping = false;
 			this.nonCandidateOffers += this.offersMade - before;
 		}
 		this.#host.cycleDone();
@@ -336,7 +367,7 @@ export class Allocator {
 		const cl = this.#cluster;
 		const av = this.#avail;
 		for (let k = 0; k < SCALAR_COUNT; k++) av[k] = cl.free(a, k);
-		if (r.hasLimit || r.ancestors.length > 0) this.#capByQuota(r, av);
+		if (r.hasLimit || r.ancestors.length > 0) this.#capByQuota(r, av, a);
 		const ports = cl.freePorts[a]!;
 		let taken = false;
 		const fwOrder = this.#flags.frameworkSorter === "random" ? this.#rng.shuffle(r.fwSorter.sort()) : null;
@@ -358,13 +389,24 @@ export class Allocator {
 		return taken;
 	}
 
-	#capByQuota(r: RoleRecord, av: Float64Array): void {
+	#capByQuota(r: RoleRecord, av: Float64Array, agent: number): void {
 		const cap = (rr: RoleRecord) => {
 			if (!rr.hasLimit) return;
+			let capped = false;
 			for (let k = 0; k < SCALAR_COUNT; k++) {
 				const head = rr.limit[k]! - rr.consumed[k]!;
-				if (av[k]! > head) av[k] = head > 1e-9 ? head : 0;
+				if (av[k]! > head) {
+					av[k] = head > 1e-9 ? head : 0;
+					capped = true;
+				}
 			}
+			if (!capped || this.#sweeping) return;
+			let held = this.#capped.get(rr.idx);
+			if (held === undefined) {
+				held = new Set();
+				this.#capped.set(rr.idx, held);
+			}
+			held.add(agent);
 		};
 		cap(r);
 		for (const a of r.ancestors) cap(this.roles[a]!);

@@ -375,7 +375,6 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 			this.metrics.invalidCalls++;
 			return bad(400, "Framework cannot be found");
 		}
-		if (!fw.connected) return bad(403, "Framework is not subscribed");
 		if (fw.streamId !== streamId) {
 			this.metrics.invalidCalls++;
 			return bad(
@@ -383,6 +382,8 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 				"The stream ID included in this request didn't match the stream ID currently associated with framework ID",
 			);
 		}
+		// The reference orders "stream id missing or wrong" (400) before "not subscribed" (403).
+		if (!fw.connected) return bad(403, "Framework is not subscribed");
 		fw.counters.callsByType[call.type] = (fw.counters.callsByType[call.type] ?? 0) + 1;
 		switch (call.type) {
 			case "TEARDOWN":
@@ -781,8 +782,9 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		for (const [r, p] of trial) pool.set(r, p);
 		for (const c of checked) {
 			for (let k = 0; k < SCALAR_COUNT; k++) cl.allocated[k]![agent] = cl.allocated[k]![agent]! + c.q[k]!;
-			// Offered → allocated happens when the offer ends: track both sides now.
-			this.allocator.track(fw, c.role, c.q, 1);
+			// Offered → allocated happens when the offer ends: track both sides now
+			// (not a new allocation for the DRF tie-break: the offer was).
+			this.allocator.track(fw, c.role, c.q, 1, false);
 			const task: TaskRecord = {
 				id: c.t.task_id.value,
 				fw,
@@ -958,8 +960,11 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		const list = call.reconcile?.tasks ?? [];
 		if (!Array.isArray(list)) return bad(400, "'reconcile.tasks' must be a list");
 		if (list.length === 0) {
-			// Implicit: the latest state of every task the master knows.
+			// Implicit: the latest state of every task the master knows, unreachable ones included.
 			for (const t of fw.tasks.values()) this.#sendReconciled(fw, t);
+			for (const t of unreachableTasksOf(fw, this.flags.maxUnreachableTasksPerFramework).items()) {
+				if (!fw.tasks.has(t.id)) this.#sendReconciled(fw, t);
+			}
 			return ACCEPTED;
 		}
 		for (const item of list) {

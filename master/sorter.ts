@@ -98,7 +98,8 @@ export class DrfSorter {
 		const leaf = this.#leaves.get(name);
 		if (leaf === undefined) return;
 		this.#setActive(leaf, false);
-		this.#adjustAlloc(leaf, leaf.alloc, -1);
+		// A copy: adjusting by leaf.alloc itself would zero it before the ancestors see it.
+		this.#adjustAlloc(leaf, leaf.alloc.slice(), -1);
 		this.#leaves.delete(name);
 		let node: SortNode | null = leaf;
 		while (node !== null && node !== this.#root) {
@@ -107,6 +108,13 @@ export class DrfSorter {
 			if (i >= 0) p.children.splice(i, 1);
 			if (p.children.length > 0 || p === this.#root) break;
 			node = p;
+		}
+		// The remaining ancestors' shares went down: move them to their places.
+		if (this.#dirty) return;
+		for (let n = leaf.parent; n !== null && n !== this.#root; n = n.parent) {
+			if (n.parent!.children.indexOf(n) < 0) continue; // removed with the leaf
+			n.share = this.#shareOf(n);
+			this.#reposition(n);
 		}
 	}
 

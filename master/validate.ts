@@ -12,7 +12,7 @@ export function roleProblem(role: unknown): string | null {
 		if (seg === "." || seg === "..") return `role '${role}' cannot have '.' or '..' as a path segment`;
 		if (seg.startsWith("-")) return `role '${role}' cannot have a segment starting with '-'`;
 		if (seg === "*") return `role '${role}' cannot have '*' as a path segment`;
-		if (/[\s\x00-\x1f\x7f]/.test(seg))
+		if (/\s/.test(seg) || [...seg].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f))
 			return `role '${role}' cannot contain whitespace or control characters`;
 	}
 	return null;

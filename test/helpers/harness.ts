@@ -28,12 +28,20 @@ export interface HarnessOptions {
 
 export class TestFramework {
 	readonly events: Event[] = [];
+	/** Simulated time (ms) at which each event of `events` arrived (parallel array). */
+	readonly times: number[] = [];
 	readonly master: Master;
 	readonly engine: Engine;
 	id = "";
 	streamId = "";
 	closed = false;
 	autoAck = true;
+	/**
+	 * Scripted behaviour: called for every event at the same simulated time,
+	 * right after the master finished sending it (never re-entrantly).
+	 */
+	react: ((e: Event) => void) | null = null;
+	#subscription = 0;
 
 	constructor(master: Master, engine: Engine) {
 		this.master = master;
@@ -47,9 +55,17 @@ export class TestFramework {
 		if (suppressedRoles !== undefined) call.subscribe!.suppressed_roles = suppressedRoles;
 		if (framework_info.id !== undefined) call.framework_id = framework_info.id;
 		this.closed = false;
+		const subscription = ++this.#subscription;
 		const res = this.master.subscribe(call, {
 			send: (e) => {
 				this.events.push(e);
+				this.times.push(this.engine.now);
+				const react = this.react;
+				if (react !== null) {
+					this.engine.timeout(0, () => {
+						if (!this.closed) react(e);
+					});
+				}
 				if (this.autoAck && e.type === "UPDATE" && e.update.status.uuid !== undefined) {
 					const s = e.update.status;
 					this.engine.timeout(0, () => {
@@ -58,7 +74,8 @@ export class TestFramework {
 				}
 			},
 			close: () => {
-				this.closed = true;
+				// Only the current subscription's stream counts (a resubscription replaces it).
+				if (subscription === this.#subscription) this.closed = true;
 			},
 		});
 		if (res.ok) {
@@ -71,6 +88,17 @@ export class TestFramework {
 	call(call: Omit<Call, "framework_id"> & { framework_id?: Call["framework_id"] }): CallResult {
 		const c = { framework_id: { value: this.id }, ...call } as Call;
 		return this.master.call(c, this.streamId);
+	}
+
+	/** The client side of the stream goes away. */
+	disconnect(): void {
+		this.master.disconnect(this.streamId);
+		this.closed = true;
+	}
+
+	/** Time (ms) at which `e` (an element of `events`) arrived. */
+	timeOf(e: Event): number {
+		return this.times[this.events.indexOf(e)]!;
 	}
 
 	ack(s: TaskStatus): CallResult {
@@ -125,6 +153,7 @@ export class TestFramework {
 
 	clearEvents(): void {
 		this.events.length = 0;
+		this.times.length = 0;
 	}
 }
 
