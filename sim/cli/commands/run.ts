@@ -1,0 +1,140 @@
+/**
+ * `mesosim run SCENARIO`: run a scenario on the virtual clock as fast as the
+ * CPU allows, then print a summary table (stdout) and optionally write the
+ * JSON report. A progress bar is drawn on stderr when it is a terminal.
+ */
+import { existsSync, statSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import cliProgress from "cli-progress";
+import type { Command } from "commander";
+import { simError } from "../../errors.js";
+import type { Report } from "../../report/types.js";
+import { formatDuration } from "../../scenario/duration.js";
+import { loadScenarioFile } from "../../scenario/load.js";
+import type { Scenario } from "../../scenario/types.js";
+import type { CliContext } from "../context.js";
+import { parseDurationFlag, parseSeedFlag } from "../flags.js";
+import { formatSummary } from "../summary.js";
+
+export interface RunFlags {
+	seed?: string;
+	duration?: string;
+	json?: string;
+	quiet?: boolean;
+	checkInvariants?: boolean;
+}
+
+export interface RunOverrides {
+	seed?: number;
+	durationMs?: number;
+}
+
+/** Parses --seed and --duration. Throws SIM_ERR_BAD_FLAG. */
+export function parseRunOverrides(flags: Pick<RunFlags, "seed" | "duration">): RunOverrides {
+	const out: RunOverrides = {};
+	if (flags.seed !== undefined) out.seed = parseSeedFlag(flags.seed);
+	if (flags.duration !== undefined) out.durationMs = parseDurationFlag(flags.duration);
+	return out;
+}
+
+/** The scenario with --seed / --duration applied. */
+export function applyRunOverrides(scenario: Scenario, o: RunOverrides): Scenario {
+	return { ...scenario, seed: o.seed ?? scenario.seed, durationMs: o.durationMs ?? scenario.durationMs };
+}
+
+/** Fails before a long run if the --json target cannot be written. */
+function checkOutputPath(path: string): void {
+	if (path === "-") return;
+	const dir = dirname(path);
+	if (!existsSync(dir) || !statSync(dir).isDirectory())
+		throw simError("SIM_ERR_OUTPUT", { path, reason: `directory ${dir} does not exist` });
+	if (existsSync(path) && statSync(path).isDirectory())
+		throw simError("SIM_ERR_OUTPUT", { path, reason: "it is a directory" });
+}
+
+function writeReport(path: string, report: Report, ctx: CliContext): void {
+	const text = `${JSON.stringify(report, null, 2)}\n`;
+	if (path === "-") {
+		ctx.stdout.write(text);
+		return;
+	}
+	try {
+		writeFileSync(path, text);
+	} catch (err) {
+		throw simError("SIM_ERR_OUTPUT", { path, reason: (err as Error).message }, { cause: err });
+	}
+}
+
+/** A progress bar on stderr; updates are skipped unless they move it by 0.1% or more. */
+function progressBar(ctx: CliContext): {
+	onProgress: (simMs: number, totalMs: number) => void;
+	stop: () => void;
+} {
+	const bar = new cliProgress.SingleBar(
+		{
+			stream: ctx.progressStream,
+			gracefulExit: false,
+			hideCursor: true,
+			clearOnComplete: true,
+			format: " {bar} {percentage}% | {sim} of {end} simulated | ETA {eta_formatted}",
+		},
+		cliProgress.Presets.shades_classic,
+	);
+	let started = false;
+	let last = -1;
+	return {
+		onProgress(simMs, totalMs) {
+			if (!started) {
+				bar.start(totalMs, 0, { sim: formatDuration(0), end: formatDuration(totalMs) });
+				started = true;
+			}
+			if (simMs - last < totalMs / 1000 && simMs < totalMs) return;
+			last = simMs;
+			bar.update(simMs, { sim: formatDuration(Math.floor(simMs / 1000) * 1000) });
+		},
+		stop() {
+			if (started) bar.stop();
+		},
+	};
+}
+
+export function registerRun(program: Command, ctx: CliContext): void {
+	program
+		.command("run")
+		.description("run a scenario on the virtual clock and print a summary")
+		.argument("<scenario>", "scenario file (.yaml, .yml or .json)")
+		.option("--seed <n>", "seed for every random stream (overrides the file's seed)")
+		.option("--duration <d>", 'simulated time to run, e.g. "90s", "15m", "1h30m" (overrides the file)')
+		.option("--json <file>", 'write the report as JSON to FILE ("-": stdout, and no table)')
+		.option("-q, --quiet", "no progress bar")
+		.option("--check-invariants", "check cluster invariants during the run; exit 3 if one is broken")
+		.action(async (file: string, flags: RunFlags) => {
+			// Flags first (cheap), then the file, then the output path: fail before a long run.
+			const overrides = parseRunOverrides(flags);
+			const scenario = applyRunOverrides(loadScenarioFile(file), overrides);
+			if (flags.json !== undefined) checkOutputPath(flags.json);
+			ctx.logger.debug(
+				{ scenario: scenario.name, seed: scenario.seed, durationMs: scenario.durationMs },
+				"run",
+			);
+			const { runScenario } = await import("../../runner/index.js");
+			const progress = ctx.stderrIsTTY && flags.quiet !== true ? progressBar(ctx) : undefined;
+			let report: Report;
+			try {
+				report = await runScenario(scenario, {
+					checkInvariants: flags.checkInvariants === true,
+					...(progress === undefined ? {} : { onProgress: progress.onProgress }),
+				});
+			} finally {
+				progress?.stop();
+			}
+			if (flags.json !== undefined) writeReport(flags.json, report, ctx);
+			if (flags.json !== "-") ctx.stdout.write(formatSummary(report));
+			const inv = report.invariants;
+			if (inv.violations > 0)
+				throw simError("SIM_ERR_INVARIANT_VIOLATION", {
+					count: inv.violations,
+					first: inv.firstViolation ?? "(not recorded)",
+				});
+		});
+}

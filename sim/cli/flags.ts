@@ -1,0 +1,29 @@
+/** Parsers for flag values; each throws SimError SIM_ERR_BAD_FLAG naming the flag. */
+import { isSimError, simError } from "../errors.js";
+import { parseDuration } from "../scenario/duration.js";
+
+function badFlag(flag: string, value: string, reason: string): never {
+	throw simError("SIM_ERR_BAD_FLAG", { flag, value: JSON.stringify(value), reason });
+}
+
+/** --seed: a non-negative integer. */
+export function parseSeedFlag(value: string, flag = "--seed"): number {
+	const v = value.trim();
+	if (!/^\d+$/.test(v)) badFlag(flag, value, "must be a non-negative integer");
+	const n = Number(v);
+	if (!Number.isSafeInteger(n)) badFlag(flag, value, `must be at most ${Number.MAX_SAFE_INTEGER}`);
+	return n;
+}
+
+/** --duration: a duration string or a number of seconds, longer than 0; returns ms. */
+export function parseDurationFlag(value: string, flag = "--duration"): number {
+	let ms: number;
+	try {
+		ms = parseDuration(value);
+	} catch (err) {
+		if (!isSimError(err)) throw err;
+		badFlag(flag, value, String(err.details?.reason ?? err.message));
+	}
+	if (ms <= 0) badFlag(flag, value, "must be longer than 0");
+	return ms;
+}

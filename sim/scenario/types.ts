@@ -1,0 +1,145 @@
+/**
+ * The resolved scenario: what `validateScenario` returns after applying
+ * defaults, converting durations to integer milliseconds and port specs to
+ * ranges. Every field is present unless marked optional. The input form (what
+ * a YAML/JSON file holds) is `ScenarioInput` in schema.ts.
+ */
+import type { Range } from "../../master/protocol/messages.js";
+
+export type { Range };
+
+export type ScalarResourceName = "cpus" | "mem" | "disk" | "gpus";
+export type ScalarQuantities = Partial<Record<ScalarResourceName, number>>;
+export type SorterKind = "drf" | "random";
+
+export interface MasterConfig {
+	allocationIntervalMs: number;
+	/** null: offers are never rescinded for age (Mesos's default "none"). */
+	offerTimeoutMs: number | null;
+	agentPingTimeoutMs: number;
+	maxAgentPingTimeouts: number;
+	/** Any one of these quantity sets makes an agent's leftovers allocatable. */
+	minAllocatable: ScalarQuantities[];
+	maxCompletedFrameworks: number;
+	maxCompletedTasksPerFramework: number;
+	maxUnreachableTasksPerFramework: number;
+	roleSorter: SorterKind;
+	frameworkSorter: SorterKind;
+	fairSharingExcludedResourceNames: string[];
+	heartbeatIntervalMs: number;
+}
+
+export interface AgentGroup {
+	group: string;
+	count: number;
+	cpus: number;
+	mem: number;
+	disk: number;
+	gpus: number;
+	ports: Range[];
+	/** Template rendered per agent with `compileTemplate` (agents/). */
+	hostname: string;
+	/** A number is a SCALAR attribute; a string (possibly a template) a TEXT one. */
+	attributes: Record<string, string | number>;
+}
+
+export interface RoleSpec {
+	name: string;
+	weight: number;
+	/** Quota limits. */
+	quota?: ScalarQuantities;
+}
+
+export interface SimpleTasksSpec {
+	count: number;
+	cpus: number;
+	mem: number;
+	disk: number;
+	gpus: number;
+	/** How many ports each task needs. */
+	ports: number;
+	command: string;
+	maxPerOffer: number;
+	/** true: keep `count` tasks live, launching a replacement whenever one ends. */
+	relaunch: boolean;
+}
+
+export interface SimpleFrameworkSpec {
+	type: "simple";
+	name: string;
+	role: string;
+	user: string;
+	startAtMs: number;
+	failoverTimeoutMs: number;
+	partitionAware: boolean;
+	checkpoint: boolean;
+	latencyMs: number;
+	declineRefuseSeconds: number;
+	tasks: SimpleTasksSpec;
+}
+
+export interface ChameleonFrameworkSpec {
+	type: "chameleon";
+	name: string;
+	/** Every field but `type` and `name`, as written (validated by a later schema). */
+	spec: Record<string, unknown>;
+}
+
+export type FrameworkSpec = SimpleFrameworkSpec | ChameleonFrameworkSpec;
+export type FrameworkType = FrameworkSpec["type"];
+
+export const TIMELINE_ACTIONS = [
+	"crashAgents",
+	"restartAgents",
+	"partitionAgents",
+	"flapAgents",
+	"teardownFramework",
+	"addAgents",
+	"reviveFramework",
+] as const;
+export type TimelineAction = (typeof TIMELINE_ACTIONS)[number];
+
+/**
+ * Which agents an action hits. At most one of count / fraction / indices;
+ * none of them means every agent (of the group, or of the cluster). The runner
+ * picks `count`/`fraction` agents with the seeded faults stream.
+ */
+export interface AgentSelector {
+	group?: string;
+	count?: number;
+	/** In (0, 1]: that share of the agents, rounded up. */
+	fraction?: number;
+	/** 0-based indices within the group (or the whole cluster, in group order). */
+	indices?: number[];
+}
+
+export interface TimelineEvent {
+	atMs: number;
+	action: TimelineAction;
+	/** crashAgents, restartAgents, partitionAgents, flapAgents. */
+	agents?: AgentSelector;
+	/** crashAgents, partitionAgents (null: until the end / a restart), flapAgents (down time). */
+	downForMs?: number | null;
+	/** flapAgents: number of down/up cycles. */
+	times?: number;
+	/** flapAgents: up time between downs. */
+	upForMs?: number;
+	/** teardownFramework, reviveFramework. */
+	framework?: string;
+	/** addAgents: the group whose shape the new agents take. */
+	group?: string;
+	/** addAgents: how many. */
+	count?: number;
+}
+
+export interface Scenario {
+	name: string;
+	seed: number;
+	durationMs: number;
+	master: MasterConfig;
+	agents: AgentGroup[];
+	roles: RoleSpec[];
+	frameworks: FrameworkSpec[];
+	/** Sorted by atMs (stable: equal times keep file order). */
+	timeline: TimelineEvent[];
+}

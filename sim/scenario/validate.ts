@@ -1,0 +1,573 @@
+/**
+ * validateScenario: input value -> fully resolved Scenario. Two passes:
+ *  1. shape: the TypeBox schema (compiled once) decides; if it fails, explain.ts
+ *     lists every wrong field;
+ *  2. meaning: defaults, durations -> ms, port specs -> ranges, templates and
+ *     commands compile, role/group names, unique names, cross-references
+ *     (timeline groups and frameworks), per-action timeline fields.
+ * Problems from a pass are all reported together as one SimError.
+ */
+import { basename, extname } from "node:path";
+import { Compile } from "typebox/compile";
+import { compileTemplate, isTemplate, parseCommand, UNDERSTOOD_SUBSET } from "../../agents/index.js";
+import { normalizeRanges } from "../../master/protocol/resources.js";
+import { isSimError } from "../errors.js";
+import { parseDuration } from "./duration.js";
+import { explain } from "./explain.js";
+import { IssueList, issuesError, type Locator, type Path } from "./issues.js";
+import { groupNameProblem, roleNameProblem, suggestion } from "./names.js";
+import {
+	AGENT_DEFAULTS,
+	type AgentGroupInput,
+	FLAP_DEFAULTS,
+	FRAMEWORK_DEFAULTS,
+	MASTER_DEFAULTS,
+	type MasterInput,
+	ROLE_DEFAULTS,
+	type RoleInput,
+	SCENARIO_DEFAULTS,
+	type ScenarioInput,
+	ScenarioSchema,
+	type SimpleFrameworkInput,
+	TASK_DEFAULTS,
+	type TimelineEventInput,
+} from "./schema.js";
+import type {
+	AgentGroup,
+	AgentSelector,
+	FrameworkSpec,
+	MasterConfig,
+	Range,
+	RoleSpec,
+	ScalarQuantities,
+	ScalarResourceName,
+	Scenario,
+	SimpleFrameworkSpec,
+	TimelineAction,
+	TimelineEvent,
+} from "./types.js";
+
+export interface ValidateOptions {
+	/** File name for messages and the default scenario name. */
+	sourceName?: string;
+	/** Maps a path to its line in the source (from parseSource). */
+	locate?: Locator;
+}
+
+const compile = () => Compile(ScenarioSchema);
+let compiled: ReturnType<typeof compile> | undefined;
+/** Compiled on first use (a few ms), then reused. */
+function validator(): ReturnType<typeof compile> {
+	compiled ??= compile();
+	return compiled;
+}
+
+const SCALARS: readonly ScalarResourceName[] = ["cpus", "mem", "disk", "gpus"];
+const NULL_WORDS = new Set(["none", "never"]);
+const MAX_HOSTNAME_CHECK = 2_000_000;
+
+/** Checks and resolves a parsed scenario. Throws SimError SIM_ERR_SCENARIO_INVALID listing every problem. */
+export function validateScenario(input: unknown, options: ValidateOptions = {}): Scenario {
+	const issues = new IssueList(options.locate);
+	if (input === null || input === undefined) {
+		issues.add([], "the scenario is empty; it needs at least an `agents` list");
+		throw issuesError(issues.issues, options.sourceName);
+	}
+	if (!validator().Check(input)) {
+		explain(ScenarioSchema, input, [], issues);
+		if (issues.length === 0) {
+			// The explainer should always find something; fall back to TypeBox's own words.
+			for (const e of validator().Errors(input).slice(0, 5)) {
+				issues.add(
+					e.instancePath
+						.split("/")
+						.slice(1)
+						.map((s) => s.replaceAll("~1", "/").replaceAll("~0", "~")),
+					e.message,
+				);
+			}
+		}
+		throw issuesError(issues.issues, options.sourceName);
+	}
+	const scenario = new Resolver(issues, options).resolve(input);
+	if (issues.length > 0) throw issuesError(issues.issues, options.sourceName);
+	return scenario;
+}
+
+function defaultName(sourceName: string | undefined): string {
+	if (sourceName === undefined || sourceName === "" || sourceName.startsWith("<"))
+		return SCENARIO_DEFAULTS.name;
+	const stem = basename(sourceName, extname(sourceName));
+	return stem === "" ? SCENARIO_DEFAULTS.name : stem;
+}
+
+function plural(n: number, word: string): string {
+	return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+class Resolver {
+	readonly #issues: IssueList;
+	readonly #options: ValidateOptions;
+
+	constructor(issues: IssueList, options: ValidateOptions) {
+		this.#issues = issues;
+		this.#options = options;
+	}
+
+	#add(path: Path, message: string, anchor: "value" | "key" = "value"): void {
+		this.#issues.add(path, message, { anchor });
+	}
+
+	/** Parses a duration; on error records it and returns `fallback`. */
+	#duration(raw: string | number, path: Path, opts: { positive?: boolean } = {}): number {
+		try {
+			const ms = parseDuration(raw);
+			if (opts.positive === true && ms <= 0) {
+				this.#add(path, `must be longer than 0 (got ${JSON.stringify(raw)})`);
+			}
+			return ms;
+		} catch (err) {
+			if (!isSimError(err)) throw err;
+			this.#issues.add(path, err.message, { code: err.code });
+			return 0;
+		}
+	}
+
+	#nullableDuration(raw: string | number | null, path: Path): number | null {
+		if (raw === null) return null;
+		if (typeof raw === "string" && NULL_WORDS.has(raw.trim().toLowerCase())) return null;
+		return this.#duration(raw, path, { positive: true });
+	}
+
+	resolve(input: ScenarioInput): Scenario {
+		const name = input.name ?? defaultName(this.#options.sourceName);
+		const seed = input.seed ?? SCENARIO_DEFAULTS.seed;
+		const durationMs = this.#duration(input.duration ?? SCENARIO_DEFAULTS.duration, ["duration"], {
+			positive: true,
+		});
+		const master = this.#master(input.master ?? {});
+		const agents = input.agents.map((g, k) => this.#agentGroup(g, ["agents", k]));
+		this.#checkGroups(input.agents, agents);
+		const roles = (input.roles ?? []).map((r, k) => this.#role(r, ["roles", k]));
+		this.#checkUnique(
+			roles.map((r) => r.name),
+			(k) => ["roles", k, "name"],
+			"role",
+		);
+		const frameworks = (input.frameworks ?? []).map((f, k) => this.#framework(f, ["frameworks", k]));
+		this.#checkUnique(
+			frameworks.map((f) => f.name),
+			(k) => ["frameworks", k, "name"],
+			"framework",
+		);
+		const timeline = this.#timeline(input.timeline ?? [], agents, frameworks);
+		return { name, seed, durationMs, master, agents, roles, frameworks, timeline };
+	}
+
+	#master(m: MasterInput): MasterConfig {
+		const d = MASTER_DEFAULTS;
+		const path = (k: string): Path => ["master", k];
+		const excluded = m.fairSharingExcludedResourceNames ?? [...d.fairSharingExcludedResourceNames];
+		excluded.forEach((r, k) => {
+			if (!(SCALARS as readonly string[]).includes(r))
+				this.#add(
+					["master", "fairSharingExcludedResourceNames", k],
+					`unknown resource "${r}"${suggestion(r, SCALARS)} (one of ${SCALARS.join(", ")})`,
+				);
+		});
+		return {
+			allocationIntervalMs: this.#duration(
+				m.allocationInterval ?? d.allocationInterval,
+				path("allocationInterval"),
+				{
+					positive: true,
+				},
+			),
+			offerTimeoutMs: this.#nullableDuration(m.offerTimeout ?? d.offerTimeout, path("offerTimeout")),
+			agentPingTimeoutMs: this.#duration(m.agentPingTimeout ?? d.agentPingTimeout, path("agentPingTimeout"), {
+				positive: true,
+			}),
+			maxAgentPingTimeouts: m.maxAgentPingTimeouts ?? d.maxAgentPingTimeouts,
+			minAllocatable: this.#minAllocatable(m.minAllocatable, path("minAllocatable")),
+			maxCompletedFrameworks: m.maxCompletedFrameworks ?? d.maxCompletedFrameworks,
+			maxCompletedTasksPerFramework: m.maxCompletedTasksPerFramework ?? d.maxCompletedTasksPerFramework,
+			maxUnreachableTasksPerFramework: m.maxUnreachableTasksPerFramework ?? d.maxUnreachableTasksPerFramework,
+			roleSorter: m.roleSorter ?? d.roleSorter,
+			frameworkSorter: m.frameworkSorter ?? d.frameworkSorter,
+			fairSharingExcludedResourceNames: excluded,
+			heartbeatIntervalMs: this.#duration(
+				m.heartbeatInterval ?? d.heartbeatInterval,
+				path("heartbeatInterval"),
+				{
+					positive: true,
+				},
+			),
+		};
+	}
+
+	/** A list of quantity sets, or Mesos's flag syntax "cpus:0.01|mem:32" (";" within a set). */
+	#minAllocatable(raw: MasterInput["minAllocatable"], path: Path): ScalarQuantities[] {
+		if (raw === undefined) return MASTER_DEFAULTS.minAllocatable.map((q) => ({ ...q }));
+		if (typeof raw !== "string") {
+			raw.forEach((q, k) => {
+				if (Object.keys(q).length === 0)
+					this.#add([...path, k], "a quantity set must name at least one resource");
+			});
+			return raw.map((q) => ({ ...q }));
+		}
+		const sets: ScalarQuantities[] = [];
+		for (const part of raw.split("|")) {
+			const set: ScalarQuantities = {};
+			for (const item of part.split(";")) {
+				const m = /^\s*([a-z]+)\s*:\s*([0-9]*\.?[0-9]+)\s*$/.exec(item);
+				const name = m?.[1] as ScalarResourceName | undefined;
+				if (m === null || name === undefined || !SCALARS.includes(name)) {
+					this.#add(
+						path,
+						`cannot read ${JSON.stringify(item.trim())}: write quantity sets as "cpus:0.01|mem:32" (resources ${SCALARS.join(", ")}; ";" joins resources within a set)`,
+					);
+					return [];
+				}
+				set[name] = Number(m[2]);
+			}
+			sets.push(set);
+		}
+		return sets;
+	}
+
+	#ports(raw: AgentGroupInput["ports"], path: Path): Range[] {
+		const spec = raw ?? AGENT_DEFAULTS.ports;
+		const ranges: Range[] = [];
+		const bad = (p: Path, what: string, why: string): void =>
+			this.#add(p, `invalid port range ${what}: ${why}`);
+		const addRange = (begin: number, end: number, p: Path, what: string): void => {
+			if (begin > 65535 || end > 65535) bad(p, what, "ports go up to 65535");
+			else if (begin > end) bad(p, what, "begin is greater than end");
+			else ranges.push({ begin, end });
+		};
+		const fromText = (text: string, p: Path): void => {
+			const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(text);
+			if (m === null) {
+				bad(p, JSON.stringify(text), 'write "begin-end", e.g. "31000-32000"');
+				return;
+			}
+			const begin = Number(m[1]);
+			addRange(begin, m[2] === undefined ? begin : Number(m[2]), p, JSON.stringify(text));
+		};
+		if (typeof spec === "string") {
+			const inner = spec.trim().replace(/^\[/, "").replace(/\]$/, "").trim();
+			if (inner !== "") for (const part of inner.split(",")) fromText(part, path);
+		} else {
+			spec.forEach((item, k) => {
+				const p = [...path, k];
+				if (typeof item === "string") fromText(item, p);
+				else if (typeof item === "number") addRange(item, item, p, String(item));
+				else addRange(item.begin, item.end, p, `{begin: ${item.begin}, end: ${item.end}}`);
+			});
+		}
+		return normalizeRanges(ranges);
+	}
+
+	/** Compiles a template; returns the renderer, or undefined after recording the problem. */
+	#template(text: string, path: Path): ((i: number, group: string) => string) | undefined {
+		try {
+			return compileTemplate(text);
+		} catch (err) {
+			this.#issues.add(path, (err as Error).message, { code: "SIM_ERR_TEMPLATE" });
+			return undefined;
+		}
+	}
+
+	#agentGroup(g: AgentGroupInput, path: Path): AgentGroup {
+		const group = g.group ?? AGENT_DEFAULTS.group;
+		const problem = groupNameProblem(group);
+		if (problem !== null) this.#add([...path, "group"], `${problem} (got ${JSON.stringify(group)})`);
+		const attributes: Record<string, string | number> = { ...(g.attributes ?? AGENT_DEFAULTS.attributes) };
+		for (const [key, value] of Object.entries(attributes)) {
+			const p = [...path, "attributes", key];
+			if (key.trim() === "") this.#add(p, "an attribute name must not be empty", "key");
+			if (typeof value === "string" && isTemplate(value)) {
+				const t = this.#template(value, p);
+				if (t !== undefined) this.#renderAll(t, group, g.count, p);
+			}
+		}
+		return {
+			group,
+			count: g.count,
+			cpus: g.cpus,
+			mem: g.mem,
+			disk: g.disk ?? AGENT_DEFAULTS.disk,
+			gpus: g.gpus ?? AGENT_DEFAULTS.gpus,
+			ports: this.#ports(g.ports, [...path, "ports"]),
+			hostname: g.hostname ?? AGENT_DEFAULTS.hostname,
+			attributes,
+		};
+	}
+
+	/** Renders a template for every agent of a group, catching evaluation errors (e.g. division by zero). */
+	#renderAll(t: (i: number, group: string) => string, group: string, count: number, path: Path): string[] {
+		const out: string[] = [];
+		try {
+			for (let i = 0; i < count; i++) out.push(t(i, group));
+		} catch (err) {
+			this.#issues.add(path, (err as Error).message, { code: "SIM_ERR_TEMPLATE" });
+			return [];
+		}
+		return out;
+	}
+
+	/** Unique group names; hostname templates compile and give distinct hostnames. */
+	#checkGroups(input: AgentGroupInput[], groups: AgentGroup[]): void {
+		this.#checkUnique(
+			groups.map((g) => g.group),
+			(k) => ["agents", k, "group"],
+			"group",
+			input.some((g) => g.group === undefined)
+				? ` (the default group name is "${AGENT_DEFAULTS.group}"; give each group its own "group")`
+				: "",
+		);
+		const total = groups.reduce((n, g) => n + g.count, 0);
+		const seen = new Map<string, string>();
+		const groupNames = new Set<string>();
+		groups.forEach((g, k) => {
+			const path: Path = ["agents", k, "hostname"];
+			const t = this.#template(g.hostname, path);
+			// A duplicate group name is reported already; its hostnames would clash too.
+			const duplicate = groupNames.has(g.group);
+			groupNames.add(g.group);
+			if (t === undefined || duplicate || total > MAX_HOSTNAME_CHECK) return;
+			const names = this.#renderAll(t, g.group, g.count, path);
+			for (let i = 0; i < names.length; i++) {
+				const host = names[i]!;
+				const here = `agent ${i} of group "${g.group}"`;
+				const other = seen.get(host);
+				if (other !== undefined) {
+					this.#add(
+						path,
+						`hostname ${JSON.stringify(host)} of ${here} is also the hostname of ${other}; include {i} in the template`,
+					);
+					return;
+				}
+				seen.set(host, here);
+			}
+		});
+	}
+
+	#checkUnique(names: string[], pathOf: (k: number) => Path, what: string, hint = ""): void {
+		const first = new Map<string, number>();
+		names.forEach((n, k) => {
+			const prev = first.get(n);
+			if (prev === undefined) first.set(n, k);
+			else {
+				const prevPointer = pathOf(prev)
+					.map((s) => `/${s}`)
+					.join("");
+				this.#add(pathOf(k), `duplicate ${what} name ${JSON.stringify(n)} (also at ${prevPointer})${hint}`);
+			}
+		});
+	}
+
+	#roleName(name: string, path: Path): void {
+		const problem = roleNameProblem(name);
+		if (problem !== null) this.#add(path, `invalid role ${JSON.stringify(name)}: ${problem}`);
+	}
+
+	#role(r: RoleInput, path: Path): RoleSpec {
+		this.#roleName(r.name, [...path, "name"]);
+		const out: RoleSpec = { name: r.name, weight: r.weight ?? ROLE_DEFAULTS.weight };
+		if (r.quota !== undefined) {
+			if (r.name === "*") this.#add([...path, "quota"], 'the default role "*" cannot have a quota');
+			out.quota = { ...r.quota };
+		}
+		return out;
+	}
+
+	#framework(f: NonNullable<ScenarioInput["frameworks"]>[number], path: Path): FrameworkSpec {
+		if (f.type === "chameleon") {
+			const {
+				type: _type,
+				name,
+				...spec
+			} = f as { type: "chameleon"; name: string } & Record<string, unknown>;
+			return { type: "chameleon", name, spec };
+		}
+		return this.#simple(f as SimpleFrameworkInput, path);
+	}
+
+	#simple(f: SimpleFrameworkInput, path: Path): SimpleFrameworkSpec {
+		const d = FRAMEWORK_DEFAULTS;
+		const role = f.role ?? d.role;
+		this.#roleName(role, [...path, "role"]);
+		const t = f.tasks;
+		const tp: Path = [...path, "tasks"];
+		if (t.cpus + t.mem + (t.disk ?? 0) + (t.gpus ?? 0) <= 0)
+			this.#add(tp, "a task needs some resources: give cpus or mem greater than 0");
+		if ((t.ports ?? 0) > 65536) this.#add([...tp, "ports"], `a task cannot need more than 65536 ports`);
+		const command = t.command ?? TASK_DEFAULTS.command;
+		const parsed = parseCommand(command);
+		if ("error" in parsed)
+			this.#add(
+				[...tp, "command"],
+				`${parsed.error} (simulated agents understand only ${UNDERSTOOD_SUBSET}; "sleep infinity" runs forever)`,
+			);
+		return {
+			type: "simple",
+			name: f.name,
+			role,
+			user: f.user ?? d.user,
+			startAtMs: this.#duration(f.startAt ?? d.startAt, [...path, "startAt"]),
+			failoverTimeoutMs: this.#duration(f.failoverTimeout ?? d.failoverTimeout, [...path, "failoverTimeout"]),
+			partitionAware: f.partitionAware ?? d.partitionAware,
+			checkpoint: f.checkpoint ?? d.checkpoint,
+			latencyMs: this.#duration(f.latency ?? d.latency, [...path, "latency"]),
+			declineRefuseSeconds: f.declineRefuseSeconds ?? d.declineRefuseSeconds,
+			tasks: {
+				count: t.count,
+				cpus: t.cpus,
+				mem: t.mem,
+				disk: t.disk ?? TASK_DEFAULTS.disk,
+				gpus: t.gpus ?? TASK_DEFAULTS.gpus,
+				ports: t.ports ?? TASK_DEFAULTS.ports,
+				command,
+				maxPerOffer: t.maxPerOffer ?? TASK_DEFAULTS.maxPerOffer,
+				relaunch: t.relaunch ?? TASK_DEFAULTS.relaunch,
+			},
+		};
+	}
+
+	#timeline(
+		events: TimelineEventInput[],
+		groups: AgentGroup[],
+		frameworks: FrameworkSpec[],
+	): TimelineEvent[] {
+		const resolved = events.map((e, k) => ({ k, event: this.#event(e, ["timeline", k]) }));
+		resolved.sort((a, b) => a.event.atMs - b.event.atMs);
+		// Cross-references, in time order so that agents added earlier count.
+		const sizes = new Map(groups.map((g) => [g.group, g.count]));
+		const groupNames = groups.map((g) => g.group);
+		const frameworkNames = frameworks.map((f) => f.name);
+		for (const { k, event } of resolved) {
+			const path: Path = ["timeline", k];
+			if (event.framework !== undefined && !frameworkNames.includes(event.framework))
+				this.#add(
+					[...path, "framework"],
+					`unknown framework ${JSON.stringify(event.framework)}${suggestion(event.framework, frameworkNames)}`,
+				);
+			if (event.action === "addAgents" && event.group !== undefined) {
+				const size = sizes.get(event.group);
+				if (size === undefined)
+					this.#add(
+						[...path, "group"],
+						`unknown agent group ${JSON.stringify(event.group)}${suggestion(event.group, groupNames)}`,
+					);
+				else sizes.set(event.group, size + (event.count ?? 0));
+			}
+			const sel = event.agents;
+			if (sel === undefined) continue;
+			let size = 0;
+			if (sel.group !== undefined) {
+				const s = sizes.get(sel.group);
+				if (s === undefined) {
+					this.#add(
+						[...path, "agents", "group"],
+						`unknown agent group ${JSON.stringify(sel.group)}${suggestion(sel.group, groupNames)}`,
+					);
+					continue;
+				}
+				size = s;
+			} else for (const s of sizes.values()) size += s;
+			const of = sel.group === undefined ? "the cluster" : `group ${JSON.stringify(sel.group)}`;
+			if (sel.count !== undefined && sel.count > size)
+				this.#add(
+					[...path, "agents", "count"],
+					`${plural(sel.count, "agent")} asked for, but ${of} has ${plural(size, "agent")} by then`,
+				);
+			sel.indices?.forEach((i, j) => {
+				if (i >= size)
+					this.#add(
+						[...path, "agents", "indices", j],
+						`index ${i} is out of range: ${of} has ${plural(size, "agent")} by then (indices are 0-based)`,
+					);
+			});
+		}
+		return resolved.map((r) => r.event);
+	}
+
+	#event(e: TimelineEventInput, path: Path): TimelineEvent {
+		const action = e.action as TimelineAction;
+		const rule = ACTION_FIELDS[action];
+		for (const key of Object.keys(e)) {
+			if (key === "at" || key === "action") continue;
+			if (!rule.allowed.includes(key as EventField))
+				this.#add(
+					[...path, key],
+					`"${key}" does not apply to ${action} (it takes ${rule.allowed.map((f) => `"${f}"`).join(", ") || "nothing more"})`,
+					"key",
+				);
+		}
+		for (const key of rule.required) {
+			if (e[key] === undefined || (key === "for" && e.for === null && action === "flapAgents"))
+				this.#add([...path, key], `${action} needs "${key}"${REQUIRED_HINT[key]}`);
+		}
+		const event: TimelineEvent = { atMs: this.#duration(e.at, [...path, "at"]), action };
+		if (e.agents !== undefined && rule.allowed.includes("agents"))
+			event.agents = this.#selector(e.agents, path);
+		if (rule.allowed.includes("for")) {
+			if (action === "flapAgents") {
+				if (e.for !== undefined && e.for !== null)
+					event.downForMs = this.#nullableDuration(e.for, [...path, "for"]);
+				event.times = e.times ?? FLAP_DEFAULTS.times;
+				event.upForMs =
+					e.upFor !== undefined
+						? this.#duration(e.upFor, [...path, "upFor"], { positive: true })
+						: (event.downForMs ?? 0);
+			} else event.downForMs = e.for === undefined ? null : this.#nullableDuration(e.for, [...path, "for"]);
+		}
+		if (e.framework !== undefined && rule.allowed.includes("framework")) event.framework = e.framework;
+		if (e.group !== undefined && rule.allowed.includes("group")) event.group = e.group;
+		if (e.count !== undefined && rule.allowed.includes("count")) event.count = e.count;
+		return event;
+	}
+
+	#selector(s: AgentSelector, path: Path): AgentSelector {
+		const given = (["count", "fraction", "indices"] as const).filter((k) => s[k] !== undefined);
+		if (given.length > 1)
+			this.#add(
+				[...path, "agents", given[1]!],
+				`give at most one of count, fraction, indices (got ${given.join(" and ")})`,
+				"key",
+			);
+		const out: AgentSelector = {};
+		if (s.group !== undefined) out.group = s.group;
+		if (s.count !== undefined) out.count = s.count;
+		if (s.fraction !== undefined) out.fraction = s.fraction;
+		if (s.indices !== undefined) out.indices = [...s.indices];
+		return out;
+	}
+}
+
+type EventField = "agents" | "for" | "times" | "upFor" | "framework" | "group" | "count";
+
+const AGENTS_ONLY = { allowed: ["agents"], required: ["agents"] } as const;
+const ACTION_FIELDS: Record<
+	TimelineAction,
+	{ allowed: readonly EventField[]; required: readonly EventField[] }
+> = {
+	crashAgents: { allowed: ["agents", "for"], required: ["agents"] },
+	restartAgents: AGENTS_ONLY,
+	partitionAgents: { allowed: ["agents", "for"], required: ["agents"] },
+	flapAgents: { allowed: ["agents", "for", "times", "upFor"], required: ["agents", "for"] },
+	teardownFramework: { allowed: ["framework"], required: ["framework"] },
+	reviveFramework: { allowed: ["framework"], required: ["framework"] },
+	addAgents: { allowed: ["group", "count"], required: ["group", "count"] },
+};
+
+const REQUIRED_HINT: Record<EventField, string> = {
+	agents: " (e.g. agents: {count: 10}, agents: {group: web, fraction: 0.1}; {} means all agents)",
+	for: ' (the down time, e.g. for: "30s")',
+	times: "",
+	upFor: "",
+	framework: " (the framework's name)",
+	group: " (the agent group whose shape the new agents take)",
+	count: " (how many agents)",
+};
