@@ -129,8 +129,10 @@ export class Engine {
 	/** Runs every event with time <= `time`, then moves the clock to `time`. */
 	runUntil(time: number): void {
 		this.#stopped = false;
-		while (!this.#stopped && this.nextTime() <= time) this.step();
-		if (!this.#stopped && time > this.#now && Number.isFinite(time)) this.#now = Math.round(time);
+		// `step()` is false once the queue is empty (runUntil(Infinity) must end).
+		while (!this.#stopped && this.nextTime() <= time && this.step());
+		// Whole ms not past the target, so every event at or before `now` has run.
+		if (!this.#stopped && time > this.#now && Number.isFinite(time)) this.#now = Math.floor(time);
 	}
 
 	/** Makes runUntil return after the current event. */
