@@ -69,6 +69,8 @@ export class Allocator {
 	// Scratch buffers reused every cycle.
 	#order: number[] = [];
 	readonly #avail = new Float64Array(SCALAR_COUNT);
+	readonly #roleBuf: SortedClient[] = [];
+	readonly #fwBuf: SortedClient[] = [];
 	readonly #frameworks: FrameworkRecord[] = [];
 	readonly #total = new Float64Array(SCALAR_COUNT);
 	#anyQuota = false;
@@ -347,19 +349,18 @@ export class Allocator {
 
 	#allocateAgent(a: number): void {
 		if (!this.#hasFree(a)) return;
-		if (this.#anyQuota || this.#flags.roleSorter === "random") {
-			// A quota cap can leave resources for the next role: iterate over one
-			// snapshot of the role order taken before this agent, as Mesos does.
-			const snap = this.roleSorter.sort();
-			if (this.#flags.roleSorter === "random") this.#rng.shuffle(snap);
-			for (const rc of snap) {
-				if (!this.#hasFree(a)) break;
-				this.#allocateRole(a, this.roles[rc.key]!);
-			}
-			return;
+		// Mesos takes one snapshot of the role order per agent. Without quota the
+		// first framework that takes empties the agent, so the snapshot and the
+		// live order agree up to that point; with quota a capped role leaves
+		// resources for the next one and the snapshot matters.
+		const roles = this.#roleBuf;
+		const n = this.roleSorter.fill(roles);
+		if (this.#flags.roleSorter === "random") this.#rng.shuffle(roles, n);
+		const keepGoing = this.#anyQuota;
+		for (let i = 0; i < n; i++) {
+			const taken = this.#allocateRole(a, this.roles[roles[i]!.key]!);
+			if (taken && (!keepGoing || !this.#hasFree(a))) return;
 		}
-		// Without quota the first framework that takes gets everything left.
-		this.roleSorter.forEachActive((rc) => !this.#allocateRole(a, this.roles[rc.key]!));
 	}
 
 	/** Offers agent `a`'s remaining resources to the first eligible framework of role r. */
@@ -367,49 +368,57 @@ export class Allocator {
 		const cl = this.#cluster;
 		const av = this.#avail;
 		for (let k = 0; k < SCALAR_COUNT; k++) av[k] = cl.free(a, k);
-		if (r.hasLimit || r.ancestors.length > 0) this.#capByQuota(r, av, a);
+		if (r.hasLimit || r.ancestors.length > 0) {
+			this.#capByQuota(r, r, av, a);
+			for (const anc of r.ancestors) this.#capByQuota(r, this.roles[anc]!, av, a);
+		}
 		const ports = cl.freePorts[a]!;
-		let taken = false;
-		const fwOrder = this.#flags.frameworkSorter === "random" ? this.#rng.shuffle(r.fwSorter.sort()) : null;
-		const tryFw = (c: SortedClient): boolean => {
+		let order: readonly SortedClient[];
+		let n: number;
+		if (this.#flags.frameworkSorter === "random") {
+			const buf = this.#fwBuf;
+			n = r.fwSorter.fill(buf);
+			this.#rng.shuffle(buf, n);
+			order = buf;
+		} else {
+			order = r.fwSorter.flatOrder();
+			n = order.length;
+		}
+		const gpuAgent = this.#flags.filterGpuResources && cl.total[3]![a]! > 0;
+		const now = this.#host.now();
+		for (let i = 0; i < n; i++) {
+			const c = order[i]!;
+			if (!c.active) continue;
 			const fw = this.#frameworks[c.key];
-			if (fw === undefined) return true;
-			if (this.#flags.filterGpuResources && !fw.gpuCapable && cl.total[3]![a]! > 0) return true;
-			if (!this.#allocatable(fw, r.idx, av, ports)) return true;
-			if (fw.filters.blocks(a, r.idx, this.#host.now(), av[0]!, av[1]!, av[2]!, av[3]!, ports)) return true;
-			const q = Float64Array.from(av);
+			if (fw === undefined) continue;
+			if (gpuAgent && !fw.gpuCapable) continue;
+			if (!this.#allocatable(fw, r.idx, av, ports)) continue;
+			if (fw.filters.blocks(a, r.idx, now, av[0]!, av[1]!, av[2]!, av[3]!, ports)) continue;
 			this.offersMade++;
-			this.#host.offer(fw, r.idx, a, q, ports);
-			taken = true;
-			return false;
-		};
-		if (fwOrder !== null) {
-			for (const c of fwOrder) if (!tryFw(c)) break;
-		} else r.fwSorter.forEachActive(tryFw);
-		return taken;
+			this.#host.offer(fw, r.idx, a, Float64Array.from(av), ports);
+			return true;
+		}
+		return false;
 	}
 
-	#capByQuota(r: RoleRecord, av: Float64Array, agent: number): void {
-		const cap = (rr: RoleRecord) => {
-			if (!rr.hasLimit) return;
-			let capped = false;
-			for (let k = 0; k < SCALAR_COUNT; k++) {
-				const head = rr.limit[k]! - rr.consumed[k]!;
-				if (av[k]! > head) {
-					av[k] = head > 1e-9 ? head : 0;
-					capped = true;
-				}
+	/** Caps `av` at role rr's quota headroom; remembers agents held back for `r`'s later revisit. */
+	#capByQuota(_r: RoleRecord, rr: RoleRecord, av: Float64Array, agent: number): void {
+		if (!rr.hasLimit) return;
+		let capped = false;
+		for (let k = 0; k < SCALAR_COUNT; k++) {
+			const head = rr.limit[k]! - rr.consumed[k]!;
+			if (av[k]! > head) {
+				av[k] = head > 1e-9 ? head : 0;
+				capped = true;
 			}
-			if (!capped || this.#sweeping) return;
-			let held = this.#capped.get(rr.idx);
-			if (held === undefined) {
-				held = new Set();
-				this.#capped.set(rr.idx, held);
-			}
-			held.add(agent);
-		};
-		cap(r);
-		for (const a of r.ancestors) cap(this.roles[a]!);
+		}
+		if (!capped || this.#sweeping) return;
+		let held = this.#capped.get(rr.idx);
+		if (held === undefined) {
+			held = new Set();
+			this.#capped.set(rr.idx, held);
+		}
+		held.add(agent);
 	}
 
 	#allocatable(fw: FrameworkRecord, role: number, av: Float64Array, ports: readonly Range[]): boolean {

@@ -13,6 +13,8 @@ import type {
 
 export interface OfferRecord {
 	id: string;
+	/** The <n> of the id's "-O<n>". */
+	num: number;
 	fw: FrameworkRecord;
 	role: number;
 	agent: number;

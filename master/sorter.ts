@@ -17,9 +17,12 @@
 import { SCALAR_COUNT, SCALAR_NAMES } from "./protocol/resources.js";
 
 export interface SortedClient {
+	/** Path in the tree (a client that is also an inner node sorts as "<name>/."). */
 	readonly name: string;
 	/** Index the caller attached (framework index, role index). */
 	readonly key: number;
+	/** Whether the client takes part in sorting (not suppressed/deactivated). */
+	readonly active: boolean;
 }
 
 class SortNode implements SortedClient {
@@ -184,6 +187,37 @@ export class DrfSorter {
 	forEachActive(fn: (client: SortedClient) => boolean | undefined): void {
 		if (this.#dirty) this.#resortAll();
 		this.#walk(this.#root, fn);
+	}
+
+	/**
+	 * Hot-path form of the order, without closures: writes the active clients
+	 * into `out` (a buffer the caller reuses) and returns how many there are.
+	 */
+	fill(out: SortedClient[]): number {
+		if (this.#dirty) this.#resortAll();
+		const n = this.#fill(this.#root, out, 0);
+		out.length = n;
+		return n;
+	}
+
+	/**
+	 * Flat sorters only: the live, sorted children (inactive ones included —
+	 * check `active`). Valid until the next allocation change.
+	 */
+	flatOrder(): readonly SortedClient[] {
+		if (this.#dirty) this.#resortAll();
+		return this.#root.children;
+	}
+
+	#fill(node: SortNode, out: SortedClient[], n: number): number {
+		const ch = node.children;
+		for (let i = 0; i < ch.length; i++) {
+			const c = ch[i]!;
+			if (c.activeLeaves === 0) continue;
+			if (c.isLeaf) out[n++] = c;
+			else n = this.#fill(c, out, n);
+		}
+		return n;
 	}
 
 	/** Active clients in order (allocates; for tests and cold paths). */
