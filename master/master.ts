@@ -75,6 +75,8 @@ export interface MasterOptions {
 }
 
 const EPS = 1e-9;
+/** Shared empty port list (port lists are replaced, never mutated). */
+const NO_PORTS: Range[] = [];
 
 function bad(status: 400 | 403 | 404 | 409 | 501 | 503, message: string): CallResult {
 	return { ok: false, status, message };
@@ -457,10 +459,11 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 	#makeOffer(fw: FrameworkRecord, role: number, agent: number, q: Float64Array, ports: Range[]): void {
 		const cl = this.cluster;
 		for (let k = 0; k < SCALAR_COUNT; k++) cl.offered[k]![agent] = cl.offered[k]![agent]! + q[k]!;
-		cl.freePorts[agent] = [];
+		cl.freePorts[agent] = NO_PORTS;
 		const num = this.#nextOffer++;
 		const o: OfferRecord = {
 			id: `${this.id}-O${num}`,
+			num,
 			fw,
 			role,
 			agent,
@@ -537,7 +540,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 			this.violations.push(`offer ${o.id} ended twice (${how})`);
 			return;
 		}
-		this.#offersByNum.delete(Number(o.id.slice(o.id.lastIndexOf("O") + 1)));
+		this.#offersByNum.delete(o.num);
 		this.#engine.cancel(o.timer);
 		o.fw.offers.delete(o);
 		this.#agentOffers[o.agent]?.delete(o);
@@ -549,7 +552,8 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		}
 		// The launched part moved to `allocated` already; give back what is left.
 		this.allocator.track(o.fw, o.role, o.q, -1);
-		const nothingBack = q.every((v) => v <= EPS) && ports.length === 0;
+		let nothingBack = ports.length === 0;
+		for (let k = 0; k < SCALAR_COUNT && nothingBack; k++) if (q[k]! > EPS) nothingBack = false;
 		if (!nothingBack) {
 			cl.freePorts[a] = rangesAdd(cl.freePorts[a]!, ports);
 			this.allocator.markCandidate(a);
@@ -1502,6 +1506,35 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 			}
 		}
 		return best;
+	}
+
+	// ==== operator hooks (master/http, issue 4) ====================================
+
+	/**
+	 * Operator DRAIN_AGENT: the agent gets no more offers (state DRAINING), its
+	 * outstanding offers are rescinded and every live task on it is killed
+	 * (through the agent, so frameworks see TASK_KILLED). The HTTP layer tracks
+	 * when it is drained and marks it gone if asked. False for an unknown agent
+	 * or one that is not connected.
+	 */
+	drainAgent(agentId: string): boolean {
+		const cl = this.cluster;
+		const a = cl.indexOf(agentId);
+		if (a < 0) return false;
+		const st = cl.state[a];
+		if (st !== AGENT_STATE.ACTIVE && st !== AGENT_STATE.DEACTIVATED && st !== AGENT_STATE.DRAINING) return false;
+		cl.setState(a, AGENT_STATE.DRAINING);
+		for (const o of [...(this.#agentOffers[a] ?? [])]) this.#rescindOffer(o, true);
+		const endpoint = cl.endpoints[a]!;
+		const local = cl.local[a]!;
+		for (const t of this.#agentTasks[a] ?? []) {
+			if (t.released) continue;
+			const fwId = t.fw.id;
+			const taskId = t.id;
+			this.#engine.timeout(0, () => endpoint.killTask(local, fwId, taskId));
+		}
+		this.observer.agentChanged?.(a);
+		return true;
 	}
 }
 
