@@ -5,6 +5,7 @@
  * the live drivers (paced to the wall clock).
  */
 import { AgentFleet } from "../../agents/index.js";
+import { chameleonFactory } from "../../frameworks/chameleon/index.js";
 import {
 	createSimpleFramework,
 	InProcessTransport,
@@ -49,6 +50,7 @@ registerFrameworkType("simple", (spec) => {
 		tasks: { ...spec.tasks },
 	});
 });
+registerFrameworkType("chameleon", chameleonFactory);
 
 export interface Simulation {
 	scenario: Scenario;

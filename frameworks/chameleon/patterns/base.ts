@@ -1,0 +1,387 @@
+/**
+ * What every pattern shares: the request/task records, the host interface
+ * the chameleon core gives a pattern (time, timers, its random streams, kill,
+ * "work arrived"), the placement round a pattern places into, and the
+ * Pattern base class with the common bookkeeping (queue of requests, live
+ * tasks, constraint counts, statistics).
+ *
+ * A pattern decides WHAT to run and WHEN it wants it (requests in `queue`);
+ * the core decides which offers answer it (chameleon.ts). Constraints are
+ * checked by the round for every placement, so no pattern can break them.
+ */
+import type { Offer, TaskState, TaskStatus } from "../../../master/protocol/index.js";
+import type { Rng, TimerHandle } from "../../../sim/engine/index.js";
+import { backoffDelay, drawTaskPlan, type TaskPlan } from "../commands.js";
+import { ConstraintTracker } from "../constraints.js";
+import { sample } from "../dist.js";
+import type { GroupConfig, OfferPolicy } from "../spec.js";
+
+export interface Need {
+	cpus: number;
+	mem: number;
+	disk: number;
+	gpus: number;
+	ports: number;
+}
+
+/** A task a pattern wants launched. */
+export interface TaskRequest {
+	group: Pattern;
+	id: string;
+	name: string;
+	need: Need;
+	command: string;
+	startupDelayMs: number;
+	/** Launch only on this agent while now < stickyUntil (stateful relaunch). */
+	agentId: string | null;
+	stickyUntil: number;
+	createdAt: number;
+	/** The pattern's own bookkeeping (slot, job, gang…). */
+	data: unknown;
+}
+
+/** A launched task, until it reaches a terminal state. */
+export interface LiveTask {
+	id: string;
+	name: string;
+	group: Pattern;
+	req: TaskRequest;
+	agentId: string;
+	hostname: string;
+	/** Values of the group's constrained fields on the task's agent. */
+	values: ReadonlyMap<string, string | undefined>;
+	state: TaskState;
+	launchedAt: number;
+	runningAt: number | null;
+	cpus: number;
+	mem: number;
+	/** The framework asked for it to be killed. */
+	killed: boolean;
+	/** Its ACCEPT went out (think time is over). */
+	sent: boolean;
+}
+
+/** One offer (or several of the same agent and role, merged) being answered in a round. */
+export interface PoolOffer {
+	/** Pool key: agent and role. */
+	key: string;
+	/** Still unanswered. */
+	inPool: boolean;
+	/** Time of its entry in the core's hold heap (-1: none). */
+	holdAt: number;
+	ids: string[];
+	offer: Offer;
+	agentId: string;
+	hostname: string;
+	role: string | undefined;
+	/** What is left after the placements of this round. */
+	have: { cpus: number; mem: number; disk: number; gpus: number; ports: { begin: number; end: number }[] };
+	/** Tasks placed on it in this round. */
+	placed: number;
+	receivedAt: number;
+	/** Hold deadline from the offer policy (receivedAt + hold + jitter). */
+	deadline: number;
+	/** A pattern holds it for later (a partial gang) until this time; 0 = not held. */
+	keepUntil: number;
+	keptBy: Pattern | null;
+}
+
+/** A placement made in a round (undo-able until the round ends). */
+export interface Placement {
+	task: LiveTask;
+	offer: PoolOffer;
+}
+
+/** The placement round a pattern places into. */
+export interface Round {
+	readonly now: number;
+	/** Unanswered offers, in arrival order. */
+	readonly offers: readonly PoolOffer[];
+	/** Whether `need` fits `po` (resources, ports, max tasks per offer, role) and the group's constraints allow it. */
+	fits(group: Pattern, po: PoolOffer, need: Need): boolean;
+	/** First-fit placement of a request (its sticky agent first); null when nothing fits. */
+	place(req: TaskRequest): Placement | null;
+	/** Places a request on a given offer with a given size (checked like `fits`); null if it does not fit. */
+	placeOn(req: TaskRequest, po: PoolOffer, need?: Need): Placement | null;
+	/** Takes back a placement of this round (gangs: all or nothing). */
+	undo(p: Placement): void;
+	/** Keeps an offer unanswered for `group` until `until` (ms). */
+	keep(po: PoolOffer, group: Pattern, until: number): void;
+}
+
+/** What the chameleon core offers a pattern. */
+export interface Host {
+	readonly frameworkName: string;
+	readonly policy: OfferPolicy;
+	now(): number;
+	after(delayMs: number, fn: () => void): TimerHandle;
+	at(time: number, fn: () => void): TimerHandle;
+	cancel(handle: TimerHandle): void;
+	/** A derived random stream of this framework for `purpose` (independent of event order elsewhere). */
+	stream(purpose: string): Rng;
+	kill(task: LiveTask): void;
+	/** New requests were queued (or the group wants offers again): run a round, revive if needed. */
+	demandChanged(): void;
+	/** Whether a group has all its tasks running (for `after`). */
+	groupReady(name: string): boolean;
+	/** Declines the offers a pattern kept (a gang gave up). */
+	releaseKept(group: Pattern): void;
+}
+
+export interface LogEntry {
+	t: number;
+	ev: "launch" | "running" | "end";
+	id: string;
+	name: string;
+	agent: string;
+	state?: TaskState;
+}
+
+export interface GroupStats {
+	pattern: string;
+	/** Tasks launched (ACCEPTs sent), replacements included. */
+	launched: number;
+	/** Live tasks in TASK_RUNNING now. */
+	running: number;
+	/** Launched and not yet ended. */
+	live: number;
+	/** Requests waiting for offers. */
+	pending: number;
+	peakRunning: number;
+	finished: number;
+	failed: number;
+	killed: number;
+	/** LOST, DROPPED, GONE, ERROR… */
+	lost: number;
+	/** Arrivals: jobs, gangs, queue items, trace rows. */
+	jobs: number;
+	/** ms from a task's end to its replacement's launch (restarting patterns). */
+	restartGaps: number[];
+	gangLaunches: number;
+	gangFailures: number;
+	gangTimeouts: number;
+	/** Idle agent tasks killed (burstyQueue). */
+	reaped: number;
+	/** Work items done (burstyQueue). */
+	itemsDone: number;
+	/** Work items waiting (burstyQueue). */
+	itemsQueued: number;
+	/** Jobs dropped for missing their starting deadline (cronBurst). */
+	deadlineMisses: number;
+	/** Ticks skipped by concurrencyPolicy FORBID (cronBurst). */
+	skippedTicks: number;
+	/** First commands, in the order requests were made. */
+	commands: string[];
+	/** First arrival times. */
+	arrivals: number[];
+	/** First launches, running transitions and ends. */
+	log: LogEntry[];
+}
+
+export const LOG_MAX = 5000;
+export const COMMANDS_MAX = 200;
+export const ARRIVALS_MAX = 2000;
+
+export function emptyGroupStats(pattern: string): GroupStats {
+	return {
+		pattern,
+		launched: 0,
+		running: 0,
+		live: 0,
+		pending: 0,
+		peakRunning: 0,
+		finished: 0,
+		failed: 0,
+		killed: 0,
+		lost: 0,
+		jobs: 0,
+		restartGaps: [],
+		gangLaunches: 0,
+		gangFailures: 0,
+		gangTimeouts: 0,
+		reaped: 0,
+		itemsDone: 0,
+		itemsQueued: 0,
+		deadlineMisses: 0,
+		skippedTicks: 0,
+		commands: [],
+		arrivals: [],
+		log: [],
+	};
+}
+
+/** An agent-side loss: the task may be gone with its agent (no sticky relaunch there). */
+export function isAgentLoss(state: TaskState, status?: TaskStatus): boolean {
+	if (state === "TASK_LOST" || state === "TASK_GONE" || state === "TASK_GONE_BY_OPERATOR") return true;
+	if (state === "TASK_UNREACHABLE" || state === "TASK_DROPPED") return true;
+	const r = status?.reason;
+	return (
+		r === "REASON_AGENT_REMOVED" ||
+		r === "REASON_AGENT_DISCONNECTED" ||
+		r === "REASON_AGENT_REMOVED_BY_OPERATOR"
+	);
+}
+
+/** The launch never happened (the offers were gone): retry at once, not a failure. */
+export function neverStarted(task: LiveTask, status?: TaskStatus): boolean {
+	return task.runningAt === null && status?.reason === "REASON_INVALID_OFFERS";
+}
+
+export abstract class Pattern {
+	readonly cfg: GroupConfig;
+	readonly name: string;
+	readonly host: Host;
+	/** Requests waiting for offers, oldest first. */
+	readonly queue: TaskRequest[] = [];
+	readonly live = new Map<string, LiveTask>();
+	readonly tracker: ConstraintTracker;
+	readonly stats: GroupStats;
+	/** Draws for task fates and sizes. */
+	readonly rng: Rng;
+	started = false;
+	/** Live tasks in TASK_RUNNING now (kept by the core). */
+	runningNow = 0;
+	#seq = 0;
+
+	constructor(cfg: GroupConfig, host: Host) {
+		this.cfg = cfg;
+		this.name = cfg.name;
+		this.host = host;
+		this.tracker = new ConstraintTracker(cfg.constraints);
+		this.stats = emptyGroupStats(cfg.pattern);
+		this.rng = host.stream(`group/${cfg.name}/tasks`);
+	}
+
+	/** Starts the group once the group it waits for (`after`) is ready. */
+	maybeStart(): void {
+		if (this.started) return;
+		if (this.cfg.after !== null && !this.host.groupReady(this.cfg.after)) return;
+		this.started = true;
+		this.start();
+	}
+
+	protected abstract start(): void;
+
+	/** Whether it wants offers now. */
+	wantsOffers(): boolean {
+		return this.queue.length > 0;
+	}
+
+	/** All its tasks are running (others may wait for it with `after`). */
+	ready(): boolean {
+		if (!this.started || this.queue.length > 0) return false;
+		for (const t of this.live.values()) if (t.state !== "TASK_RUNNING") return false;
+		return true;
+	}
+
+	/** Places queued requests, first fit, oldest first. */
+	place(round: Round): void {
+		this.placeQueue(round);
+	}
+
+	protected placeQueue(round: Round): void {
+		if (this.queue.length === 0) return;
+		const left: TaskRequest[] = [];
+		let misses = 0;
+		for (let k = 0; k < this.queue.length; k++) {
+			const req = this.queue[k]!;
+			// Same-shape requests mostly: after many misses in a row, stop scanning.
+			if (misses >= 16 || round.place(req) === null) {
+				left.push(req);
+				misses++;
+			} else misses = 0;
+		}
+		this.queue.length = 0;
+		for (const r of left) this.queue.push(r);
+	}
+
+	/** A new request with a drawn fate (or a given plan). */
+	protected request(opts: {
+		name: string;
+		id?: string;
+		need?: Need;
+		plan?: TaskPlan;
+		data?: unknown;
+		agentId?: string | null;
+		stickyMs?: number;
+	}): TaskRequest {
+		const plan = opts.plan ?? drawTaskPlan(this.cfg.lifecycle, this.rng);
+		const now = this.host.now();
+		const req: TaskRequest = {
+			group: this,
+			id: opts.id ?? `${this.name}-${this.#seq++}`,
+			name: opts.name,
+			need: opts.need ?? this.drawNeed(),
+			command: plan.command,
+			startupDelayMs: plan.startupDelayMs,
+			agentId: opts.agentId ?? null,
+			stickyUntil: opts.agentId !== undefined && opts.agentId !== null ? now + (opts.stickyMs ?? 0) : 0,
+			createdAt: now,
+			data: opts.data,
+		};
+		if (this.stats.commands.length < COMMANDS_MAX) this.stats.commands.push(req.command);
+		return req;
+	}
+
+	/** A fresh sequence number for ids. */
+	protected nextSeq(): number {
+		return this.#seq++;
+	}
+
+	protected enqueue(req: TaskRequest): void {
+		this.queue.push(req);
+		this.host.demandChanged();
+	}
+
+	/** Removes a queued request; true if it was queued. */
+	protected dequeue(req: TaskRequest): boolean {
+		const k = this.queue.indexOf(req);
+		if (k < 0) return false;
+		this.queue.splice(k, 1);
+		return true;
+	}
+
+	/** Task size drawn from the resource distributions. */
+	drawNeed(): Need {
+		const r = this.cfg.resources;
+		const round3 = (x: number) => Math.round(x * 1000) / 1000;
+		return {
+			cpus: round3(sample(r.cpus, this.rng)),
+			mem: Math.round(sample(r.mem, this.rng)),
+			disk: Math.round(sample(r.disk, this.rng)),
+			gpus: Math.round(sample(r.gpus, this.rng)),
+			ports: r.ports,
+		};
+	}
+
+	protected backoff(failures: number): number {
+		return backoffDelay(this.cfg.lifecycle.restart, failures);
+	}
+
+	protected noteArrival(): void {
+		this.stats.jobs++;
+		if (this.stats.arrivals.length < ARRIVALS_MAX) this.stats.arrivals.push(this.host.now());
+	}
+
+	/** Records an entry in the group's log (bounded). */
+	log(entry: LogEntry): void {
+		if (this.stats.log.length < LOG_MAX) this.stats.log.push(entry);
+	}
+
+	// ---- hooks the core calls (after its own bookkeeping) ----------------------
+
+	/** The task was placed and its launch is on the way. */
+	onLaunched(_task: LiveTask): void {}
+
+	/** A placement of this round was taken back (gangs): undo what onLaunched did. */
+	onUnlaunched(_task: LiveTask): void {}
+
+	/** The task reached TASK_RUNNING for the first time. */
+	onRunning(_task: LiveTask): void {}
+
+	/** The task ended (terminal state); it is already out of `live`. */
+	onEnded(_task: LiveTask, _state: TaskState, _status?: TaskStatus): void {}
+
+	/** Extra statistics a pattern keeps up to date before stats() copies them. */
+	refreshStats(): void {}
+}

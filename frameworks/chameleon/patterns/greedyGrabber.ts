@@ -1,0 +1,98 @@
+/**
+ * greedyGrabber — one task per agent, as big as the offer (Spark coarse-
+ * grained executors, Hadoop TaskTrackers). `scale` says how a task grows:
+ * "cpus" takes every offered CPU with the fixed memory of `resources` (Spark
+ * without executor.cores), "slots" takes as many whole `resources` slots as
+ * fit (Hadoop, at most maxSlotsPerTask), "none" takes `resources` as is.
+ * It wants offers while it has fewer than `instances` tasks (none given: no
+ * limit) and less than `cpusMax` CPUs (Spark cores.max), so under DRF it
+ * takes what it is offered; Mesos does not preempt, so a newcomer only gets
+ * the resources its tasks give back.
+ */
+import { drawTaskPlan } from "../commands.js";
+import type { LiveTask, Need, PoolOffer, Round } from "./base.js";
+import { Pattern } from "./base.js";
+import type { PatternMeta } from "./meta.js";
+
+export class GreedyGrabber extends Pattern {
+	/** Agents hosting one of its tasks. */
+	readonly #agents = new Set<string>();
+	#cpus = 0;
+
+	protected start(): void {
+		this.host.demandChanged();
+	}
+
+	override wantsOffers(): boolean {
+		return this.started && this.live.size < this.cfg.instances && this.#cpus < this.cfg.cpusMax;
+	}
+
+	override ready(): boolean {
+		return this.started && this.live.size > 0;
+	}
+
+	/** The task size this offer allows, or null. */
+	#size(po: PoolOffer, base: Need): Need | null {
+		const have = po.have;
+		const room = this.cfg.cpusMax - this.#cpus;
+		const floor3 = (x: number) => Math.floor(x * 1000 + 1e-6) / 1000;
+		switch (this.cfg.scale) {
+			case "none":
+				return base.cpus <= room ? base : null;
+			case "cpus": {
+				const cpus = floor3(Math.min(have.cpus, room));
+				return cpus >= base.cpus && cpus > 0 ? { ...base, cpus } : null;
+			}
+			case "slots": {
+				let k = this.cfg.maxSlotsPerTask;
+				const per = (h: number, n: number) => (n > 0 ? Math.floor(h / n + 1e-9) : Number.POSITIVE_INFINITY);
+				k = Math.min(k, per(have.cpus, base.cpus), per(have.mem, base.mem), per(have.disk, base.disk));
+				k = Math.min(k, per(have.gpus, base.gpus), per(room, base.cpus));
+				if (!Number.isFinite(k) || k < 1) return null;
+				return {
+					cpus: Math.round(base.cpus * k * 1000) / 1000,
+					mem: base.mem * k,
+					disk: base.disk * k,
+					gpus: base.gpus * k,
+					ports: base.ports,
+				};
+			}
+		}
+	}
+
+	override place(round: Round): void {
+		if (!this.wantsOffers()) return;
+		for (const po of round.offers) {
+			if (!this.wantsOffers()) return;
+			if (this.#agents.has(po.agentId)) continue;
+			if (this.cfg.role !== null && po.role !== this.cfg.role) continue;
+			const base = this.drawNeed();
+			const need = this.#size(po, base);
+			if (need === null || !round.fits(this, po, need)) continue;
+			const req = this.request({ name: this.name, need, plan: drawTaskPlan(this.cfg.lifecycle, this.rng) });
+			round.placeOn(req, po, need);
+		}
+	}
+
+	override onLaunched(task: LiveTask): void {
+		this.#agents.add(task.agentId);
+		this.#cpus += task.cpus;
+	}
+
+	override onEnded(task: LiveTask): void {
+		this.#agents.delete(task.agentId);
+		this.#cpus = Math.max(0, this.#cpus - task.cpus);
+		this.host.demandChanged();
+	}
+}
+
+export const greedyGrabberMeta: PatternMeta = {
+	name: "greedyGrabber",
+	description:
+		"One task per agent, sized to the offer (all its cpus, or as many slots as fit), up to instances / cpusMax.",
+	stresses: "DRF shares, quota and weights, starvation of late frameworks (no preemption)",
+	fields: ["instances", "count", "scale", "maxSlotsPerTask", "cpusMax"],
+	defaultInstances: Number.POSITIVE_INFINITY,
+	defaults: { resources: { cpus: 1, mem: 1024 }, lifecycle: { runFor: "infinite" } },
+	create: (cfg, host) => new GreedyGrabber(cfg, host),
+};

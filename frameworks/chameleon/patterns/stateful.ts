@@ -1,0 +1,55 @@
+/**
+ * stateful — fixed ordinal tasks `<group>-<i>` deployed serially and
+ * relaunched where they were (dcos-commons services: HDFS, Cassandra, Kafka).
+ * Deploy: ordinal i+1 is queued only once ordinal i is RUNNING. Recovery: a
+ * task that ends is relaunched (after the restart backoff) on the agent it
+ * ran on, waiting up to `stickyTimeout` for an offer there (its data lives
+ * there); after an agent-side loss (LOST, GONE, UNREACHABLE…) or once the
+ * wait is over it goes wherever it fits.
+ */
+import type { TaskState, TaskStatus } from "../../../master/protocol/index.js";
+import { isAgentLoss, type LiveTask } from "./base.js";
+import type { PatternMeta } from "./meta.js";
+import { type Slot, SteadyService } from "./steadyService.js";
+
+export class Stateful extends SteadyService {
+	/** Next ordinal of the initial deploy (== instances once deployed). */
+	#deployed = 0;
+
+	protected override start(): void {
+		this.#deployNext();
+	}
+
+	#deployNext(): void {
+		if (this.#deployed >= this.cfg.instances) return;
+		this.launchSlot(this.slot(this.#deployed++));
+	}
+
+	override onRunning(task: LiveTask): void {
+		const slot = task.req.data as Slot;
+		if (slot.index === this.#deployed - 1) this.#deployNext();
+	}
+
+	override ready(): boolean {
+		return this.#deployed >= this.cfg.instances && super.ready();
+	}
+
+	protected override placementHint(slot: Slot): { agentId?: string | null; stickyMs?: number } {
+		return slot.lastAgent === null ? {} : { agentId: slot.lastAgent, stickyMs: this.cfg.stickyTimeoutMs };
+	}
+
+	protected override afterEnd(slot: Slot, _task: LiveTask, state: TaskState, status?: TaskStatus): void {
+		if (isAgentLoss(state, status)) slot.lastAgent = null;
+	}
+}
+
+export const statefulMeta: PatternMeta = {
+	name: "stateful",
+	description:
+		"Fixed ordinal tasks <group>-<i>, deployed one at a time (next when the previous is RUNNING), relaunched on the same agent where possible.",
+	stresses: "serial deploys, sticky relaunch, recovery after agent loss, long declines + suppress",
+	fields: ["instances", "count", "stickyTimeout"],
+	defaultInstances: 3,
+	defaults: { resources: { cpus: 0.5, mem: 2048, disk: 5000 }, lifecycle: { runFor: "infinite" } },
+	create: (cfg, host) => new Stateful(cfg, host),
+};
