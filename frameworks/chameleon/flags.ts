@@ -14,7 +14,7 @@
  * the input of validateScenario; describePackage / listPackages feed
  * `mesosim package list|describe`.
  */
-import { type SimError, simError } from "../../sim/errors.js";
+import { type SimError, simError } from "../../common/errors.js";
 import { CATALOG, type CatalogEntry, PACKAGE_NAMES } from "./catalog/index.js";
 import { PATTERN_NAMES, PATTERNS, type PatternName } from "./patterns/index.js";
 import { closeMatches, resolveChameleonSpec, unknownPackageMessage } from "./spec.js";

@@ -7,9 +7,9 @@
  * the chameleon touches the file system: a traceReplay group's CSV is read
  * here, once, when the simulation is built — the framework itself stays pure.
  */
-import { readFileSync } from "node:fs";
+
+import { SimError, simError } from "../../common/errors.js";
 import type { Rng } from "../../sim/engine/index.js";
-import { SimError, simError } from "../../sim/errors.js";
 import type { Scheduler } from "../sdk/scheduler.js";
 import { createChameleon } from "./chameleon.js";
 import { type ChameleonConfig, parseChameleonSpec, resolveChameleonSpec } from "./spec.js";
@@ -51,23 +51,6 @@ export function createChameleonFactory(deps: ChameleonFactoryDeps = {}): Chamele
 		spec.spec.latencyMs = config.latencyMs;
 		return createChameleon(config, rng);
 	};
-}
-
-const readText = (path: string) => readFileSync(path, "utf8");
-
-export const chameleonFactory: ChameleonFactory = createChameleonFactory({ readText });
-
-/** Reads and resolves a standalone chameleon spec file (YAML or JSON). Throws SimError. */
-export function loadChameleonSpec(path: string): ChameleonConfig {
-	let text: string;
-	try {
-		text = readText(path);
-	} catch (err) {
-		const code = (err as NodeJS.ErrnoException).code;
-		if (code === "ENOENT") throw simError("SIM_ERR_SCENARIO_NOT_FOUND", { path });
-		throw simError("SIM_ERR_SCENARIO_READ", { path, reason: (err as Error).message }, { cause: err });
-	}
-	return parseChameleonSpec(text, path, { readText });
 }
 
 export { CATALOG, type CatalogEntry, PACKAGE_NAMES } from "./catalog/index.js";

@@ -17,12 +17,12 @@
  */
 import { type Static, type TLiteral, type TProperties, type TSchema, Type } from "typebox";
 import { Compile } from "typebox/compile";
-import { isSimError, SimError } from "../../sim/errors.js";
-import { parseDuration } from "../../sim/scenario/duration.js";
-import { explain } from "../../sim/scenario/explain.js";
-import { IssueList, issuesError, type Locator, type Path } from "../../sim/scenario/issues.js";
-import { editDistance, roleNameProblem, suggestion } from "../../sim/scenario/names.js";
-import { parseSource } from "../../sim/scenario/source.js";
+import { isSimError, SimError } from "../../common/errors.js";
+import { parseDuration } from "../../common/schema/duration.js";
+import { explain } from "../../common/schema/explain.js";
+import { IssueList, issuesError, type Locator, type Path } from "../../common/schema/issues.js";
+import { editDistance, roleNameProblem, suggestion } from "../../common/schema/names.js";
+import { parseSource } from "../../common/schema/source.js";
 import type { Arrivals } from "./arrivals.js";
 import { CATALOG, type CatalogEntry } from "./catalog/index.js";
 import { type Constraint, parseConstraint } from "./constraints.js";

@@ -5,7 +5,7 @@
  * the live drivers (paced to the wall clock).
  */
 import { AgentFleet } from "../../agents/index.js";
-import { chameleonFactory } from "../../frameworks/chameleon/index.js";
+import { chameleonFactory } from "../chameleon.js";
 import {
 	createSimpleFramework,
 	InProcessTransport,

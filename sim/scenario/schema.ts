@@ -12,8 +12,9 @@ import { type Static, type TSchema, Type } from "typebox";
 import { TIMELINE_ACTIONS } from "./types.js";
 
 /** Annotation: a short type name for docs and error messages ("must be <x-expect>"). */
-export const X_TYPE = "x-type";
-export const X_EXPECT = "x-expect";
+import { X_EXPECT, X_TYPE } from "../../common/schema/keywords.js";
+
+export { X_EXPECT, X_TYPE };
 
 export const MASTER_DEFAULTS = {
 	allocationInterval: "1s",

@@ -2,6 +2,7 @@
  * The chameleon spec: distributions, commands, constraints, traces, packages
  * and their merge, validation messages naming the field, scenarios from flags.
  */
+
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,7 +23,6 @@ import {
 	expandSpec,
 	frameworkFromFlag,
 	listPatterns,
-	loadChameleonSpec,
 	parseAgentShape,
 	parseChameleonSpec,
 	parseTrace,
@@ -32,6 +32,7 @@ import {
 import { generatedBlock, referenceTables } from "../../frameworks/chameleon/reference.js";
 import type { Lifecycle } from "../../frameworks/chameleon/spec.js";
 import type { Offer } from "../../master/protocol/index.js";
+import { loadChameleonSpec } from "../../sim/chameleon.js";
 import { Rng } from "../../sim/engine/index.js";
 import { isSimError, type SimError } from "../../sim/errors.js";
 import { buildSimulation, runSimulation } from "../../sim/runner/index.js";

@@ -17,6 +17,10 @@ import { parseDurationFlag, parseSeedFlag } from "../flags.js";
 import { formatSummary } from "../summary.js";
 
 export interface RunFlags {
+	agents?: string;
+	agentShape?: string;
+	package?: string[];
+	pattern?: string[];
 	seed?: string;
 	duration?: string;
 	json?: string;
@@ -98,20 +102,70 @@ function progressBar(ctx: CliContext): {
 	};
 }
 
+function collect(value: string, previous: string[]): string[] {
+	return [...previous, value];
+}
+
+/** The scenario file, or a DC/OS-style scenario built from --agents and --package/--pattern. */
+async function scenarioFromArgs(file: string | undefined, flags: RunFlags): Promise<Scenario> {
+	const packages = [...(flags.package ?? []), ...(flags.pattern ?? []).map((p) => `pattern:${p}`)];
+	const fromFlags = flags.agents !== undefined || packages.length > 0 || flags.agentShape !== undefined;
+	if (file !== undefined) {
+		if (fromFlags)
+			throw simError("SIM_ERR_USAGE", {
+				reason:
+					"give either a scenario file or --agents/--package/--pattern, not both (see mesosim run --help)",
+			});
+		return loadScenarioFile(file);
+	}
+	if (!fromFlags)
+		throw simError("SIM_ERR_USAGE", {
+			reason: "missing scenario: give a file, or --agents N with --package NAME (see mesosim run --help)",
+		});
+	if (flags.agents === undefined)
+		throw simError("SIM_ERR_USAGE", {
+			reason: "--package and --pattern need --agents N (see mesosim run --help)",
+		});
+	const agents = Number(flags.agents);
+	const { scenarioFromFlags } = await import("../../../frameworks/chameleon/index.js");
+	const { validateScenario } = await import("../../scenario/index.js");
+	const input = scenarioFromFlags({
+		agents: /^\d+$/.test(flags.agents.trim()) ? agents : Number.NaN,
+		...(flags.agentShape === undefined ? {} : { agentShape: flags.agentShape }),
+		packages,
+		duration: flags.duration ?? "1h",
+	});
+	return validateScenario(input, { sourceName: "flags" });
+}
+
 export function registerRun(program: Command, ctx: CliContext): void {
 	program
 		.command("run")
 		.description("run a scenario on the virtual clock and print a summary")
-		.argument("<scenario>", "scenario file (.yaml, .yml or .json)")
+		.argument("[scenario]", "scenario file (.yaml, .yml or .json); or build one with --agents and --package")
+		.option("--agents <n>", "no file: a cluster of N identical agents (see --agent-shape)")
+		.option("--agent-shape <shape>", 'with --agents: "cpus/mem/disk[/gpus]" in MB (default 8/32768/204800)')
+		.option(
+			"--package <name>",
+			"with --agents: install a chameleon package, NAME or NAME:ALIAS (repeatable; see `mesosim package list`)",
+			collect,
+			[],
+		)
+		.option(
+			"--pattern <pattern>",
+			"with --agents: run a bare chameleon pattern, PATTERN or PATTERN:ALIAS (repeatable)",
+			collect,
+			[],
+		)
 		.option("--seed <n>", "seed for every random stream (overrides the file's seed)")
 		.option("--duration <d>", 'simulated time to run, e.g. "90s", "15m", "1h30m" (overrides the file)')
 		.option("--json <file>", 'write the report as JSON to FILE ("-": stdout, and no table)')
 		.option("-q, --quiet", "no progress bar")
 		.option("--check-invariants", "check cluster invariants during the run; exit 3 if one is broken")
-		.action(async (file: string, flags: RunFlags) => {
+		.action(async (file: string | undefined, flags: RunFlags) => {
 			// Flags first (cheap), then the file, then the output path: fail before a long run.
 			const overrides = parseRunOverrides(flags);
-			const scenario = applyRunOverrides(loadScenarioFile(file), overrides);
+			const scenario = applyRunOverrides(await scenarioFromArgs(file, flags), overrides);
 			if (flags.json !== undefined) checkOutputPath(flags.json);
 			ctx.logger.debug(
 				{ scenario: scenario.name, seed: scenario.seed, durationMs: scenario.durationMs },

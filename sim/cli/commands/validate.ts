@@ -1,5 +1,6 @@
 /** `mesosim validate SCENARIO`: load and check a scenario file without running it. */
 import type { Command } from "commander";
+import { checkChameleonSpecs } from "../../chameleon.js";
 import { loadScenarioFile } from "../../scenario/load.js";
 import type { CliContext } from "../context.js";
 
@@ -15,6 +16,7 @@ export function registerValidate(program: Command, ctx: CliContext): void {
 		.option("--print", "print the resolved scenario (defaults applied, durations in ms) as JSON")
 		.action((file: string, opts: { print?: boolean }) => {
 			const scenario = loadScenarioFile(file);
+			checkChameleonSpecs(scenario, file);
 			if (opts.print === true) {
 				ctx.stdout.write(`${JSON.stringify(scenario, null, 2)}\n`);
 				return;

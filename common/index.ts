@@ -1,0 +1,13 @@
+/**
+ * common/ — the bottom layer beside sim/engine: coded errors and the generic
+ * schema helpers (durations, JSON-pointer issues, schema-driven explanations,
+ * names, YAML/JSON sources with line numbers). Every layer may import it; it
+ * imports nothing of the project.
+ */
+export * from "./errors.js";
+export * from "./schema/duration.js";
+export * from "./schema/explain.js";
+export * from "./schema/issues.js";
+export * from "./schema/keywords.js";
+export * from "./schema/names.js";
+export * from "./schema/source.js";
