@@ -473,7 +473,7 @@ export function validateSchedulerCall(json: unknown): Record<string, unknown> & 
 	const type = checkType(call, SCHEDULER_CALL_TYPES, "scheduler::Call");
 	checkShape(schedulerValidator, call, "scheduler::Call");
 	const key = bodyKey(type);
-	if (type !== "SUBSCRIBE" && type !== "UNKNOWN" && call.framework_id === undefined) {
+	if (type !== "SUBSCRIBE" && call.framework_id === undefined) {
 		throw badRequest("Failed to validate scheduler::Call: Expecting 'framework_id' to be present");
 	}
 	if (SCHEDULER_NEEDS_BODY.has(type) && call[key] === undefined) {

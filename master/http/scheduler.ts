@@ -1,0 +1,161 @@
+/**
+ * POST /api/v1/scheduler — the v1 scheduler HTTP API (docs/scheduler-http-api.md,
+ * Master::Http::scheduler in src/master/http.cpp).
+ *
+ * Status codes, first match wins: 405 not POST; 400 no Content-Type; 415 a
+ * Content-Type other than JSON (protobuf included); 400 body not JSON / not a
+ * Call / fails validation; 406 (SUBSCRIBE) Accept does not allow JSON; 400
+ * SUBSCRIBE with Mesos-Stream-Id; then, for other calls: 400 "Framework cannot
+ * be found"; 400 Mesos-Stream-Id missing or wrong; 403 not subscribed / not
+ * connected over HTTP; 501 UNKNOWN (and RECONCILE_OPERATIONS); 202 (200 for
+ * UPDATE_FRAMEWORK). Bodies of errors are plain text.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Call, Event, TaskStatusReason } from "../protocol/messages.js";
+import type { EventSink } from "../protocol/scheduler.js";
+import type { HttpContext } from "./context.js";
+import { ApiError, apiErrorFor, badRequest } from "./errors.js";
+import { APPLICATION_JSON, checkContentType, negotiateJson } from "./media.js";
+import { parseJsonBody, validateSchedulerCall } from "./schemas.js";
+import { RecordIoStream } from "./stream.js";
+
+export const STREAM_ID_HEADER = "Mesos-Stream-Id";
+
+/**
+ * TaskStatus reasons newer than Mesos 1.4 (the protos of Debian's mesos-go):
+ * an old client's JSON decoder fails on an enum name it does not know, which
+ * ends its stream. They go out as the nearest older reason unless the
+ * framework declared REGION_AWARE (a 1.5 capability, so its protos are newer).
+ */
+const NEWER_REASONS: Partial<Record<TaskStatusReason, TaskStatusReason>> = {
+	REASON_AGENT_REMOVED_BY_OPERATOR: "REASON_AGENT_REMOVED",
+	REASON_AGENT_DRAINING: "REASON_AGENT_REMOVED",
+};
+
+function forOldClients(e: Event): Event {
+	if (e.type !== "UPDATE") return e;
+	const reason = e.update.status.reason;
+	const older = reason === undefined ? undefined : NEWER_REASONS[reason];
+	if (older === undefined) return e;
+	return { type: "UPDATE", update: { status: { ...e.update.status, reason: older } } };
+}
+
+function methodNotAllowed(method: string): ApiError {
+	return new ApiError("MST_ERR_METHOD", `Expecting one of { 'POST' }, but received '${method}'`, {
+		Allow: "POST",
+	});
+}
+
+/** 405 / 400 / 415 / 400: the checks every POST API shares, in Mesos's order. */
+export function readCall(req: FastifyRequest): unknown {
+	if (req.method !== "POST") throw methodNotAllowed(req.method);
+	checkContentType(req.headers["content-type"]);
+	return parseJsonBody(req.body);
+}
+
+/**
+ * Calls `gone` when the client of a streaming response goes away: Node emits
+ * 'close' on the response when the connection drops before the response ended.
+ */
+export function onClientGone(reply: FastifyReply, gone: () => void): void {
+	reply.raw.on("close", () => {
+		if (!reply.raw.writableFinished) gone();
+	});
+}
+
+function header(req: FastifyRequest, name: string): string | undefined {
+	const v = req.headers[name.toLowerCase()];
+	return Array.isArray(v) ? v[0] : v;
+}
+
+export function registerScheduler(app: FastifyInstance, ctx: HttpContext): void {
+	const { master } = ctx;
+
+	function subscribe(req: FastifyRequest, reply: FastifyReply, call: Call): FastifyReply {
+		negotiateJson(header(req, "accept"));
+		if (header(req, STREAM_ID_HEADER) !== undefined) {
+			throw badRequest(`Subscribe calls should not include the '${STREAM_ID_HEADER}' header`);
+		}
+		const modern =
+			call.subscribe?.framework_info.capabilities?.some((c) => c.type === "REGION_AWARE") === true;
+		let streamId = "";
+		const stream = new RecordIoStream({
+			maxBufferedBytes: ctx.maxBufferedBytes,
+			onOverflow: () => {
+				req.log.warn({ streamId }, "scheduler stream buffer full: client too slow, disconnecting");
+				ctx.beforeCall();
+				master.disconnect(streamId);
+			},
+		});
+		const sink: EventSink = {
+			send: (e) => stream.write(modern ? e : forOldClients(e)),
+			close: () => stream.end(),
+		};
+		ctx.beforeCall();
+		const r = master.subscribe(call, sink);
+		if (!r.ok) {
+			stream.end();
+			throw apiErrorFor(r.status, r.message);
+		}
+		streamId = r.streamId;
+		ctx.streams.add(stream);
+		ctx.httpStreamIds.add(streamId);
+		stream.onEnd = () => {
+			ctx.streams.delete(stream);
+			ctx.httpStreamIds.delete(streamId);
+		};
+		// The client went away: the framework is disconnected and its failover timeout starts.
+		const gone = () => {
+			if (stream.ended) return;
+			stream.end();
+			ctx.beforeCall();
+			master.disconnect(streamId);
+		};
+		onClientGone(reply, gone);
+		return reply
+			.code(200)
+			.header("Content-Type", APPLICATION_JSON)
+			.header(STREAM_ID_HEADER, streamId)
+			.header("Cache-Control", "no-cache")
+			.send(stream.body);
+	}
+
+	/**
+	 * The framework and stream checks, in the reference's order (mesos-api.md
+	 * §1, as the master core does them): unknown framework, stream id missing
+	 * or wrong (400), then not subscribed (403).
+	 */
+	function checkFramework(req: FastifyRequest, frameworkId: string): string {
+		const fw = master.framework(frameworkId);
+		if (fw === undefined || fw.removed) throw badRequest("Framework cannot be found");
+		const streamId = header(req, STREAM_ID_HEADER);
+		if (streamId === undefined) {
+			throw badRequest(`All non-subscribe calls should include the '${STREAM_ID_HEADER}' header`);
+		}
+		if (streamId !== fw.streamId) {
+			throw badRequest(
+				`The stream ID '${streamId}' included in this request didn't match the stream ID currently associated with framework ID ${frameworkId}`,
+			);
+		}
+		if (!fw.connected) throw new ApiError("MST_ERR_FORBIDDEN", "Framework is not subscribed");
+		if (!ctx.httpStreamIds.has(streamId)) {
+			throw new ApiError("MST_ERR_FORBIDDEN", "Framework is not connected via HTTP");
+		}
+		return streamId;
+	}
+
+	app.all("/api/v1/scheduler", async (req, reply) => {
+		const call = validateSchedulerCall(readCall(req)) as unknown as Call & { type: string };
+		if (call.type === "SUBSCRIBE") return subscribe(req, reply, call);
+		ctx.beforeCall();
+		const frameworkId = call.framework_id?.value;
+		if (frameworkId === undefined) throw badRequest("Expecting 'framework_id' to be present");
+		const streamId = checkFramework(req, frameworkId);
+		if ((call.type as string) === "UNKNOWN") {
+			throw new ApiError("MST_ERR_NOT_IMPLEMENTED", "Received 'UNKNOWN' call");
+		}
+		const r = master.call(call, streamId);
+		if (!r.ok) throw apiErrorFor(r.status, r.message);
+		return reply.code(r.status).send();
+	});
+}

@@ -1,0 +1,206 @@
+/**
+ * The live driver: the engine paced to the wall clock × speed, with the
+ * master's HTTP APIs attached. This is the driver layer, the one place (with
+ * run.ts) allowed to read the wall clock and use real timers.
+ *
+ * Pacing: every tick (10 ms by default) the engine runs every event due up to
+ * target = simStart + (wall - wallStart) × speed, then its clock is set to the
+ * target, so simulated time flows even when nothing happens. A tick does at
+ * most `budgetMs` of work; if the engine is behind it continues on the next
+ * turn of the event loop (setImmediate) so HTTP requests are still served, and
+ * `lagMs` says how far behind it is. Before an HTTP call reaches the master the
+ * app calls `catchUp()`, so a call runs at the current simulated time.
+ *
+ * Heartbeats: the master sends HEARTBEAT every 15 s of simulated time, so a
+ * client sees one every 15 / speed wall seconds (1.5 s at --speed 10). At
+ * speed < 1 that would be slower than clients expect (they give up after about
+ * 5 missed heartbeats), so the driver also calls `app.mesos.keepAlive()` every
+ * 15 wall seconds: each stream that was silent for that long gets a HEARTBEAT.
+ * A client therefore sees at least one HEARTBEAT per 15 s of either clock.
+ */
+import type { AddressInfo } from "node:net";
+import { performance } from "node:perf_hooks";
+import type { FastifyBaseLogger, FastifyInstance } from "fastify";
+import { buildApp } from "../../master/http/index.js";
+import type { Engine } from "../engine/index.js";
+import type { Scenario } from "../scenario/index.js";
+import { buildSimulation, type Simulation } from "./build.js";
+
+export interface LiveDriverOptions {
+	engine: Engine;
+	/** Simulated ms per wall ms (default 1). */
+	speed?: number;
+	/** Wall ms between ticks when the engine is caught up (default 10). */
+	tickMs?: number;
+	/** Wall ms of engine work per tick at most (default 20). */
+	budgetMs?: number;
+	/** Wall ms between keep-alive calls (default 15 000). */
+	keepAliveMs?: number;
+	onKeepAlive?: () => void;
+	/** Wall clock in ms (tests may inject one). */
+	wallNow?: () => number;
+}
+
+export class LiveDriver {
+	readonly speed: number;
+	readonly #engine: Engine;
+	readonly #tickMs: number;
+	readonly #budgetMs: number;
+	readonly #keepAliveMs: number;
+	readonly #wallNow: () => number;
+	onKeepAlive: (() => void) | null;
+	#wallStart = 0;
+	#simStart = 0;
+	#timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
+	#keepAlive: NodeJS.Timeout | null = null;
+	#running = false;
+	#busy = false;
+	#behind = false;
+
+	constructor(opts: LiveDriverOptions) {
+		const speed = opts.speed ?? 1;
+		if (!Number.isFinite(speed) || speed <= 0) throw new RangeError(`speed must be > 0 (got ${speed})`);
+		this.speed = speed;
+		this.#engine = opts.engine;
+		this.#tickMs = opts.tickMs ?? 10;
+		this.#budgetMs = opts.budgetMs ?? 20;
+		this.#keepAliveMs = opts.keepAliveMs ?? 15_000;
+		this.#wallNow = opts.wallNow ?? (() => performance.now());
+		this.onKeepAlive = opts.onKeepAlive ?? null;
+	}
+
+	get running(): boolean {
+		return this.#running;
+	}
+
+	/** Simulated time the wall clock asks for now. */
+	target(): number {
+		return this.#simStart + Math.floor((this.#wallNow() - this.#wallStart) * this.speed);
+	}
+
+	/** How far (simulated ms) the engine is behind the wall clock after the last catch-up. */
+	get lagMs(): number {
+		return Math.max(0, this.target() - this.#engine.now);
+	}
+
+	start(): void {
+		if (this.#running) return;
+		this.#running = true;
+		this.#wallStart = this.#wallNow();
+		this.#simStart = this.#engine.now;
+		this.#schedule();
+		this.#keepAlive = setInterval(() => this.onKeepAlive?.(), this.#keepAliveMs);
+	}
+
+	stop(): void {
+		this.#running = false;
+		if (this.#timer !== null) {
+			clearTimeout(this.#timer as NodeJS.Timeout);
+			clearImmediate(this.#timer as NodeJS.Immediate);
+			this.#timer = null;
+		}
+		if (this.#keepAlive !== null) clearInterval(this.#keepAlive);
+		this.#keepAlive = null;
+	}
+
+	/** Runs the events due by now (within the work budget); then the clock reads the target time. */
+	catchUp(): void {
+		if (!this.#running || this.#busy) return;
+		this.#busy = true;
+		try {
+			const engine = this.#engine;
+			const target = this.target();
+			const deadline = this.#wallNow() + this.#budgetMs;
+			let n = 0;
+			this.#behind = false;
+			while (engine.nextTime() <= target) {
+				engine.step();
+				if ((++n & 255) === 0 && this.#wallNow() > deadline) {
+					this.#behind = true;
+					return;
+				}
+			}
+			engine.runUntil(target);
+		} finally {
+			this.#busy = false;
+		}
+	}
+
+	#schedule(): void {
+		if (!this.#running) return;
+		const tick = () => {
+			this.#timer = null;
+			this.catchUp();
+			this.#schedule();
+		};
+		this.#timer = this.#behind ? setImmediate(tick) : setTimeout(tick, this.#tickMs);
+	}
+}
+
+/** Wall ms a closing server waits for connections to end before destroying them. */
+export const CLOSE_GRACE_MS = 250;
+
+export interface LiveServerOptions {
+	scenario: Scenario;
+	host: string;
+	port: number;
+	speed: number;
+	logger?: FastifyBaseLogger;
+}
+
+export interface LiveServer {
+	url: string;
+	port: number;
+	app: FastifyInstance;
+	sim: Simulation;
+	driver: LiveDriver;
+	/** Stops the clock, ends every open stream and closes the server. */
+	close(): Promise<void>;
+}
+
+/** Builds the simulation, attaches the HTTP APIs, listens and starts the clock. */
+export async function startLive(opts: LiveServerOptions): Promise<LiveServer> {
+	const sim = buildSimulation(opts.scenario);
+	const driver = new LiveDriver({ engine: sim.engine, speed: opts.speed });
+	const app = buildApp({
+		master: sim.master,
+		engine: sim.engine,
+		...(opts.logger === undefined ? {} : { logger: opts.logger }),
+		beforeCall: () => driver.catchUp(),
+	});
+	driver.onKeepAlive = () => app.mesos.keepAlive();
+	try {
+		await app.listen({ host: opts.host, port: opts.port });
+	} catch (err) {
+		await app.close();
+		throw err;
+	}
+	const port = (app.server.address() as AddressInfo).port;
+	sim.master.flags.hostname = opts.host;
+	sim.master.flags.port = port;
+	driver.start();
+	const host = opts.host.includes(":") ? `[${opts.host}]` : opts.host;
+	let closing: Promise<void> | null = null;
+	return {
+		url: `http://${host}:${port}`,
+		port,
+		app,
+		sim,
+		driver,
+		close: () => {
+			closing ??= (async () => {
+				driver.stop();
+				// preClose ends every stream, so connections drain at once; a socket that never
+				// sent a request (some clients open one ahead) would keep close() waiting until
+				// Node's headers timeout, so connections still open after 250 ms are destroyed.
+				const force = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS);
+				try {
+					await app.close();
+				} finally {
+					clearTimeout(force);
+				}
+			})();
+			return closing;
+		},
+	};
+}
