@@ -814,13 +814,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 				reason: null,
 			};
 			this.#offerPortsUsed(agent, c.ports);
-			fw.tasks.set(task.id, task);
-			let set = this.#agentTasks[agent];
-			if (set === undefined) {
-				set = new Set();
-				this.#agentTasks[agent] = set;
-			}
-			set.add(task);
+			this.#indexTask(task);
 			fw.counters.tasksLaunched++;
 			this.metrics.tasksLaunched++;
 			this.#countState("TASK_STAGING", 1);
@@ -831,6 +825,17 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 			this.#engine.timeout(0, () => endpoint.runTask(local, fw.id, info));
 		}
 		return checked.length;
+	}
+
+	/** Makes a live task findable by framework and by agent. */
+	#indexTask(t: TaskRecord): void {
+		t.fw.tasks.set(t.id, t);
+		let set = this.#agentTasks[t.agent];
+		if (set === undefined) {
+			set = new Set();
+			this.#agentTasks[t.agent] = set;
+		}
+		set.add(t);
 	}
 
 	/** Ports a task uses stay out of the free list (they are neither offered nor free). */
@@ -1349,13 +1354,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 			unreachableTime: null,
 			reason: null,
 		};
-		fw.tasks.set(t.id, t);
-		let set = this.#agentTasks[a];
-		if (set === undefined) {
-			set = new Set();
-			this.#agentTasks[a] = set;
-		}
-		set.add(t);
+		this.#indexTask(t);
 		unreachableTasksOf(fw, this.flags.maxUnreachableTasksPerFramework).removeWhere((x) => x.id === t.id);
 		this.observer.taskChanged?.(t, "TASK_UNREACHABLE");
 	}
@@ -1522,7 +1521,8 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		const a = cl.indexOf(agentId);
 		if (a < 0) return false;
 		const st = cl.state[a];
-		if (st !== AGENT_STATE.ACTIVE && st !== AGENT_STATE.DEACTIVATED && st !== AGENT_STATE.DRAINING) return false;
+		if (st !== AGENT_STATE.ACTIVE && st !== AGENT_STATE.DEACTIVATED && st !== AGENT_STATE.DRAINING)
+			return false;
 		cl.setState(a, AGENT_STATE.DRAINING);
 		for (const o of [...(this.#agentOffers[a] ?? [])]) this.#rescindOffer(o, true);
 		const endpoint = cl.endpoints[a]!;

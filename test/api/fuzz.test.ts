@@ -9,6 +9,7 @@
  */
 import { fc, test } from "@fast-check/vitest";
 import { afterAll, beforeAll, expect } from "vitest";
+import { SCHEDULER_CALL_TYPES } from "../../master/http/schemas.js";
 import {
 	cluster,
 	dropConnection,
@@ -27,26 +28,7 @@ const fws: Record<"A" | "B", Subscription | null> = { A: null, B: null };
 let ghostId = "";
 let ghostStream = "";
 
-const SCHEDULER_TYPES = [
-	"SUBSCRIBE",
-	"TEARDOWN",
-	"ACCEPT",
-	"DECLINE",
-	"ACCEPT_INVERSE_OFFERS",
-	"DECLINE_INVERSE_OFFERS",
-	"REVIVE",
-	"KILL",
-	"SHUTDOWN",
-	"ACKNOWLEDGE",
-	"ACKNOWLEDGE_OPERATION_STATUS",
-	"RECONCILE",
-	"RECONCILE_OPERATIONS",
-	"MESSAGE",
-	"REQUEST",
-	"SUPPRESS",
-	"UPDATE_FRAMEWORK",
-	"UNKNOWN",
-];
+const SCHEDULER_TYPES = SCHEDULER_CALL_TYPES;
 const OPERATOR_TYPES = [
 	"GET_HEALTH",
 	"GET_FLAGS",
