@@ -5,6 +5,7 @@
  * formatted with fixed rules (en-US grouping), never the machine's locale.
  */
 import Table from "cli-table3";
+import { sparkline } from "../report/plot.js";
 import type { Report } from "../report/types.js";
 import { formatDuration } from "../scenario/duration.js";
 
@@ -67,6 +68,8 @@ export function formatSummary(report: Report): string {
 
 	if (report.frameworks.length === 0) out.push("No frameworks.");
 	else {
+		// Share sparklines share one scale: the highest share any framework reached.
+		const top = Math.max(0.01, ...(report.series?.shares ?? []).flat());
 		const fw = new Table({
 			...PLAIN,
 			head: [
@@ -75,11 +78,12 @@ export function formatSummary(report: Report): string {
 				"offers\nrecv/acc/decl/resc",
 				"tasks launched/running/\nfinished/failed/lost",
 				"dominant\nshare",
+				`share over time\n(top = ${formatPercent(top)})`,
 				"first\noffer",
 			],
-			colAligns: ["left", "left", "right", "right", "right", "right"],
+			colAligns: ["left", "left", "right", "right", "right", "left", "right"],
 		});
-		for (const f of report.frameworks) {
+		report.frameworks.forEach((f, i) => {
 			const o = f.offers;
 			const t = f.tasks;
 			fw.push([
@@ -88,9 +92,10 @@ export function formatSummary(report: Report): string {
 				[o.received, o.accepted, o.declined, o.rescinded].map(formatNumber).join("/"),
 				[t.launched, t.running, t.finished, t.failed, t.lost].map(formatNumber).join("/"),
 				formatPercent(f.dominantShare.final),
+				sparkline(report.series?.shares[i] ?? [], 16, top),
 				f.timeToFirstOfferMs === null ? "never" : formatDuration(f.timeToFirstOfferMs),
 			]);
-		}
+		});
 		out.push(fw.toString());
 	}
 	out.push("");
@@ -100,8 +105,14 @@ export function formatSummary(report: Report): string {
 	const w = report.wall;
 	const figures = new Table({ ...PLAIN, colAligns: ["left", "left"] });
 	figures.push(
-		["cpu utilisation", `mean ${formatPercent(u.cpus.mean)}, final ${formatPercent(u.cpus.final)}`],
-		["mem utilisation", `mean ${formatPercent(u.mem.mean)}, final ${formatPercent(u.mem.final)}`],
+		[
+			"cpu utilisation",
+			`mean ${formatPercent(u.cpus.mean)}, final ${formatPercent(u.cpus.final)}  ${sparkline(report.series?.cpus ?? [], 24)}`,
+		],
+		[
+			"mem utilisation",
+			`mean ${formatPercent(u.mem.mean)}, final ${formatPercent(u.mem.final)}  ${sparkline(report.series?.mem ?? [], 24)}`,
+		],
 		["fairness (Jain)", report.fairness.jain.toFixed(3)],
 		[
 			"allocator",

@@ -47,6 +47,12 @@ export interface Report {
 		statusUpdates: number;
 	};
 	invariants: { checked: number; violations: number; firstViolation?: string };
+	/**
+	 * Time series sampled on the simulated clock (at most ~120 points): cluster
+	 * utilisation (allocated / total) and each framework's dominant share, in
+	 * the order of `frameworks`.
+	 */
+	series: { tMs: number[]; cpus: number[]; mem: number[]; shares: number[][] };
 	/** FNV-style hash of every event the master sent to a framework, as 8 hex digits. */
 	eventLogHash: string;
 	engine: { events: number };

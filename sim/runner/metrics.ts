@@ -32,7 +32,17 @@ const STATE_BIT: Record<string, number> = {
 	TASK_UNKNOWN: 8192,
 };
 
+/** At most this many points are kept per series (every other one is dropped when full). */
+const MAX_POINTS = 120;
+
 export class RunMetrics implements EventHandler {
+	/** Sampled series: simulated time, utilisation, and shares by framework index. */
+	readonly tMs: number[] = [];
+	readonly cpus: number[] = [];
+	readonly mem: number[] = [];
+	readonly shares = new Map<number, number[]>();
+	#keepEvery = 1;
+	#sampleNo = 0;
 	readonly byFramework = new Map<number, FrameworkSeries>();
 	cpuUtilSum = 0;
 	memUtilSum = 0;
@@ -87,11 +97,42 @@ export class RunMetrics implements EventHandler {
 		this.cpuUtilSum += u.cpus;
 		this.memUtilSum += u.mem;
 		this.samples++;
+		const keep = this.#sampleNo++ % this.#keepEvery === 0;
+		if (keep) {
+			this.tMs.push(this.#sim.engine.now);
+			this.cpus.push(u.cpus);
+			this.mem.push(u.mem);
+		}
 		for (const fw of m.frameworks) {
 			const s = this.series(fw.idx);
-			s.shareSum += fw.removed ? 0 : m.dominantShare(fw);
+			const share = fw.removed ? 0 : m.dominantShare(fw);
+			s.shareSum += share;
 			s.shareSamples++;
+			if (keep) {
+				let points = this.shares.get(fw.idx);
+				if (points === undefined) {
+					// A framework that arrives late has no share before it.
+					points = new Array<number>(this.tMs.length - 1).fill(0);
+					this.shares.set(fw.idx, points);
+				}
+				points.push(share);
+			}
 		}
+		if (keep && this.tMs.length >= MAX_POINTS) this.#halve();
+	}
+
+	/** Keeps every other point and samples half as often from now on. */
+	#halve(): void {
+		const odd = (_: number, i: number) => i % 2 === 0;
+		const t = this.tMs.filter(odd);
+		this.tMs.length = 0;
+		this.tMs.push(...t);
+		for (const arr of [this.cpus, this.mem, ...this.shares.values()]) {
+			const kept = arr.filter(odd);
+			arr.length = 0;
+			arr.push(...kept);
+		}
+		this.#keepEvery *= 2;
 	}
 
 	/** Allocated (used by tasks) over total, for the agents in the allocator. */

@@ -157,6 +157,17 @@ export function buildReport(
 			statusUpdates: master.metrics.statusUpdates,
 		},
 		invariants: { checked: checker?.checked ?? 0, violations: violations.length },
+		series: {
+			tMs: metrics.tMs.slice(),
+			cpus: metrics.cpus.map((x) => round(x, 4)),
+			mem: metrics.mem.map((x) => round(x, 4)),
+			shares: sim.frameworks.map((h) => {
+				const id = h.id();
+				const fw = id === null ? undefined : master.frameworks.find((f) => f.id === id);
+				const points = fw === undefined ? undefined : metrics.shares.get(fw.idx);
+				return (points ?? new Array<number>(metrics.tMs.length).fill(0)).map((x) => round(x, 4));
+			}),
+		},
 		eventLogHash: master.eventLogHash.toString(16).padStart(8, "0"),
 		engine: { events: engine.eventsRun },
 		wall: {

@@ -59,6 +59,7 @@ const report: Report = {
 	invariants: { checked: 3600, violations: 1, firstViolation: "agent 7 over-allocated" },
 	eventLogHash: "0badc0de",
 	engine: { events: 2_851_850 },
+	series: { tMs: [0, 1000, 2000, 3000], cpus: [0, 0.5, 1, 0.25], mem: [0, 0.1, 0.2, 0.1], shares: [] },
 	wall: { ms: 2310, eventsPerSecond: 1_234_567, simulatedPerWall: 1558.4 },
 };
 
@@ -180,5 +181,33 @@ describe("main (in process)", () => {
 		const h = capture();
 		expect(await main(["node", "mesosim", "run", "--help"], h.io)).toBe(0);
 		expect(h.out.stdout).toContain("--check-invariants");
+	});
+});
+
+describe("plots", () => {
+	it("sparkline maps [0, max] onto eight bar heights and buckets long series", async () => {
+		const { sparkline } = await import("../../sim/report/plot.js");
+		expect(sparkline([0, 0.5, 1])).toBe("▁▅█");
+		expect(sparkline([0, 2, 4], 3, 4)).toBe("▁▅█");
+		expect(
+			sparkline(
+				Array.from({ length: 100 }, (_, i) => i / 99),
+				10,
+			),
+		).toHaveLength(10);
+		expect(sparkline([])).toBe("");
+	});
+
+	it("svgPlot draws one line per series with a legend entry per framework", async () => {
+		const { svgPlot } = await import("../../sim/report/plot.js");
+		const r = {
+			...report,
+			series: { tMs: [0, 1000, 2000], cpus: [0, 0.5, 1], mem: [0, 0.2, 0.4], shares: [[0, 0.3, 0.6]] },
+			frameworks: [report.frameworks[0]!],
+		};
+		const svg = svgPlot(r as typeof report);
+		expect(svg.startsWith("<svg")).toBe(true);
+		expect(svg.match(/<polyline/g)).toHaveLength(3);
+		expect(svg).toContain(`>${report.frameworks[0]!.name}<`);
 	});
 });

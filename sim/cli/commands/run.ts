@@ -8,6 +8,7 @@ import { dirname } from "node:path";
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
 import { simError } from "../../errors.js";
+import { svgPlot } from "../../report/plot.js";
 import type { Report } from "../../report/types.js";
 import { formatDuration } from "../../scenario/duration.js";
 import { loadScenarioFile } from "../../scenario/load.js";
@@ -24,6 +25,7 @@ export interface RunFlags {
 	seed?: string;
 	duration?: string;
 	json?: string;
+	plot?: string;
 	quiet?: boolean;
 	checkInvariants?: boolean;
 }
@@ -64,6 +66,19 @@ function writeReport(path: string, report: Report, ctx: CliContext): void {
 	}
 	try {
 		writeFileSync(path, text);
+	} catch (err) {
+		throw simError("SIM_ERR_OUTPUT", { path, reason: (err as Error).message }, { cause: err });
+	}
+}
+
+function writePlot(path: string, report: Report, ctx: CliContext): void {
+	const svg = svgPlot(report);
+	if (path === "-") {
+		ctx.stdout.write(svg);
+		return;
+	}
+	try {
+		writeFileSync(path, svg);
 	} catch (err) {
 		throw simError("SIM_ERR_OUTPUT", { path, reason: (err as Error).message }, { cause: err });
 	}
@@ -160,6 +175,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
 		.option("--seed <n>", "seed for every random stream (overrides the file's seed)")
 		.option("--duration <d>", 'simulated time to run, e.g. "90s", "15m", "1h30m" (overrides the file)')
 		.option("--json <file>", 'write the report as JSON to FILE ("-": stdout, and no table)')
+		.option("--plot <file>", "write an SVG chart of utilisation and dominant shares over time")
 		.option("-q, --quiet", "no progress bar")
 		.option("--check-invariants", "check cluster invariants during the run; exit 3 if one is broken")
 		.action(async (file: string | undefined, flags: RunFlags) => {
@@ -167,6 +183,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
 			const overrides = parseRunOverrides(flags);
 			const scenario = applyRunOverrides(await scenarioFromArgs(file, flags), overrides);
 			if (flags.json !== undefined) checkOutputPath(flags.json);
+			if (flags.plot !== undefined) checkOutputPath(flags.plot);
 			ctx.logger.debug(
 				{ scenario: scenario.name, seed: scenario.seed, durationMs: scenario.durationMs },
 				"run",
@@ -183,6 +200,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
 				progress?.stop();
 			}
 			if (flags.json !== undefined) writeReport(flags.json, report, ctx);
+			if (flags.plot !== undefined) writePlot(flags.plot, report, ctx);
 			if (flags.json !== "-") ctx.stdout.write(formatSummary(report));
 			const inv = report.invariants;
 			if (inv.violations > 0)
