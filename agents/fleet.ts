@@ -647,6 +647,24 @@ export class AgentFleet implements AgentEndpoint, EventHandler {
 		if (byFramework.size === 0) this.#tasks[rec.local] = null;
 	}
 
+	/**
+	 * Invariant: every unacknowledged update is still being redelivered — the
+	 * head of each task's stream has a retry timer armed. Returns the problems
+	 * found (empty when the invariant holds). O(tasks with pending updates).
+	 */
+	auditRedelivery(): string[] {
+		const out: string[] = [];
+		for (const rec of this.#bySerial.values()) {
+			if (rec.pending.length === 0 || this.#host[rec.local] !== HOST.UP) continue;
+			if (!this.#engine.isPending(rec.retryTimer)) {
+				out.push(
+					`agent ${this.#agentId[rec.local]}: update ${rec.pending[0]!.state} of task ${rec.taskId} is not acknowledged and no retry is armed`,
+				);
+			}
+		}
+		return out;
+	}
+
 	/** Appends an update to the task's stream; sends it now if it is the head. */
 	#emit(rec: TaskRec, state: TaskState, message: string | null): void {
 		const agentId = this.#agentId[rec.local]!;

@@ -8,7 +8,9 @@
  *    <= total (so free >= 0);
  *  - offers end exactly once (the master records a double end as a violation);
  *  - a task's resources are released at most once, and only for a terminal
- *    (or unreachable) state.
+ *    (or unreachable) state;
+ *  - checks added with addCheck, e.g. the fleet's: an update with a uuid is
+ *    redelivered until it is acknowledged (a retry is always armed).
  */
 import type { Master } from "./master.js";
 import { SCALAR_NAMES } from "./protocol/resources.js";
@@ -46,10 +48,19 @@ export class InvariantChecker {
 		};
 	}
 
+	readonly #extra: (() => string[])[] = [];
+
+	/** Adds a check from outside the master (e.g. the agents' redelivery audit). */
+	addCheck(fn: () => string[]): void {
+		this.#extra.push(fn);
+	}
+
 	/** Checks every agent touched since the last call; returns the number of new violations. */
 	check(): number {
 		this.checked++;
 		const before = this.violations.length;
+		for (const fn of this.#extra)
+			for (const v of fn()) if (this.violations.length < 1000) this.violations.push(v);
 		const m = this.#master;
 		while (this.#seenMasterViolations < m.violations.length) {
 			this.violations.push(m.violations[this.#seenMasterViolations++]!);

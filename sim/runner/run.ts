@@ -37,6 +37,7 @@ export function runSimulation(scenario: Scenario, opts: RunOptions = {}): RunRes
 	let checker: InvariantChecker | null = null;
 	if (opts.checkInvariants === true) {
 		const c = new InvariantChecker(sim.master);
+		c.addCheck(() => sim.fleet.auditRedelivery());
 		checker = c;
 		sim.engine.afterEvent = () => {
 			c.check();

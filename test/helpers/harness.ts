@@ -210,6 +210,7 @@ export class Harness {
 			this.fleet.addShape({ group: `g${k}`, cpus: 4, mem: 4096, disk: 10000, gpus: 0, ...a });
 		}
 		this.checker = opts.checkInvariants === false ? null : new InvariantChecker(this.master);
+		this.checker?.addCheck(() => this.fleet.auditRedelivery());
 		const c = this.checker;
 		if (c !== null) {
 			this.engine.afterEvent = () => {

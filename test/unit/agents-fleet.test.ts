@@ -604,3 +604,22 @@ describe("AgentFleet determinism and footprint", () => {
 		}
 	});
 });
+
+describe("redelivery audit", () => {
+	it("reports an unacknowledged update whose retry timer is gone, and nothing otherwise", async () => {
+		const { Harness, task } = await import("../helpers/harness.js");
+		const h = new Harness({ agents: [{ count: 1 }], checkInvariants: false });
+		const f = h.framework();
+		f.autoAck = false;
+		f.subscribe();
+		h.settle();
+		const offers = f.offers();
+		f.launch(offers, [task("t", offers[0]!, { cpus: 1, mem: 64 })]);
+		h.run(100);
+		expect(h.fleet.auditRedelivery()).toEqual([]);
+		// Sabotage: cancel every pending engine event; the retry for STARTING goes with them.
+		const engine = h.engine as unknown as { cancel(x: number): boolean };
+		for (let handle = 0; handle < 64; handle++) engine.cancel(handle);
+		expect(h.fleet.auditRedelivery().join("\n")).toMatch(/TASK_STARTING of task t is not acknowledged/);
+	});
+});
