@@ -4,6 +4,7 @@
  * ranges. Every field is present unless marked optional. The input form (what
  * a YAML/JSON file holds) is `ScenarioInput` in schema.ts.
  */
+import type { SimpleTaskConfig } from "../../frameworks/builtin/simple.js";
 import type { Range } from "../../master/protocol/messages.js";
 
 export type { Range };
@@ -50,19 +51,8 @@ export interface RoleSpec {
 	quota?: ScalarQuantities;
 }
 
-export interface SimpleTasksSpec {
-	count: number;
-	cpus: number;
-	mem: number;
-	disk: number;
-	gpus: number;
-	/** How many ports each task needs. */
-	ports: number;
-	command: string;
-	maxPerOffer: number;
-	/** true: keep `count` tasks live, launching a replacement whenever one ends. */
-	relaunch: boolean;
-}
+/** The tasks of a `type: simple` framework: exactly the built-in framework's config. */
+export type SimpleTasksSpec = SimpleTaskConfig;
 
 export interface SimpleFrameworkSpec {
 	type: "simple";
