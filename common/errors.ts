@@ -95,6 +95,14 @@ export const SIM_ERRORS = {
 			"`mesosim serve` could not open its port: it is in use (EADDRINUSE), needs privileges (EACCES) or the host is not an address of this machine (EADDRNOTAVAIL).",
 		fix: "Pick another `--port` (0 takes any free port) or `--host`, or stop the process that holds the port.",
 	},
+	SIM_ERR_BENCH_PROCESS: {
+		message: "benchmark process failed: {command}: {reason}",
+		exitCode: 1,
+		httpStatus: 500,
+		meaning:
+			"`mesosim bench … --processes N` runs each repetition in a fresh child process; one of them failed or printed something that is not the expected JSON.",
+		fix: "Run the command shown without --processes to see its own error; a crash out of memory at 60k agents may need `NODE_OPTIONS=--max-old-space-size=8192`.",
+	},
 	SIM_ERR_INVARIANT_VIOLATION: {
 		message: "{count} invariant violation(s); first: {first}",
 		exitCode: 3,

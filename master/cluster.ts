@@ -47,6 +47,8 @@ export class Cluster {
 	endpoints: AgentEndpoint[] = [];
 	/** Count of agents in ACTIVE state. */
 	activeCount = 0;
+	/** Count of agents in DISCONNECTED state (a registration looks for one at its hostname only if there are any). */
+	disconnectedCount = 0;
 	readonly #byId = new Map<string, number>();
 	readonly #attrIntern = new Map<string, Attribute[]>();
 
@@ -94,6 +96,8 @@ export class Cluster {
 		const was = this.state[i];
 		if (was === AGENT_STATE.ACTIVE) this.activeCount--;
 		if (s === AGENT_STATE.ACTIVE) this.activeCount++;
+		if (was === AGENT_STATE.DISCONNECTED) this.disconnectedCount--;
+		if (s === AGENT_STATE.DISCONNECTED) this.disconnectedCount++;
 		this.state[i] = s;
 	}
 

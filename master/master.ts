@@ -16,7 +16,7 @@ import type { Engine, EventHandler, Rng, RngStreams } from "../sim/engine/index.
 import { Allocator } from "./allocator.js";
 import { BoundedList } from "./bounded.js";
 import { AGENT_STATE, Cluster } from "./cluster.js";
-import { FrameworkFilters, refuseMs } from "./filters.js";
+import { FrameworkFilters, RefusedPool, refuseMs } from "./filters.js";
 import { type MasterFlags, withDefaults } from "./flags.js";
 import type { AgentEndpoint, AgentSpec, MasterAgentApi, ReportedTask } from "./protocol/agent.js";
 import {
@@ -27,6 +27,7 @@ import {
 	type Offer,
 	type Operation,
 	type Range,
+	type Resource,
 	type TaskInfo,
 	type TaskState,
 	type TaskStatus,
@@ -41,7 +42,7 @@ import {
 	rangesContain,
 	rangesSubtract,
 	SCALAR_COUNT,
-	toResources,
+	SCALAR_NAMES,
 } from "./protocol/resources.js";
 import type { CallResult, EventSink, MasterSchedulerApi, SubscribeResult } from "./protocol/scheduler.js";
 import type { FrameworkRecord, OfferRecord, TaskRecord } from "./records.js";
@@ -119,11 +120,17 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 	readonly #fwById = new Map<string, FrameworkRecord>();
 	readonly #removedIds = new Set<string>();
 	readonly #streams = new Map<string, FrameworkRecord>();
-	readonly #offers = new Map<string, OfferRecord>();
+	/** Outstanding offers by number; an id "<masterId>-O<n>" is looked up by its n (#offerById). */
 	readonly #offersByNum = new Map<number, OfferRecord>();
-	readonly #agentOffers: (Set<OfferRecord> | undefined)[] = [];
+	readonly #offerPrefix: string;
+	/** Per agent: its one outstanding offer, or a Set once it has had two at a time (insertion order kept). */
+	readonly #agentOffers: (OfferRecord | Set<OfferRecord> | undefined)[] = [];
 	readonly #agentTasks: (Set<TaskRecord> | undefined)[] = [];
 	readonly #goneAgents = new Set<string>();
+	/** Per agent: what its last offer held, and its frozen Resource objects once offered twice alike. */
+	readonly #resourceCache: (ResourceCacheEntry | undefined)[] = [];
+	/** Refused resources of every framework's filters, shared (filters.ts). */
+	readonly #refused = new RefusedPool();
 	#nextFw = 0;
 	#nextAgent = 0;
 	#nextOffer = 0;
@@ -137,6 +144,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		this.flags = withDefaults(opts.flags);
 		this.#rng = opts.streams.stream("master");
 		this.id = uuidString(this.#rng);
+		this.#offerPrefix = `${this.id}-O`;
 		this.startedAt = this.#engine.now;
 		this.completedFrameworks = new BoundedList(this.flags.maxCompletedFrameworks);
 		this.allocator = new Allocator(this.flags, this.cluster, opts.streams.stream("allocator"), {
@@ -285,7 +293,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 				sink: null,
 				streamId: null,
 				suppressed: new Set(),
-				filters: new FrameworkFilters(),
+				filters: new FrameworkFilters(this.#refused),
 				offers: new Set(),
 				tasks: new Map(),
 				registeredAt: this.now,
@@ -473,15 +481,12 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 			createdAt: this.now,
 		};
 		this.allocator.track(fw, role, q, 1);
-		this.#offers.set(o.id, o);
 		this.#offersByNum.set(num, o);
 		fw.offers.add(o);
-		let set = this.#agentOffers[agent];
-		if (set === undefined) {
-			set = new Set();
-			this.#agentOffers[agent] = set;
-		}
-		set.add(o);
+		const held = this.#agentOffers[agent];
+		if (held === undefined) this.#agentOffers[agent] = o;
+		else if (held instanceof Set) held.add(o);
+		else this.#agentOffers[agent] = new Set([held, o]);
 		if (this.flags.offerTimeoutMs !== null) {
 			o.timer = this.#engine.after(this.flags.offerTimeoutMs, this, K.OFFER_TIMEOUT, num);
 		}
@@ -498,7 +503,8 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		if (this.#pendingOffers.size === 0) return;
 		for (const [fw, list] of this.#pendingOffers) {
 			const offers: Offer[] = [];
-			for (const o of list) if (this.#offers.has(o.id)) offers.push(this.offerMessage(o));
+			const multi = isMultiRole(fw);
+			for (const o of list) if (this.#offersByNum.has(o.num)) offers.push(this.#offerMessage(o, multi));
 			if (offers.length === 0) continue;
 			fw.counters.offersSent += offers.length;
 			this.metrics.offersSent += offers.length;
@@ -508,24 +514,59 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 	}
 
 	offerMessage(o: OfferRecord): Offer {
+		return this.#offerMessage(o, isMultiRole(o.fw));
+	}
+
+	/**
+	 * The protocol Offer (what toResources + role "*" built, same keys in the
+	 * same order). An agent offered the same resources twice in a row (the
+	 * usual case: declined, offered again) gets its Resource objects built once,
+	 * frozen and shared by the later offers — offer messages are read-only, as
+	 * their `attributes` (interned per agent) already were.
+	 */
+	#offerMessage(o: OfferRecord, multi: boolean): Offer {
 		const role = this.allocator.roles[o.role]!.name;
 		const a = o.agent;
-		const multi = o.fw.info.capabilities?.some((c) => c.type === "MULTI_ROLE") === true;
-		const resources = toResources(
-			{ cpus: o.q[0]!, mem: o.q[1]!, disk: o.q[2]!, gpus: o.q[3]!, ports: o.ports },
-			multi ? role : undefined,
-		);
-		if (!multi) for (const r of resources) r.role = "*";
 		const offer: Offer = {
 			id: { value: o.id },
 			framework_id: { value: o.fw.id },
 			agent_id: { value: this.cluster.ids[a]! },
 			hostname: this.cluster.hostnames[a]!,
-			resources,
+			resources: this.#offerResources(o, multi, role),
 			attributes: this.cluster.attributes[a]!,
 		};
 		if (multi) offer.allocation_info = { role };
 		return offer;
+	}
+
+	#offerResources(o: OfferRecord, multi: boolean, role: string): Resource[] {
+		const c = this.#resourceCache[o.agent];
+		const q = o.q;
+		const same =
+			c !== undefined &&
+			c.q0 === q[0] &&
+			c.q1 === q[1] &&
+			c.q2 === q[2] &&
+			c.q3 === q[3] &&
+			c.multi === multi &&
+			c.role === role &&
+			sameRanges(c.ports, o.ports);
+		if (same && c.items !== null) return c.items.slice();
+		const items = buildResources(q, o.ports, multi, role, same);
+		if (same) c.items = items;
+		else {
+			this.#resourceCache[o.agent] = {
+				q0: q[0]!,
+				q1: q[1]!,
+				q2: q[2]!,
+				q3: q[3]!,
+				multi,
+				role,
+				ports: o.ports,
+				items: null,
+			};
+		}
+		return same ? items.slice() : items;
 	}
 
 	/** Removes an offer and gives its resources back (optionally with a filter). */
@@ -536,14 +577,15 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		q: Float64Array = o.q,
 		ports: Range[] = o.ports,
 	): void {
-		if (!this.#offers.delete(o.id)) {
+		if (!this.#offersByNum.delete(o.num)) {
 			this.violations.push(`offer ${o.id} ended twice (${how})`);
 			return;
 		}
-		this.#offersByNum.delete(o.num);
 		this.#engine.cancel(o.timer);
 		o.fw.offers.delete(o);
-		this.#agentOffers[o.agent]?.delete(o);
+		const held = this.#agentOffers[o.agent];
+		if (held === o) this.#agentOffers[o.agent] = undefined;
+		else if (held instanceof Set) held.delete(o);
 		const cl = this.cluster;
 		const a = o.agent;
 		for (let k = 0; k < SCALAR_COUNT; k++) {
@@ -555,7 +597,10 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		let nothingBack = ports.length === 0;
 		for (let k = 0; k < SCALAR_COUNT && nothingBack; k++) if (q[k]! > EPS) nothingBack = false;
 		if (!nothingBack) {
-			cl.freePorts[a] = rangesAdd(cl.freePorts[a]!, ports);
+			// The offer's own list is normalized already (it was the agent's free list):
+			// with nothing else free it comes back as it is, the same array.
+			const free = cl.freePorts[a]!;
+			cl.freePorts[a] = free.length === 0 && ports === o.ports ? ports : rangesAdd(free, ports);
 			this.allocator.markCandidate(a);
 			if (refuse !== null && refuse > 0) {
 				const until = this.now + Math.max(this.flags.allocationIntervalMs, refuse);
@@ -565,7 +610,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 					mem: q[1]!,
 					disk: q[2]!,
 					gpus: q[3]!,
-					ports: ports.slice(),
+					ports, // kept as is by the pool: port lists are replaced, never mutated
 				});
 				this.allocator.filterCreated(a, until);
 			}
@@ -599,7 +644,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		if (!Array.isArray(ids)) return bad(400, "Expecting 'decline.offer_ids' to be a list");
 		const refuse = refuseMs(call.decline?.filters?.refuse_seconds);
 		for (const v of ids) {
-			const o = this.#offers.get(v?.value);
+			const o = this.#offerById(v?.value);
 			if (o === undefined || o.fw !== fw) continue; // unknown or not ours: ignored, as Mesos does
 			this.#endOffer(o, "declined", refuse);
 		}
@@ -630,7 +675,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 				continue;
 			}
 			seen.add(id);
-			const o = this.#offers.get(id);
+			const o = this.#offerById(id);
 			if (o === undefined) problem ??= `Offer ${id} is no longer valid`;
 			else if (o.fw !== fw) problem ??= `Offer ${id} belongs to another framework`;
 			else offers.push(o);
@@ -1226,6 +1271,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 
 	#disconnectedByHost(hostname: string): number {
 		const cl = this.cluster;
+		if (cl.disconnectedCount === 0) return -1; // none: no need to scan every agent
 		for (let i = 0; i < cl.size; i++) {
 			if (cl.state[i] === AGENT_STATE.DISCONNECTED && cl.hostnames[i] === hostname) return i;
 		}
@@ -1235,6 +1281,11 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 	#addAgent(id: string, spec: AgentSpec, endpoint: AgentEndpoint, local: number): number {
 		const ports = normalizeRanges(spec.ports);
 		const a = this.cluster.add(id, { ...spec, ports }, endpoint, local, this.now);
+		// Per-agent side arrays stay dense: writing far past their end (agents get
+		// their first offer in shuffled order) would turn them into slow dictionaries.
+		while (this.#agentOffers.length <= a) this.#agentOffers.push(undefined);
+		while (this.#agentTasks.length <= a) this.#agentTasks.push(undefined);
+		while (this.#resourceCache.length <= a) this.#resourceCache.push(undefined);
 		this.cluster.setState(a, AGENT_STATE.ACTIVE);
 		this.allocator.agentTotals(a, 1);
 		this.observer.agentChanged?.(a);
@@ -1363,7 +1414,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		const a = this.cluster.indexOf(agentId);
 		if (a < 0 || this.cluster.state[a] !== AGENT_STATE.ACTIVE) return;
 		this.cluster.setState(a, AGENT_STATE.DISCONNECTED);
-		for (const o of [...(this.#agentOffers[a] ?? [])]) this.#rescindOffer(o, true);
+		for (const o of this.#offersOf(a)) this.#rescindOffer(o, true);
 		// Tasks of frameworks that do not checkpoint die with the agent's connection.
 		for (const t of [...(this.#agentTasks[a] ?? [])]) {
 			if (t.released || t.fw.checkpoint) continue;
@@ -1410,7 +1461,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 	): void {
 		const cl = this.cluster;
 		this.metrics.agentRemovals++;
-		for (const o of [...(this.#agentOffers[a] ?? [])]) this.#rescindOffer(o, true);
+		for (const o of this.#offersOf(a)) this.#rescindOffer(o, true);
 		for (const t of [...(this.#agentTasks[a] ?? [])]) {
 			const pa = t.fw.partitionAware;
 			if (t.released) {
@@ -1460,7 +1511,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		const st = cl.state[a];
 		if (!active && (st === AGENT_STATE.ACTIVE || st === AGENT_STATE.DRAINING)) {
 			cl.setState(a, AGENT_STATE.DEACTIVATED);
-			for (const o of [...(this.#agentOffers[a] ?? [])]) this.#rescindOffer(o, true);
+			for (const o of this.#offersOf(a)) this.#rescindOffer(o, true);
 		} else if (active && (st === AGENT_STATE.DEACTIVATED || st === AGENT_STATE.DRAINING)) {
 			cl.setState(a, AGENT_STATE.ACTIVE);
 			this.allocator.markCandidate(a);
@@ -1476,16 +1527,32 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		return this.#agentTasks[a] ?? EMPTY_SET;
 	}
 
+	/** A copy of the agent's outstanding offers, in the order they were made. */
+	#offersOf(a: number): OfferRecord[] {
+		const held = this.#agentOffers[a];
+		if (held === undefined) return [];
+		return held instanceof Set ? [...held] : [held];
+	}
+
 	offersOnAgent(a: number): ReadonlySet<OfferRecord> {
-		return this.#agentOffers[a] ?? EMPTY_OFFERS;
+		const held = this.#agentOffers[a];
+		if (held === undefined) return EMPTY_OFFERS;
+		return held instanceof Set ? held : new Set([held]);
 	}
 
 	get outstandingOffers(): number {
-		return this.#offers.size;
+		return this.#offersByNum.size;
 	}
 
 	offer(id: string): OfferRecord | undefined {
-		return this.#offers.get(id);
+		return this.#offerById(id);
+	}
+
+	/** The outstanding offer with exactly this id (what a Map from ids would answer). */
+	#offerById(id: unknown): OfferRecord | undefined {
+		if (typeof id !== "string" || !id.startsWith(this.#offerPrefix)) return undefined;
+		const o = this.#offersByNum.get(Number(id.slice(this.#offerPrefix.length)));
+		return o !== undefined && o.id === id ? o : undefined;
 	}
 
 	/** Unweighted dominant share of a framework: max over resources of its allocation / total. */
@@ -1524,7 +1591,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		if (st !== AGENT_STATE.ACTIVE && st !== AGENT_STATE.DEACTIVATED && st !== AGENT_STATE.DRAINING)
 			return false;
 		cl.setState(a, AGENT_STATE.DRAINING);
-		for (const o of [...(this.#agentOffers[a] ?? [])]) this.#rescindOffer(o, true);
+		for (const o of this.#offersOf(a)) this.#rescindOffer(o, true);
 		const endpoint = cl.endpoints[a]!;
 		const local = cl.local[a]!;
 		for (const t of this.#agentTasks[a] ?? []) {
@@ -1561,6 +1628,78 @@ export function unreachableTasksOf(fw: FrameworkRecord, limit = 1000): BoundedLi
 		unreachableLists.set(fw, l);
 	}
 	return l;
+}
+
+interface ResourceCacheEntry {
+	q0: number;
+	q1: number;
+	q2: number;
+	q3: number;
+	multi: boolean;
+	role: string;
+	/** The offer's port list (port lists are replaced, never mutated). */
+	ports: Range[];
+	items: Resource[] | null;
+}
+
+function sameRanges(a: readonly Range[], b: readonly Range[]): boolean {
+	if (a === b) return true;
+	if (a.length !== b.length) return false;
+	for (let i = 0; i < a.length; i++) if (a[i]!.begin !== b[i]!.begin || a[i]!.end !== b[i]!.end) return false;
+	return true;
+}
+
+/** An offer's Resource[]: scalars (cpus, mem, disk, gpus) then ports; frozen when they are to be shared. */
+function buildResources(
+	q: Float64Array,
+	ports: readonly Range[],
+	multi: boolean,
+	role: string,
+	freeze: boolean,
+): Resource[] {
+	const out: Resource[] = [];
+	for (let k = 0; k < SCALAR_COUNT; k++) {
+		const v = q[k]!;
+		if (v > 0) {
+			const scalar = { value: fixed(v) };
+			const r: Resource = multi
+				? { name: SCALAR_NAMES[k]!, type: "SCALAR", scalar, allocation_info: { role } }
+				: { name: SCALAR_NAMES[k]!, type: "SCALAR", scalar, role: "*" };
+			if (freeze) {
+				Object.freeze(scalar);
+				if (r.allocation_info !== undefined) Object.freeze(r.allocation_info);
+				Object.freeze(r);
+			}
+			out.push(r);
+		}
+	}
+	if (ports.length > 0) {
+		const range: Range[] = [];
+		for (let i = 0; i < ports.length; i++) {
+			const x = { begin: ports[i]!.begin, end: ports[i]!.end };
+			range.push(freeze ? Object.freeze(x) : x);
+		}
+		const ranges = { range };
+		const r: Resource = multi
+			? { name: "ports", type: "RANGES", ranges, allocation_info: { role } }
+			: { name: "ports", type: "RANGES", ranges, role: "*" };
+		if (freeze) {
+			Object.freeze(range);
+			Object.freeze(ranges);
+			if (r.allocation_info !== undefined) Object.freeze(r.allocation_info);
+			Object.freeze(r);
+		}
+		out.push(r);
+	}
+	return out;
+}
+
+function isMultiRole(fw: FrameworkRecord): boolean {
+	return fw.info.capabilities?.some(isMultiRoleCapability) === true;
+}
+
+function isMultiRoleCapability(c: { type: string }): boolean {
+	return c.type === "MULTI_ROLE";
 }
 
 function launchTasks(op: Operation): TaskInfo[] {

@@ -53,13 +53,39 @@ function before(a: SortNode, b: SortNode): boolean {
 	return a.name < b.name;
 }
 
+/** Binary search of a sorted sibling array for the node with key (share, count, name); its index or where it would go. */
+function indexByKey(ch: readonly SortNode[], share: number, count: number, name: string): number {
+	let lo = 0;
+	let hi = ch.length - 1;
+	while (lo < hi) {
+		const mid = (lo + hi) >> 1;
+		const c = ch[mid]!;
+		// Is c before the key?
+		const cBefore = c.share !== share ? c.share < share : c.count !== count ? c.count < count : c.name < name;
+		if (cBefore) lo = mid + 1;
+		else hi = mid;
+	}
+	return lo;
+}
+
+function adjust(a: Float64Array, q: Float64Array | readonly number[], sign: number): void {
+	for (let r = 0; r < SCALAR_COUNT; r++) {
+		const v = a[r]! + sign * q[r]!;
+		a[r] = Math.abs(v) < 1e-9 ? 0 : v;
+	}
+}
+
 export class DrfSorter {
 	readonly #root = new SortNode("", -1, null, false);
 	readonly #leaves = new Map<string, SortNode>();
+	/** Leaves by the caller's key (framework or role index), for allocatedKey. */
+	readonly #byKey = new Map<number, SortNode>();
 	readonly #total = new Float64Array(SCALAR_COUNT);
 	readonly #included = new Uint8Array(SCALAR_COUNT).fill(1);
 	readonly #hierarchical: boolean;
 	#dirty = false;
+	/** Bumped by every change that can move or (de)activate a client: a fill() is reusable while it stays. */
+	version = 0;
 
 	/** `hierarchical`: split names on "/" (roles); false: flat (frameworks). */
 	constructor(hierarchical: boolean, excludedResources: readonly string[] = []) {
@@ -78,6 +104,7 @@ export class DrfSorter {
 
 	add(name: string, key: number): void {
 		if (this.#leaves.has(name)) return;
+		this.version++;
 		let parent = this.#root;
 		if (this.#hierarchical) {
 			const parts = name.split("/");
@@ -94,13 +121,16 @@ export class DrfSorter {
 		const leaf = new SortNode(leafName, key, parent, true);
 		this.#insertSorted(parent, leaf);
 		this.#leaves.set(name, leaf);
+		this.#setKey(key, leaf);
 		this.#setActive(leaf, true, true);
 	}
 
 	remove(name: string): void {
 		const leaf = this.#leaves.get(name);
 		if (leaf === undefined) return;
+		this.version++;
 		this.#setActive(leaf, false);
+		if (this.#byKey.get(leaf.key) === leaf) this.#byKey.delete(leaf.key);
 		// A copy: adjusting by leaf.alloc itself would zero it before the ancestors see it.
 		this.#adjustAlloc(leaf, leaf.alloc.slice(), -1);
 		this.#leaves.delete(name);
@@ -116,8 +146,9 @@ export class DrfSorter {
 		if (this.#dirty) return;
 		for (let n = leaf.parent; n !== null && n !== this.#root; n = n.parent) {
 			if (n.parent!.children.indexOf(n) < 0) continue; // removed with the leaf
+			const oldShare = n.share;
 			n.share = this.#shareOf(n);
-			this.#reposition(n);
+			this.#reposition(n, oldShare, n.count);
 		}
 	}
 
@@ -144,27 +175,54 @@ export class DrfSorter {
 		const leaf = this.#leaves.get(name);
 		if (leaf !== undefined && leaf !== node) leaf.weight = weight;
 		this.#dirty = true;
+		this.version++;
 	}
 
 	/** Cluster totals changed (agent added/removed): every share changes. */
 	addTotal(q: Float64Array | readonly number[], sign: 1 | -1): void {
 		for (let r = 0; r < SCALAR_COUNT; r++) this.#total[r] = this.#total[r]! + sign * q[r]!;
 		this.#dirty = true;
+		this.version++;
 	}
 
 	/** Adds (sign 1) or removes (-1) an allocation; `countIt` bumps the allocation count. */
 	allocated(name: string, q: Float64Array | readonly number[], sign: 1 | -1, countIt = sign === 1): void {
 		const leaf = this.#leaves.get(name);
-		if (leaf === undefined) return;
-		this.#adjustAlloc(leaf, q, sign);
-		if (countIt) {
-			for (let n: SortNode | null = leaf; n !== null; n = n.parent) n.count++;
+		if (leaf !== undefined) this.#allocatedLeaf(leaf, q, sign, countIt);
+	}
+
+	/** allocated() of the client added with this key (keys must be unique in the sorter). */
+	allocatedKey(key: number, q: Float64Array | readonly number[], sign: 1 | -1, countIt = sign === 1): void {
+		const leaf = this.#byKey.get(key);
+		if (leaf !== undefined) this.#allocatedLeaf(leaf, q, sign, countIt);
+	}
+
+	#setKey(key: number, leaf: SortNode): void {
+		if (key >= 0) this.#byKey.set(key, leaf);
+	}
+
+	#allocatedLeaf(leaf: SortNode, q: Float64Array | readonly number[], sign: 1 | -1, countIt: boolean): void {
+		this.version++;
+		if (this.#dirty) {
+			this.#adjustAlloc(leaf, q, sign);
+			if (countIt) for (let n: SortNode | null = leaf; n !== null; n = n.parent) n.count++;
+			return;
 		}
-		if (this.#dirty) return;
-		for (let n: SortNode | null = leaf; n !== null && n !== this.#root; n = n.parent) {
+		// Level by level from the leaf up: each node's new key is complete before it
+		// moves among its siblings (whose keys this change does not touch).
+		const root = this.#root;
+		let n: SortNode = leaf;
+		while (n !== root) {
+			const oldShare = n.share;
+			const oldCount = n.count;
+			adjust(n.alloc, q, sign);
+			if (countIt) n.count++;
 			n.share = this.#shareOf(n);
-			this.#reposition(n);
+			this.#reposition(n, oldShare, oldCount);
+			n = n.parent!;
 		}
+		adjust(root.alloc, q, sign);
+		if (countIt) root.count++;
 	}
 
 	allocationOf(name: string): Float64Array | undefined {
@@ -197,6 +255,24 @@ export class DrfSorter {
 		if (this.#dirty) this.#resortAll();
 		const n = this.#fill(this.#root, out, 0);
 		out.length = n;
+		return n;
+	}
+
+	/** fill() as the clients' keys, into an Int32Array the caller reuses (grown if needed). */
+	fillKeys(out: { keys: Int32Array }): number {
+		if (this.#dirty) this.#resortAll();
+		if (out.keys.length < this.#leaves.size) out.keys = new Int32Array(Math.max(64, 2 * this.#leaves.size));
+		return this.#fillKeys(this.#root, out.keys, 0);
+	}
+
+	#fillKeys(node: SortNode, out: Int32Array, n: number): number {
+		const ch = node.children;
+		for (let i = 0; i < ch.length; i++) {
+			const c = ch[i]!;
+			if (c.activeLeaves === 0) continue;
+			if (c.isLeaf) out[n++] = c.key;
+			else n = this.#fillKeys(c, out, n);
+		}
 		return n;
 	}
 
@@ -257,17 +333,12 @@ export class DrfSorter {
 	}
 
 	#adjustAlloc(leaf: SortNode, q: Float64Array | readonly number[], sign: number): void {
-		for (let n: SortNode | null = leaf; n !== null; n = n.parent) {
-			const a = n.alloc;
-			for (let r = 0; r < SCALAR_COUNT; r++) {
-				const v = a[r]! + sign * q[r]!;
-				a[r] = Math.abs(v) < 1e-9 ? 0 : v;
-			}
-		}
+		for (let n: SortNode | null = leaf; n !== null; n = n.parent) adjust(n.alloc, q, sign);
 	}
 
 	#setActive(leaf: SortNode, active: boolean, fresh = false): void {
 		if (!fresh && leaf.active === active) return;
+		this.version++;
 		leaf.active = active;
 		const d = active ? 1 : -1;
 		if (fresh) leaf.activeLeaves = 0;
@@ -289,6 +360,7 @@ export class DrfSorter {
 					v.share = c.share;
 					c.children = [v];
 					this.#leaves.set(path, v);
+					if (this.#byKey.get(c.key) === c) this.#byKey.set(c.key, v);
 				}
 				return c;
 			}
@@ -312,19 +384,65 @@ export class DrfSorter {
 		ch.splice(i, 0, node);
 	}
 
-	/** Moves a node to its place among its siblings after its key changed. */
-	#reposition(n: SortNode): void {
+	/**
+	 * Moves a node to its place among its siblings after its key changed from
+	 * (oldShare, oldCount, name). The siblings are sorted and keys are unique
+	 * (names are), so both the old and the new index are binary searches; the
+	 * move itself is one splice out and one in (memmove).
+	 */
+	#reposition(n: SortNode, oldShare = n.share, oldCount = n.count): void {
 		const ch = n.parent!.children;
-		let i = ch.indexOf(n);
-		while (i > 0 && before(n, ch[i - 1]!)) {
-			ch[i] = ch[i - 1]!;
-			i--;
+		const len = ch.length;
+		// The client that moves is most often the first (it just got an offer) or the last.
+		let i = ch[0] === n ? 0 : ch[len - 1] === n ? len - 1 : indexByKey(ch, oldShare, oldCount, n.name);
+		if (ch[i] !== n) i = ch.indexOf(n);
+		const left = i > 0 && before(n, ch[i - 1]!);
+		if (!left && !(i < len - 1 && before(ch[i + 1]!, n))) return; // still in place
+		if (left) {
+			if (before(n, ch[0]!)) {
+				ch.splice(i, 1);
+				ch.unshift(n);
+				return;
+			}
+			// First index j < i with n before ch[j].
+			let lo = 0;
+			let hi = i - 1;
+			while (lo < hi) {
+				const mid = (lo + hi) >> 1;
+				if (before(n, ch[mid]!)) hi = mid;
+				else lo = mid + 1;
+			}
+			if (i - lo <= 8) {
+				for (let k = i; k > lo; k--) ch[k] = ch[k - 1]!;
+				ch[lo] = n;
+			} else {
+				ch.splice(i, 1);
+				ch.splice(lo, 0, n);
+			}
+			return;
 		}
-		while (i < ch.length - 1 && before(ch[i + 1]!, n)) {
-			ch[i] = ch[i + 1]!;
-			i++;
+		if (before(ch[len - 1]!, n)) {
+			// To the end; from the front that is shift() (V8 trims the array's start) and push().
+			if (i === 0) ch.shift();
+			else ch.splice(i, 1);
+			ch.push(n);
+			return;
 		}
-		ch[i] = n;
+		// Last index j > i with ch[j] before n.
+		let lo = i + 1;
+		let hi = len - 1;
+		while (lo < hi) {
+			const mid = (lo + hi + 1) >> 1;
+			if (before(ch[mid]!, n)) lo = mid;
+			else hi = mid - 1;
+		}
+		if (lo - i <= 8) {
+			for (let k = i; k < lo; k++) ch[k] = ch[k + 1]!;
+			ch[lo] = n;
+		} else {
+			ch.splice(i, 1);
+			ch.splice(lo, 0, n);
+		}
 	}
 
 	#resortAll(): void {

@@ -5,7 +5,6 @@
  * the live drivers (paced to the wall clock).
  */
 import { AgentFleet } from "../../agents/index.js";
-import { chameleonFactory } from "../chameleon.js";
 import {
 	createSimpleFramework,
 	InProcessTransport,
@@ -13,6 +12,7 @@ import {
 	SchedulerDriver,
 } from "../../frameworks/index.js";
 import { Master } from "../../master/index.js";
+import { chameleonFactory } from "../chameleon.js";
 import { Engine, type Rng, RngStreams } from "../engine/index.js";
 import { SimError } from "../errors.js";
 import type { AgentGroup, FrameworkSpec, Scenario, TimelineEvent } from "../scenario/index.js";

@@ -4,6 +4,8 @@
  */
 import type { Command } from "commander";
 import type { CliContext } from "../context.js";
+import { registerBench } from "./bench.js";
+import { registerChameleon } from "./chameleon.js";
 import { registerPackage } from "./package.js";
 import { registerRun } from "./run.js";
 import { registerServe } from "./serve.js";
@@ -16,4 +18,6 @@ export const COMMANDS: readonly RegisterCommand[] = [
 	registerValidate,
 	registerServe,
 	registerPackage,
+	registerBench,
+	registerChameleon,
 ];
