@@ -9,10 +9,9 @@
  * annotations and by the resolver, so they cannot drift apart.
  */
 import { type Static, type TSchema, Type } from "typebox";
-import { TIMELINE_ACTIONS } from "./types.js";
-
 /** Annotation: a short type name for docs and error messages ("must be <x-expect>"). */
 import { X_EXPECT, X_TYPE } from "../../common/schema/keywords.js";
+import { TIMELINE_ACTIONS } from "./types.js";
 
 export { X_EXPECT, X_TYPE };
 
