@@ -106,6 +106,10 @@ export class Allocator {
 	#head = new Float64Array(0);
 	#limited = new Uint8Array(0);
 	#nested = new Uint8Array(0);
+	#nestedRoles = 0;
+	/** Per role: the visit (#takerGen) in which it last took an offer on the agent being visited. */
+	#takerStamp = new Int32Array(0);
+	#takerGen = 0;
 	/** Limited roles whose consumption fell since the last cycle (their headroom grew). */
 	readonly #freed = new Set<number>();
 	/** Inside the fullScan test sweep, which must leave no trace. */
@@ -171,6 +175,12 @@ export class Allocator {
 			this.#held.roles(cap);
 		}
 		this.#nested[idx] = ancestors.length > 0 ? 1 : 0;
+		if (ancestors.length > 0) this.#nestedRoles++;
+		if (this.#takerStamp.length <= idx) {
+			const t = new Int32Array(this.#limited.length);
+			t.set(this.#takerStamp);
+			this.#takerStamp = t;
+		}
 		this.#updateHead(idx);
 		return idx;
 	}
@@ -430,6 +440,10 @@ export class Allocator {
 
 	#allocateAgent(a: number): void {
 		if (!this.#readFree(a)) return;
+		if (this.#nestedRoles === 0 && this.#flags.roleSorter !== "random" && this.#flags.roleWalk === "auto") {
+			this.#allocateAgentLive(a);
+			return;
+		}
 		// Mesos takes one snapshot of the role order per agent. Without quota the
 		// first framework that takes empties the agent, so the snapshot and the
 		// live order agree up to that point; with quota a capped role leaves
@@ -472,6 +486,41 @@ export class Allocator {
 			const taken = this.#allocateRole(a, this.roles[ri]!);
 			if (taken && (!keepGoing || !this.#readFree(a))) return;
 			fast = this.#portsEmpty ? this.#freeMask : 0;
+		}
+	}
+
+	/**
+	 * #allocateAgent for a flat role tree (no "a/b" roles) and the DRF role
+	 * sorter, without copying the role order: it walks the sorter's live order.
+	 * A role that takes an offer only moves towards the end (its share and
+	 * count grow) and the others keep their relative order, so the roles not
+	 * visited yet are, in snapshot order, the live ones from the current
+	 * position on minus the roles that already took on this agent.
+	 */
+	#allocateAgentLive(a: number): void {
+		const live = this.roleSorter.flatOrder();
+		const keepGoing = this.#anyQuota;
+		const limited = this.#limited;
+		const zeroHead = this.#zeroHead;
+		const held = this.#held;
+		const record = !this.#sweeping;
+		const stamp = this.#takerStamp;
+		const gen = (this.#takerGen = (this.#takerGen + 1) | 0); // wraps, as the Int32Array stamps do
+		let fast = this.#portsEmpty ? this.#freeMask : 0;
+		for (let i = 0; i < live.length; i++) {
+			const c = live[i]!;
+			if (!c.active) continue;
+			const ri = c.key;
+			if (stamp[ri] === gen) continue;
+			if (fast !== 0 && limited[ri] === 1 && (fast & ~zeroHead[ri]!) === 0) {
+				if (record) held.push(ri, a);
+				continue;
+			}
+			if (!this.#allocateRole(a, this.roles[ri]!)) continue;
+			stamp[ri] = gen;
+			if (!keepGoing || !this.#readFree(a)) return;
+			fast = this.#portsEmpty ? this.#freeMask : 0;
+			if (live[i] !== c) i--; // it moved on: what is at i now comes next
 		}
 	}
 
@@ -656,7 +705,7 @@ class HeldBack {
 
 	/** A new cycle begins; agents up to n-1 may be pushed. */
 	startCycle(agents: number): void {
-		this.#cycle++;
+		this.#cycle = (this.#cycle + 1) | 0;
 		if (agents > this.#stamp.length) {
 			const s = new Int32Array(Math.max(agents, 2 * this.#stamp.length));
 			s.set(this.#stamp);
@@ -697,7 +746,7 @@ class HeldBack {
 		const rows = this.#rows;
 		const r = role * ROW;
 		if (r >= rows.length || rows[r + HEAD]! < 0) return;
-		const gen = ++this.#gen;
+		const gen = (this.#gen = (this.#gen + 1) | 0);
 		const stamp = this.#stamp;
 		const pool = this.#pool;
 		for (let c = rows[r + HEAD]!; c >= 0; c = pool[c * CHUNK]!) {
@@ -716,7 +765,7 @@ class HeldBack {
 
 	#compact(r: number): void {
 		const rows = this.#rows;
-		const gen = ++this.#gen;
+		const gen = (this.#gen = (this.#gen + 1) | 0);
 		const stamp = this.#stamp;
 		const pool = this.#pool;
 		// Rewrite in place: the write position never passes the read position.

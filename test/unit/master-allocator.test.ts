@@ -512,10 +512,14 @@ describe("candidate agents vs full scan", () => {
 	}
 
 	/** A scripted workload whose every decision comes from per-framework seeded streams. */
-	function workload(fullScan: boolean, quota: boolean): Logged {
+	function workload(
+		fullScan: boolean,
+		quota: boolean,
+		opts: { flat?: boolean; roleWalk?: "auto" | "snapshot" } = {},
+	): Logged {
 		const h = new Harness({
 			seed: 42,
-			flags: { fullScan },
+			flags: { fullScan, roleWalk: opts.roleWalk ?? "auto" },
 			agents: [
 				{ count: 150, cpus: 8, mem: 16_384, disk: 100_000 },
 				{ count: 100, cpus: 4, mem: 8_192, disk: 50_000, attributes: { rack: "r{i % 10}" } },
@@ -524,7 +528,10 @@ describe("candidate agents vs full scan", () => {
 		});
 		if (quota) {
 			h.master.updateQuota("batch", { cpus: 60, mem: 120_000 });
-			h.master.updateQuota("eng", { cpus: 150, mem: 300_000 });
+			if (opts.flat) {
+				h.master.updateQuota("spark", { cpus: 40, mem: 80_000 });
+				h.master.updateQuota("hdfs", { cpus: 8, mem: 8_000 });
+			} else h.master.updateQuota("eng", { cpus: 150, mem: 300_000 });
 		}
 		h.master.updateWeights([{ role: "web", weight: 2 }]);
 		const log: string[] = [];
@@ -534,8 +541,8 @@ describe("candidate agents vs full scan", () => {
 		const specs: { info: Partial<FrameworkInfo>; name: string }[] = [
 			{ name: "web", info: { name: "web", role: "web" } },
 			{ name: "batch", info: { name: "batch", role: "batch" } },
-			{ name: "spark", info: { name: "spark", role: "eng/spark" } },
-			{ name: "hdfs", info: { name: "hdfs", role: "eng/hdfs" } },
+			{ name: "spark", info: { name: "spark", role: opts.flat ? "spark" : "eng/spark" } },
+			{ name: "hdfs", info: { name: "hdfs", role: opts.flat ? "hdfs" : "eng/hdfs" } },
 			{ name: "multi", info: { name: "multi", roles: ["web", "batch"], capabilities: MULTI } },
 		];
 		for (const spec of specs) {
@@ -613,5 +620,27 @@ describe("candidate agents vs full scan", () => {
 		expect(cand.tasksEnded).toBeGreaterThan(1_000);
 		expect(cand.declines).toBeGreaterThan(3_000);
 		expect(cand.revives).toBeGreaterThanOrEqual(5);
+	});
+
+	it.each([
+		["without quota", false],
+		["with quota limits on four flat roles", true],
+	])("flat role tree: walking the live role order = Mesos's per-agent snapshot (%s)", (_n, quota) => {
+		const live = workload(false, quota, { flat: true, roleWalk: "auto" });
+		const snap = workload(false, quota, { flat: true, roleWalk: "snapshot" });
+		expect(live.offers).toEqual(snap.offers);
+		expect(live.hash).toBe(snap.hash);
+		expect(live.offers.length).toBeGreaterThan(5_000);
+		// Quota left resources for later roles on the same agent: more than one
+		// offer per agent and cycle happened, so the walk past a taker was exercised.
+		if (quota) {
+			const perVisit = new Map<string, number>();
+			for (const o of live.offers) {
+				const [t, , agent] = o.split(" ");
+				const k = `${t} ${agent}`;
+				perVisit.set(k, (perVisit.get(k) ?? 0) + 1);
+			}
+			expect([...perVisit.values()].some((n) => n > 1)).toBe(true);
+		}
 	});
 });
