@@ -505,7 +505,8 @@ export class Allocator {
 		const held = this.#held;
 		const record = !this.#sweeping;
 		const stamp = this.#takerStamp;
-		const gen = (this.#takerGen = (this.#takerGen + 1) | 0); // wraps, as the Int32Array stamps do
+		this.#takerGen = (this.#takerGen + 1) | 0; // wraps, as the Int32Array stamps do
+		const gen = this.#takerGen;
 		let fast = this.#portsEmpty ? this.#freeMask : 0;
 		for (let i = 0; i < live.length; i++) {
 			const c = live[i]!;
@@ -746,7 +747,8 @@ class HeldBack {
 		const rows = this.#rows;
 		const r = role * ROW;
 		if (r >= rows.length || rows[r + HEAD]! < 0) return;
-		const gen = (this.#gen = (this.#gen + 1) | 0);
+		this.#gen = (this.#gen + 1) | 0;
+		const gen = this.#gen;
 		const stamp = this.#stamp;
 		const pool = this.#pool;
 		for (let c = rows[r + HEAD]!; c >= 0; c = pool[c * CHUNK]!) {
@@ -765,7 +767,8 @@ class HeldBack {
 
 	#compact(r: number): void {
 		const rows = this.#rows;
-		const gen = (this.#gen = (this.#gen + 1) | 0);
+		this.#gen = (this.#gen + 1) | 0;
+		const gen = this.#gen;
 		const stamp = this.#stamp;
 		const pool = this.#pool;
 		// Rewrite in place: the write position never passes the read position.

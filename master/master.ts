@@ -183,7 +183,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 			}
 			case K.HEARTBEAT: {
 				const fw = this.frameworks[a];
-				if (fw !== undefined && fw.connected && fw.heartbeatTimer === b) {
+				if (fw?.connected && fw.heartbeatTimer === b) {
 					this.#send(fw, { type: "HEARTBEAT" });
 					this.#rearmHeartbeat(fw);
 				}

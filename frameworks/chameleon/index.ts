@@ -8,11 +8,11 @@
  * here, once, when the simulation is built — the framework itself stays pure.
  */
 
-import { SimError, simError } from "../../common/errors.js";
+import { SimError } from "../../common/errors.js";
 import type { Rng } from "../../sim/engine/index.js";
 import type { Scheduler } from "../sdk/scheduler.js";
 import { createChameleon } from "./chameleon.js";
-import { type ChameleonConfig, parseChameleonSpec, resolveChameleonSpec } from "./spec.js";
+import { resolveChameleonSpec } from "./spec.js";
 
 /** What the runner passes (structurally: sim/scenario FrameworkSpec and sim/runner Simulation). */
 export interface ChameleonFactoryInput {

@@ -72,6 +72,7 @@ export class Engine {
 
 	/** Schedules after `delayMs` of simulated time (rounded to whole ms, never negative). */
 	after(delayMs: number, handler: EventHandler, kind: number, a = 0, b = 0): TimerHandle {
+		// biome-ignore lint/complexity/useMathMinMax: a NaN delay must become 0, which Math.max would not do
 		return this.at(this.#now + (delayMs > 0 ? delayMs : 0), handler, kind, a, b);
 	}
 
