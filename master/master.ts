@@ -129,6 +129,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 	readonly #goneAgents = new Set<string>();
 	/** Per agent: what its last offer held, and its frozen Resource objects once offered twice alike. */
 	readonly #resourceCache: (ResourceCacheEntry | undefined)[] = [];
+	readonly #agentIdValues: (Readonly<{ value: string }> | undefined)[] = [];
 	/** Refused resources of every framework's filters, shared (filters.ts). */
 	readonly #refused = new RefusedPool();
 	#nextFw = 0;
@@ -281,6 +282,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 			fw = {
 				idx: this.frameworks.length,
 				id,
+				idValue: Object.freeze({ value: id }),
 				info: { ...info, id: { value: id } },
 				roles: shape.roles,
 				roleIdx,
@@ -529,14 +531,27 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		const a = o.agent;
 		const offer: Offer = {
 			id: { value: o.id },
-			framework_id: { value: o.fw.id },
-			agent_id: { value: this.cluster.ids[a]! },
+			framework_id: o.fw.idValue,
+			agent_id: this.#agentIdValue(a),
 			hostname: this.cluster.hostnames[a]!,
 			resources: this.#offerResources(o, multi, role),
 			attributes: this.cluster.attributes[a]!,
 		};
 		if (multi) offer.allocation_info = { role };
 		return offer;
+	}
+
+	/** `{ value: agentId }`, frozen and shared by the agent's offer messages (read-only, like `attributes`). */
+	#agentIdValue(a: number): { value: string } {
+		const ids = this.#agentIdValues;
+		const id = this.cluster.ids[a]!;
+		let v = ids[a];
+		// An agent slot's id changes when a rebooted host registers anew.
+		if (v === undefined || v.value !== id) {
+			v = Object.freeze({ value: id });
+			ids[a] = v;
+		}
+		return v;
 	}
 
 	#offerResources(o: OfferRecord, multi: boolean, role: string): Resource[] {
@@ -1286,6 +1301,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		while (this.#agentOffers.length <= a) this.#agentOffers.push(undefined);
 		while (this.#agentTasks.length <= a) this.#agentTasks.push(undefined);
 		while (this.#resourceCache.length <= a) this.#resourceCache.push(undefined);
+		while (this.#agentIdValues.length <= a) this.#agentIdValues.push(undefined);
 		this.cluster.setState(a, AGENT_STATE.ACTIVE);
 		this.allocator.agentTotals(a, 1);
 		this.observer.agentChanged?.(a);

@@ -51,6 +51,8 @@ export interface TaskRecord {
 export interface FrameworkRecord {
 	idx: number;
 	id: string;
+	/** `{ value: id }`, frozen: shared by every offer message to this framework. */
+	idValue: Readonly<{ value: string }>;
 	info: FrameworkInfo;
 	roles: string[];
 	/** Global role indices, parallel to `roles`. */

@@ -126,6 +126,9 @@ const SHORT_FILTER_S = 5;
  * runner's `framework/<name>`); one draw from it seeds the child streams.
  * Time and timers come from the driver's context once it starts.
  */
+/** Test hook: `declineOnArrival: false` sends every offer through the pool (the result must not change). */
+export const chameleonTuning = { declineOnArrival: true };
+
 export function createChameleon(config: ChameleonConfig, rng: Rng): ChameleonFramework {
 	return new Chameleon(config, rng);
 }
@@ -344,6 +347,11 @@ class Chameleon implements Scheduler, Host {
 	}
 
 	#onOffers(offers: readonly Offer[]): void {
+		const direct = this.#declineOnArrival(offers);
+		if (direct !== null) {
+			this.#round(direct);
+			return;
+		}
 		const now = this.now();
 		const p = this.policy;
 		const holdRng = p.holdJitterMs > 0 ? this.stream("offers/hold") : null;
@@ -394,6 +402,30 @@ class Chameleon implements Scheduler, Host {
 		}
 		if (this.#pool.size > this.#s.maxOffersHeld) this.#s.maxOffersHeld = this.#pool.size;
 		this.#requestRound();
+	}
+
+	/**
+	 * The ids of `offers` when the round they start would decline every one of
+	 * them at once — nothing pending, no hold policy, a round can run now, no
+	 * offer merges with a pooled one — so they need not enter the pool (the
+	 * usual case of an idle framework with short filters). Otherwise null.
+	 * The round then answers exactly as it would have (#round's `direct`).
+	 */
+	#declineOnArrival(offers: readonly Offer[]): string[] | null {
+		const p = this.policy;
+		if (!chameleonTuning.declineOnArrival) return null;
+		if (this.#busy || !this.#subscribed || p.holdOffersMs !== 0 || p.holdJitterMs !== 0) return null;
+		if (this.#fresh.length > 0 || this.#wantsOffers()) return null;
+		const pool = this.#pool;
+		const ids: string[] = [];
+		for (const offer of offers) {
+			if (pool.size > 0 && pool.has(`${offer.agent_id.value}\u0000${offerRole(offer) ?? ""}`)) return null;
+			ids.push(offer.id.value);
+		}
+		this.#s.offersReceived += offers.length;
+		const held = pool.size + offers.length;
+		if (held > this.#s.maxOffersHeld) this.#s.maxOffersHeld = held;
+		return ids;
 	}
 
 	#onRescind(offerId: string): void {
@@ -465,8 +497,9 @@ class Chameleon implements Scheduler, Host {
 		this.#round();
 	}
 
-	#round(): void {
-		if (!this.#subscribed || this.#pool.size === 0) {
+	/** `direct`: offers that just arrived and are declined without entering the pool (#declineOnArrival). */
+	#round(direct: string[] | null = null): void {
+		if (!this.#subscribed || (this.#pool.size === 0 && direct === null)) {
 			this.#fresh = [];
 			this.#reviewOffers();
 			return;
@@ -496,6 +529,7 @@ class Chameleon implements Scheduler, Host {
 			}
 		} else {
 			// Nothing pending: only new offers and holds that ran out need an answer.
+			if (direct !== null) for (const id of direct) reply.declines.push(id);
 			for (const po of this.#fresh) if (po.inPool) this.#answer(po, now, reply);
 			for (const po of this.#holds.popUntil(now)) {
 				po.holdAt = -1;

@@ -57,6 +57,7 @@ export { CATALOG, type CatalogEntry, PACKAGE_NAMES } from "./catalog/index.js";
 export {
 	type ChameleonFramework,
 	type ChameleonStats,
+	chameleonTuning,
 	createChameleon,
 	type LiveTaskView,
 } from "./chameleon.js";

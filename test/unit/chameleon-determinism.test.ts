@@ -4,7 +4,7 @@
  * and randomness come only from the driver's context.
  */
 import { describe, expect, it } from "vitest";
-import type { ChameleonFramework } from "../../frameworks/chameleon/index.js";
+import { type ChameleonFramework, chameleonTuning, PACKAGE_NAMES } from "../../frameworks/chameleon/index.js";
 import { runSimulation } from "../../sim/runner/index.js";
 import { type Scenario, validateScenario } from "../../sim/scenario/index.js";
 
@@ -107,5 +107,40 @@ describe("chameleon determinism", () => {
 		expect(info.labels?.labels).toContainEqual({ key: "mesosim.io/chameleon-package", value: "cassandra" });
 		const fw = sim.master.frameworks.find((f) => f.info.name === "db")!;
 		expect(fw.roles).toEqual(["db", "backup"]);
+	});
+
+	it("declining on arrival (idle framework, no hold policy) answers exactly as the offer pool would", () => {
+		const frameworks = [batch, ...PACKAGE_NAMES.map((p) => ({ type: "chameleon", name: p, package: p }))];
+		const s = validateScenario({
+			seed: 3,
+			duration: "20m",
+			agents: [
+				{
+					count: 60,
+					cpus: 8,
+					mem: 16_384,
+					disk: 100_000,
+					ports: "[31000-31100]",
+					attributes: { rack: "r{i % 4}" },
+				},
+			],
+			frameworks,
+		});
+		const run = (declineOnArrival: boolean) => {
+			chameleonTuning.declineOnArrival = declineOnArrival;
+			try {
+				const { sim, report } = runSimulation(s);
+				const stats = sim.frameworks.map((f) => (f.scheduler as ChameleonFramework).stats());
+				return { report: { ...report, wall: null }, stats, offers: sim.master.metrics.offersSent };
+			} finally {
+				chameleonTuning.declineOnArrival = true;
+			}
+		};
+		const fast = run(true);
+		const pooled = run(false);
+		expect(fast.report.eventLogHash).toBe(pooled.report.eventLogHash);
+		expect(fast.report).toEqual(pooled.report);
+		expect(fast.stats).toEqual(pooled.stats);
+		expect(fast.offers).toBeGreaterThan(5_000);
 	});
 });
