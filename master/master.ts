@@ -67,6 +67,8 @@ export interface MasterObserver {
 	agentChanged?(agent: number): void;
 	frameworkChanged?(fw: FrameworkRecord, what: "added" | "updated" | "removed"): void;
 	eventSent?(fw: FrameworkRecord, event: Event): void;
+	/** An allocation cycle made its decisions; its OFFERS events are built and sent next (benchmarks time the split). */
+	cycleDecided?(): void;
 }
 
 export interface MasterOptions {
@@ -130,6 +132,9 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 	/** Per agent: what its last offer held, and its frozen Resource objects once offered twice alike. */
 	readonly #resourceCache: (ResourceCacheEntry | undefined)[] = [];
 	readonly #agentIdValues: (Readonly<{ value: string }> | undefined)[] = [];
+	/** Char codes of "<master id>-O", the prefix of every offer id (#mixOffers). */
+	readonly #offerIdPrefix: Uint16Array;
+	readonly #digits = new Uint8Array(20);
 	/** Refused resources of every framework's filters, shared (filters.ts). */
 	readonly #refused = new RefusedPool();
 	#nextFw = 0;
@@ -146,6 +151,9 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		this.#rng = opts.streams.stream("master");
 		this.id = uuidString(this.#rng);
 		this.#offerPrefix = `${this.id}-O`;
+		this.#offerIdPrefix = new Uint16Array(this.#offerPrefix.length);
+		for (let i = 0; i < this.#offerPrefix.length; i++)
+			this.#offerIdPrefix[i] = this.#offerPrefix.charCodeAt(i);
 		this.startedAt = this.#engine.now;
 		this.completedFrameworks = new BoundedList(this.flags.maxCompletedFrameworks);
 		this.allocator = new Allocator(this.flags, this.cluster, opts.streams.stream("allocator"), {
@@ -502,17 +510,46 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 	}
 
 	#flushOffers(): void {
+		this.observer.cycleDecided?.();
 		if (this.#pendingOffers.size === 0) return;
 		for (const [fw, list] of this.#pendingOffers) {
 			const offers: Offer[] = [];
 			const multi = isMultiRole(fw);
-			for (const o of list) if (this.#offersByNum.has(o.num)) offers.push(this.#offerMessage(o, multi));
+			let live = 0;
+			for (const o of list) {
+				if (!this.#offersByNum.has(o.num)) continue;
+				offers.push(this.#offerMessage(o, multi));
+				list[live++] = o;
+			}
 			if (offers.length === 0) continue;
+			list.length = live;
 			fw.counters.offersSent += offers.length;
 			this.metrics.offersSent += offers.length;
-			this.#send(fw, { type: "OFFERS", offers: { offers } });
+			this.#send(fw, { type: "OFFERS", offers: { offers } }, list);
 		}
 		this.#pendingOffers.clear();
+	}
+
+	/**
+	 * mixEvent of an OFFERS event, from the offer records: each id is this
+	 * master's "<id>-O" prefix and the decimal digits of the offer's number, so
+	 * the hash is the same as mixString over the id, without reading the strings.
+	 */
+	#mixOffers(h: number, fw: FrameworkRecord, records: readonly OfferRecord[]): number {
+		h = mix(mix(mix(mix(h, this.now), this.now / 4294967296), fw.idx), EVENT_CODE.OFFERS!);
+		const prefix = this.#offerIdPrefix;
+		const digits = this.#digits;
+		for (const o of records) {
+			for (let i = 0; i < prefix.length; i++) h = mix(h, prefix[i]!);
+			let n = o.num;
+			let d = 0;
+			do {
+				digits[d++] = 48 + (n % 10);
+				n = Math.floor(n / 10);
+			} while (n > 0);
+			while (d > 0) h = mix(h, digits[--d]!);
+		}
+		return h;
 	}
 
 	offerMessage(o: OfferRecord): Offer {
@@ -522,7 +559,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 	/**
 	 * The protocol Offer (what toResources + role "*" built, same keys in the
 	 * same order). An agent offered the same resources twice in a row (the
-	 * usual case: declined, offered again) gets its Resource objects built once,
+	 * usual case: declined, offered again) gets its resources list built once,
 	 * frozen and shared by the later offers — offer messages are read-only, as
 	 * their `attributes` (interned per agent) already were.
 	 */
@@ -566,9 +603,9 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 			c.multi === multi &&
 			c.role === role &&
 			sameRanges(c.ports, o.ports);
-		if (same && c.items !== null) return c.items.slice();
+		if (same && c.items !== null) return c.items;
 		const items = buildResources(q, o.ports, multi, role, same);
-		if (same) c.items = items;
+		if (same) c.items = Object.freeze(items) as Resource[];
 		else {
 			this.#resourceCache[o.agent] = {
 				q0: q[0]!,
@@ -581,7 +618,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 				items: null,
 			};
 		}
-		return same ? items.slice() : items;
+		return items;
 	}
 
 	/** Removes an offer and gives its resources back (optionally with a filter). */
@@ -1264,9 +1301,13 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		this.allocator.setQuota(role, limits);
 	}
 
-	#send(fw: FrameworkRecord, event: Event): void {
+	/** `offers`: the records of an OFFERS event, in its order (hashed without reading the id strings). */
+	#send(fw: FrameworkRecord, event: Event, offers?: readonly OfferRecord[]): void {
 		if (!fw.connected || fw.sink === null) return;
-		this.eventLogHash = mixEvent(this.eventLogHash, this.now, fw.idx, event);
+		this.eventLogHash =
+			offers === undefined
+				? mixEvent(this.eventLogHash, this.now, fw.idx, event)
+				: this.#mixOffers(this.eventLogHash, fw, offers);
 		this.observer.eventSent?.(fw, event);
 		fw.sink.send(event);
 	}

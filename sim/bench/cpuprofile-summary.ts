@@ -4,7 +4,10 @@
  * goes. Usage:
  *
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof bin/mesosim.js bench allocator --agents 10000 --frameworks 1000 -q
- *   npx tsx sim/bench/cpuprofile-summary.ts /tmp/prof/CPU.*.cpuprofile [top=30]
+ *   npx tsx sim/bench/cpuprofile-summary.ts /tmp/prof/CPU.*.cpuprofile [top=30] [under=NAME]
+ *
+ * `under=cycle` counts only the samples taken inside a function named
+ * `cycle` (e.g. the allocation cycle, leaving out a benchmark's set-up).
  */
 import { readFileSync } from "node:fs";
 
@@ -30,12 +33,22 @@ export interface SelfTime {
 }
 
 /** Self time per function (name + file:line), largest first. */
-export function selfTimes(profile: CpuProfile): SelfTime[] {
+export function selfTimes(profile: CpuProfile, under?: string): SelfTime[] {
 	const byId = new Map<number, ProfileNode>();
-	for (const n of profile.nodes) byId.set(n.id, n);
+	const parent = new Map<number, number>();
+	for (const n of profile.nodes) {
+		byId.set(n.id, n);
+		for (const c of n.children ?? []) parent.set(c, n.id);
+	}
+	const inside = (id: number): boolean => {
+		for (let p: number | undefined = id; p !== undefined; p = parent.get(p))
+			if (byId.get(p)?.callFrame.functionName === under) return true;
+		return false;
+	};
 	const ms = new Map<string, number>();
 	let total = 0;
 	for (let i = 0; i < profile.samples.length; i++) {
+		if (under !== undefined && !inside(profile.samples[i]!)) continue;
 		const node = byId.get(profile.samples[i]!);
 		const dt = (profile.timeDeltas[i] ?? 0) / 1000;
 		total += dt;
@@ -60,7 +73,8 @@ function main(argv: string[]): void {
 		return;
 	}
 	const top = Number(argv[1] ?? 30);
-	const rows = selfTimes(JSON.parse(readFileSync(file, "utf8")) as CpuProfile);
+	const under = argv[2]?.startsWith("under=") ? argv[2].slice(6) : undefined;
+	const rows = selfTimes(JSON.parse(readFileSync(file, "utf8")) as CpuProfile, under);
 	for (const r of rows.slice(0, top))
 		process.stdout.write(
 			`${r.ms.toFixed(1).padStart(9)} ms ${(r.share * 100).toFixed(1).padStart(5)}%  ${r.name}\n`,

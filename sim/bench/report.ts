@@ -37,6 +37,7 @@ export function summaryTable(cells: readonly CellResult[]): string {
 			"fws",
 			"rounds",
 			"median round ms",
+			"of which allocate() ms",
 			"min–max ms",
 			"floor ms",
 			"ratio",
@@ -51,19 +52,30 @@ export function summaryTable(cells: readonly CellResult[]): string {
 			c.frameworks,
 			`${c.workingRounds}/${c.rounds.length}`,
 			fmtMs(c.medianRoundMs),
+			fmtMs(c.medianAllocateMs),
 			`${fmtMs(c.minRoundMs)}–${fmtMs(c.maxRoundMs)}`,
 			fmtMs(c.floorMs),
 			c.ratio.toFixed(1),
 			fmtMs(c.setupMs),
 		]);
 	}
-	return `${t.toString()}\nmedian round: over rounds that visited at least one agent (rounds column: those / all). floor: reading each visited agent's free resources and writing one offer record. ratio = median round / floor.\n`;
+	return `${t.toString()}\nmedian round: over rounds that visited at least one agent (rounds column: those / all). floor: reading each visited agent's free resources and writing one offer record. ratio = median round / floor. allocate(): the allocator's decisions and offer records, without building the OFFERS events (what Mesos's benchmarks time).\n`;
 }
 
 /** Several fresh processes per cell: "median [min–max]" across them. */
 export function processesTable(runs: readonly (readonly CellResult[])[]): string {
 	const t = new Table({
-		head: ["benchmark", "agents", "fws", "processes", "median round ms", "floor ms", "ratio", "setup ms"],
+		head: [
+			"benchmark",
+			"agents",
+			"fws",
+			"processes",
+			"median round ms",
+			"of which allocate() ms",
+			"floor ms",
+			"ratio",
+			"setup ms",
+		],
 		style: { head: [], border: [] },
 	});
 	const first = runs[0] ?? [];
@@ -76,6 +88,7 @@ export function processesTable(runs: readonly (readonly CellResult[])[]): string
 			c.frameworks,
 			cs.length,
 			spread(cs.map((x) => x.medianRoundMs)),
+			spread(cs.map((x) => x.medianAllocateMs)),
 			spread(cs.map((x) => x.floorMs)),
 			spread(
 				cs.map((x) => x.ratio),

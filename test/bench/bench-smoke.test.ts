@@ -84,7 +84,7 @@ describe("bench allocator (functions)", () => {
 	});
 
 	it("round lines have Mesos's shape and parse back", () => {
-		const line = roundLine(3, { ms: 1.5, offers: 10, filtered: 20, visited: 10 });
+		const line = roundLine(3, { ms: 1.5, allocateMs: 1.2, offers: 10, filtered: 20, visited: 10 });
 		expect(line).toBe("round 3 allocate() took 1.500 ms to make 10 offers after filtering 20 offers");
 		expect(ROUND_LINE.exec(line)?.slice(1)).toEqual(["3", "1.500", "10", "20"]);
 	});
