@@ -40,6 +40,8 @@ export interface EngineResult {
 	events: number;
 	eventsPerSecond: number;
 	tasksLaunched: number;
+	/** Offers the master made (each one built, sent, answered by its framework). */
+	offers: number;
 	/** Peak resident set of the process so far (MB). */
 	peakRssMb: number;
 	/** Heap used at the end (after GC where available), MB. */
@@ -209,6 +211,7 @@ async function runWorkload(opts: EngineOptions, agents: number, durationMs: numb
 		events,
 		eventsPerSecond: events / (wallMs / 1000),
 		tasksLaunched: sim.master.metrics.tasksLaunched,
+		offers: sim.master.metrics.offersSent,
 		peakRssMb: peakRssMb(),
 		heapUsedMb: heap1 / 1048576,
 		heapPerAgentBytes: (heap1 - heap0) / agents,
@@ -258,6 +261,7 @@ export async function runEnginePart(opts: EngineOptions): Promise<EngineResult> 
 				events: 0,
 				eventsPerSecond: 0,
 				tasksLaunched: 0,
+				offers: 0,
 				peakRssMb: peakRssMb(),
 				heapUsedMb: process.memoryUsage().heapUsed / 1048576,
 				heapPerAgentBytes: 0,
@@ -284,6 +288,7 @@ export async function runEnginePart(opts: EngineOptions): Promise<EngineResult> 
 				events: sim.engine.eventsRun,
 				eventsPerSecond: 0,
 				tasksLaunched: 0,
+				offers: 0,
 				peakRssMb: peakRssMb(),
 				heapUsedMb: heap1 / 1048576,
 				heapPerAgentBytes: (heap1 - heap0) / n,

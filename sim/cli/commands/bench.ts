@@ -384,13 +384,14 @@ async function benchEngine(flags: EngineFlags, ctx: CliContext): Promise<void> {
 			"workload",
 			"simulated/wall",
 			"events/s",
+			"offers (µs wall each)",
 			"wall s",
 			"peak RSS MB",
 			"heap/agent B",
 			"build ms",
 		],
 		style: { head: [], border: [] },
-		colWidths: [null, null, 30, null, null, null, null, null, null] as unknown as number[],
+		colWidths: [null, null, 30, null, null, null, null, null, null, null] as unknown as number[],
 		wordWrap: true,
 	});
 	for (const rs of runs) {
@@ -411,6 +412,15 @@ async function benchEngine(flags: EngineFlags, ctx: CliContext): Promise<void> {
 						rs.map((x) => x.eventsPerSecond),
 						f0,
 					)
+				: "-",
+			r.offers > 0
+				? `${spread(
+						rs.map((x) => x.offers),
+						f0,
+					)} (${spread(
+						rs.map((x) => (x.wallMs * 1000) / x.offers),
+						(x) => x.toFixed(1),
+					)})`
 				: "-",
 			spread(
 				rs.map((x) => x.wallMs / 1000),
