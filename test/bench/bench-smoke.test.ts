@@ -27,11 +27,14 @@ function expectCell(c: CellResult): void {
 	expect(c.rounds.length).toBeGreaterThan(0);
 	for (const r of c.rounds) {
 		expect(typeof r.ms).toBe("number");
+		// allocate() is the part of the round before the OFFERS events are built.
+		expect(r.allocateMs).toBeGreaterThanOrEqual(0);
+		expect(r.allocateMs).toBeLessThanOrEqual(r.ms);
 		expect(Number.isInteger(r.offers)).toBe(true);
 		expect(Number.isInteger(r.filtered)).toBe(true);
 		expect(Number.isInteger(r.visited)).toBe(true);
 	}
-	for (const k of ["medianRoundMs", "floorMs", "ratio", "setupMs"] as const)
+	for (const k of ["medianRoundMs", "medianAllocateMs", "floorMs", "ratio", "setupMs"] as const)
 		expect(typeof c[k]).toBe("number");
 	expect(Number.isFinite(c.medianRoundMs)).toBe(true);
 }
