@@ -505,8 +505,13 @@ export class Allocator {
 		const held = this.#held;
 		const record = !this.#sweeping;
 		const stamp = this.#takerStamp;
-		this.#takerGen = (this.#takerGen + 1) | 0; // wraps, as the Int32Array stamps do
-		const gen = this.#takerGen;
+		let gen = (this.#takerGen + 1) | 0;
+		if (gen === 0) {
+			// After 2^32 visits: forget every old stamp, so none can equal a reused number.
+			stamp.fill(0);
+			gen = 1;
+		}
+		this.#takerGen = gen;
 		let fast = this.#portsEmpty ? this.#freeMask : 0;
 		for (let i = 0; i < live.length; i++) {
 			const c = live[i]!;
