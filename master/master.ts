@@ -583,7 +583,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		const ids = this.#agentIdValues;
 		const id = this.cluster.ids[a]!;
 		let v = ids[a];
-		// An agent slot's id changes when a rebooted host registers anew.
+		// Checked against the slot's id, so a cached object can never show a stale one.
 		if (v === undefined || v.value !== id) {
 			v = Object.freeze({ value: id });
 			ids[a] = v;
@@ -1800,7 +1800,7 @@ function mixString(h: number, s: string): number {
 }
 
 /** Folds an event into the running log hash (cheap: ids and states only). */
-function mixEvent(h: number, now: number, fw: number, e: Event): number {
+export function mixEvent(h: number, now: number, fw: number, e: Event): number {
 	h = mix(mix(mix(h, now), now / 4294967296), fw);
 	h = mix(h, EVENT_CODE[e.type] ?? 0);
 	if (e.type === "OFFERS") {

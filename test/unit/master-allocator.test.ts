@@ -8,6 +8,7 @@
 import { describe, expect, it } from "vitest";
 import type { AgentShape } from "../../agents/index.js";
 import { type FrameworkInfo, type MasterFlags, type Offer, refuseMs } from "../../master/index.js";
+import { mixEvent } from "../../master/master.js";
 import { Harness, scalar, type TestFramework, task } from "../helpers/harness.js";
 
 const MULTI: NonNullable<FrameworkInfo["capabilities"]> = [{ type: "MULTI_ROLE" }];
@@ -642,5 +643,33 @@ describe("candidate agents vs full scan", () => {
 			}
 			expect([...perVisit.values()].some((n) => n > 1)).toBe(true);
 		}
+	});
+});
+
+describe("event-log hash", () => {
+	it("an OFFERS event is hashed from its offer records exactly as mixEvent hashes the message's ids", () => {
+		const h = harness([{ count: 30, cpus: 4, mem: 8192 }]);
+		let prev = h.master.eventLogHash;
+		let offerEventsSeen = 0;
+		let longestId = 0;
+		const before = h.master.observer;
+		h.master.observer = {
+			...before,
+			eventSent: (fw, e) => {
+				before.eventSent?.(fw, e);
+				expect(h.master.eventLogHash).toBe(mixEvent(prev, h.master.now, fw.idx, e));
+				prev = h.master.eventLogHash;
+				if (e.type !== "OFFERS") return;
+				offerEventsSeen++;
+				for (const o of e.offers.offers) longestId = Math.max(longestId, o.id.value.length);
+			},
+		};
+		const [a, b] = subscribeAll(h, [{ name: "a" }, { name: "b" }]);
+		alwaysDecline(a!, 1);
+		alwaysDecline(b!, 1);
+		h.run(60_000);
+		expect(offerEventsSeen).toBeGreaterThan(50);
+		// Offer numbers of several digits were hashed (ids "<master>-O0" … "-O1000+").
+		expect(longestId).toBeGreaterThan(h.master.id.length + 2 + 2);
 	});
 });
