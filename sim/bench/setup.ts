@@ -11,6 +11,7 @@
  */
 import {
 	type AgentEndpoint,
+	type AgentSpec,
 	type Call,
 	type Event,
 	type FrameworkInfo,
@@ -138,15 +139,7 @@ export class BenchRig {
 	/** A new agent, as a freshly started agent registers. */
 	registerAgent(r: AgentResources): void {
 		const local = this.#agents++;
-		this.master.registerAgent(this.endpoint, local, {
-			hostname: `bench-agent-${local}`,
-			cpus: r.cpus,
-			mem: r.mem,
-			disk: r.disk,
-			gpus: r.gpus ?? 0,
-			ports: r.ports ?? [],
-			attributes: [],
-		});
+		this.master.registerAgent(this.endpoint, local, benchAgentInfo(local, r));
 	}
 
 	/**
@@ -165,21 +158,9 @@ export class BenchRig {
 			resources: resourcesOf(used),
 			command: { value: "sleep infinity" },
 		};
-		this.master.reregisterAgent(
-			this.endpoint,
-			local,
-			agentId,
-			{
-				hostname: `bench-agent-${local}`,
-				cpus: r.cpus,
-				mem: r.mem,
-				disk: r.disk,
-				gpus: r.gpus ?? 0,
-				ports: r.ports ?? [],
-				attributes: [],
-			},
-			[{ frameworkId: fw.id, task, state: "TASK_RUNNING" }],
-		);
+		this.master.reregisterAgent(this.endpoint, local, agentId, benchAgentInfo(local, r), [
+			{ frameworkId: fw.id, task, state: "TASK_RUNNING" },
+		]);
 	}
 
 	/** Runs every pending engine event up to now (cycles triggered by subscriptions and agents). */
@@ -191,6 +172,19 @@ export class BenchRig {
 	advance(ms: number): void {
 		this.engine.runUntil(this.engine.now + ms);
 	}
+}
+
+/** The AgentSpec of bench agent number `local` (no attributes). */
+function benchAgentInfo(local: number, r: AgentResources): AgentSpec {
+	return {
+		hostname: `bench-agent-${local}`,
+		cpus: r.cpus,
+		mem: r.mem,
+		disk: r.disk,
+		gpus: r.gpus ?? 0,
+		ports: r.ports ?? [],
+		attributes: [],
+	};
 }
 
 export function resourcesOf(r: AgentResources): Resource[] {
