@@ -8,17 +8,7 @@ import { ENGINE_PARTS, runEnginePart } from "../../sim/bench/engine.js";
 import { compareTable, ROUND_LINE, roundLine, summaryTable } from "../../sim/bench/report.js";
 import { fragment } from "../../sim/bench/setup.js";
 import { main } from "../../sim/cli/main.js";
-
-function capture() {
-	const out = { stdout: "", stderr: "" };
-	const io = {
-		stdout: { write: (s: string) => (out.stdout += s) },
-		stderr: { write: (s: string) => (out.stderr += s) },
-		env: {},
-		stderrIsTTY: false,
-	};
-	return { out, io };
-}
+import { captureCliIo } from "../helpers/cli-io.js";
 
 function expectCell(c: CellResult): void {
 	expect(typeof c.benchmark).toBe("string");
@@ -104,7 +94,7 @@ describe("bench allocator (functions)", () => {
 
 describe("mesosim bench allocator (CLI)", () => {
 	it("prints one parsable line per round and a table", async () => {
-		const { out, io } = capture();
+		const { out, io } = captureCliIo();
 		const code = await main(
 			["node", "mesosim", "bench", "allocator", "--agents", "30", "--frameworks", "3", "--rounds", "4"],
 			io,
@@ -117,7 +107,7 @@ describe("mesosim bench allocator (CLI)", () => {
 	});
 
 	it("--json gives the cells with their fields", async () => {
-		const { out, io } = capture();
+		const { out, io } = captureCliIo();
 		const code = await main(
 			[
 				"node",
@@ -148,7 +138,7 @@ describe("mesosim bench allocator (CLI)", () => {
 		[["--rounds", "-1"], /--rounds/],
 		[["-b", "LargeAndSmallQuota", "--variant", "fifo"], /invalid --variant "fifo"/],
 	])("bad flags %j: exit 2, one message, no stack trace", async (flags, message) => {
-		const { out, io } = capture();
+		const { out, io } = captureCliIo();
 		const code = await main(["node", "mesosim", "bench", "allocator", ...flags], io);
 		expect(code).toBe(2);
 		expect(out.stderr).toMatch(message);
@@ -182,7 +172,7 @@ describe("bench engine", () => {
 	});
 
 	it("the CLI prints a table, and --json the results", async () => {
-		const a = capture();
+		const a = captureCliIo();
 		expect(
 			await main(
 				["node", "mesosim", "bench", "engine", "--part", "build", "--agents", "200", "--in-process"],
@@ -190,7 +180,7 @@ describe("bench engine", () => {
 			),
 		).toBe(0);
 		expect(a.out.stdout).toContain("build");
-		const b = capture();
+		const b = captureCliIo();
 		expect(
 			await main(
 				[
@@ -213,7 +203,7 @@ describe("bench engine", () => {
 	});
 
 	it("bad --part: exit 2", async () => {
-		const { out, io } = capture();
+		const { out, io } = captureCliIo();
 		expect(await main(["node", "mesosim", "bench", "engine", "--part", "all-day"], io)).toBe(2);
 		expect(out.stderr).toMatch(/invalid --part "all-day"/);
 	});

@@ -4,6 +4,7 @@ import { main } from "../../sim/cli/main.js";
 import { formatMegabytes, formatSummary } from "../../sim/cli/summary.js";
 import { SimError } from "../../sim/errors.js";
 import type { Report } from "../../sim/report/types.js";
+import { captureCliIo } from "../helpers/cli-io.js";
 
 const report: Report = {
 	mesosim: "0.1.0",
@@ -135,39 +136,28 @@ describe("flags", () => {
 });
 
 describe("main (in process)", () => {
-	function capture() {
-		const out = { stdout: "", stderr: "" };
-		const io = {
-			stdout: { write: (s: string) => (out.stdout += s) },
-			stderr: { write: (s: string) => (out.stderr += s) },
-			env: {},
-			stderrIsTTY: false,
-		};
-		return { out, io };
-	}
-
 	it("validate prints a one-line summary", async () => {
-		const { out, io } = capture();
+		const { out, io } = captureCliIo();
 		expect(await main(["node", "mesosim", "validate", "examples/quickstart.yaml"], io)).toBe(0);
 		expect(out.stdout).toBe("ok: quickstart, 1000 agents, 4 frameworks\n");
 		expect(out.stderr).toBe("");
 	});
 
 	it("validate --print prints the resolved scenario", async () => {
-		const { out, io } = capture();
+		const { out, io } = captureCliIo();
 		expect(await main(["node", "mesosim", "validate", "--print", "examples/drf-paper.yaml"], io)).toBe(0);
 		expect(JSON.parse(out.stdout)).toMatchObject({ name: "drf-paper", durationMs: 120_000 });
 	});
 
 	it("errors go through formatErrorForCli: one message, exit 2", async () => {
-		const { out, io } = capture();
+		const { out, io } = captureCliIo();
 		expect(await main(["node", "mesosim", "run", "--seed", "abc", "examples/quickstart.yaml"], io)).toBe(2);
 		expect(out.stderr).toBe('mesosim: invalid --seed "abc": must be a non-negative integer\n');
 		expect(out.stdout).toBe("");
 	});
 
 	it("usage errors are exit 2 with a hint", async () => {
-		const { out, io } = capture();
+		const { out, io } = captureCliIo();
 		expect(await main(["node", "mesosim", "run", "--sed", "1", "x.yaml"], io)).toBe(2);
 		expect(out.stderr).toBe(
 			"mesosim: unknown option '--sed' (did you mean --seed?) (see mesosim run --help)\n",
@@ -175,10 +165,10 @@ describe("main (in process)", () => {
 	});
 
 	it("--version and --help exit 0", async () => {
-		const v = capture();
+		const v = captureCliIo();
 		expect(await main(["node", "mesosim", "--version"], v.io)).toBe(0);
 		expect(v.out.stdout).toMatch(/^\d+\.\d+\.\d+/);
-		const h = capture();
+		const h = captureCliIo();
 		expect(await main(["node", "mesosim", "run", "--help"], h.io)).toBe(0);
 		expect(h.out.stdout).toContain("--check-invariants");
 	});
