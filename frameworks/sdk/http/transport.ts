@@ -10,8 +10,9 @@
  *   open: the 200 answer carries `Mesos-Stream-Id` and a chunked RecordIO body
  *   of events (recordio.ts: lengths in UTF-8 bytes, frames split anywhere).
  * - Every other call is its own POST with the framework id and that
- *   `Mesos-Stream-Id`. Calls go out one at a time, in the order sent (a
- *   keep-alive connection of their own), so the master sees them in order.
+ *   `Mesos-Stream-Id`. Calls share one keep-alive connection of their own
+ *   (http1.ts) and are pipelined, up to PIPELINE_DEPTH written ahead of their
+ *   answers, in the order sent, so the master sees them in order.
  *   Calls sent before SUBSCRIBED wait for it; framework_id is filled in from
  *   SUBSCRIBED when the call has none.
  * - 307 is followed (Location may be scheme-relative, "//host:port/api/v1/scheduler",
@@ -29,11 +30,10 @@
  * - Events reach onEvent asynchronously (from socket callbacks, never inside
  *   subscribe/send) and in stream order; nothing is delivered after close().
  */
-import http from "node:http";
-import https from "node:https";
 import { performance } from "node:perf_hooks";
 import type { Call, Event } from "../../../master/protocol/index.js";
 import type { CallErrorHandler, CallFailure, Transport } from "../transport.js";
+import { checkHeader, Http1Connection, http1Target, type ResponseHead } from "./http1.js";
 import { DEFAULT_MAX_RECORD_BYTES, RecordIoDecoder } from "./recordio.js";
 
 export const SCHEDULER_PATH = "/api/v1/scheduler";
@@ -132,21 +132,28 @@ function errorText(err: unknown): string {
 	return e.code !== undefined ? `${e.code}${e.message.includes(e.code) ? "" : `: ${e.message}`}` : e.message;
 }
 
-/** Reads a (small) body as text, at most `limit` bytes kept. */
-function readText(res: http.IncomingMessage, limit = MAX_ERROR_BODY): Promise<string> {
-	return new Promise((resolve) => {
-		const parts: Buffer[] = [];
-		let size = 0;
-		res.on("data", (c: Buffer) => {
-			if (size < limit) parts.push(c);
-			size += c.length;
-		});
-		const done = () => resolve(Buffer.concat(parts).subarray(0, limit).toString("utf8").trim());
-		res.on("end", done);
-		res.on("error", done);
-		res.on("close", done);
-	});
+/** A (small) answer body read as text: at most MAX_ERROR_BODY bytes kept. */
+class TextBody {
+	#parts: Buffer[] = [];
+	#size = 0;
+	push(chunk: Buffer): void {
+		if (this.#size < MAX_ERROR_BODY) this.#parts.push(Buffer.from(chunk));
+		this.#size += chunk.length;
+	}
+	text(): string {
+		return Buffer.concat(this.#parts).subarray(0, MAX_ERROR_BODY).toString("utf8").trim();
+	}
 }
+
+/**
+ * Calls written ahead of their answers on the call connection (HTTP/1.1
+ * pipelining, as the Mesos scheduler library does): the master answers in
+ * order, so a framework's DECLINE need not wait for its ACCEPT's round trip.
+ */
+export const PIPELINE_DEPTH = 16;
+
+/** Errors after which a call that went out on a kept-alive connection is sent once more. */
+const IDLE_CLOSE_CODES = new Set(["ECONNRESET", "EPIPE", "ECONNCLOSED"]);
 
 /** One subscription: the open SUBSCRIBE request and its event stream. */
 interface Sub {
@@ -154,8 +161,8 @@ interface Sub {
 	readonly onEvent: (event: Event) => void;
 	readonly onClose: () => void;
 	readonly decoder: RecordIoDecoder;
-	req: http.ClientRequest | null;
-	res: http.IncomingMessage | null;
+	/** The SUBSCRIBE request's connection (the stream has one of its own). */
+	conn: Http1Connection | null;
 	streamId: string | null;
 	frameworkId: string | null;
 	/** SUBSCRIBED arrived and the stream has not ended. */
@@ -196,12 +203,10 @@ export class HttpTransport implements Transport {
 	#url: URL;
 	#sub: Sub | null = null;
 	readonly #queue: QueuedCall[] = [];
-	#inFlight = false;
-	/** Keep-alive connections for calls (one at a time, so one socket). */
-	readonly #agents = {
-		http: new http.Agent({ keepAlive: true, maxSockets: 1 }),
-		https: new https.Agent({ keepAlive: true, maxSockets: 1 }),
-	};
+	/** Calls written and not yet answered (pipelined on the call connection). */
+	#inFlight = 0;
+	/** The keep-alive connection for calls (one at a time, so one socket), to the current #url. */
+	#calls: Http1Connection | null = null;
 
 	constructor(opts: HttpTransportOptions) {
 		this.#url = schedulerEndpoint(opts.master);
@@ -211,6 +216,7 @@ export class HttpTransport implements Transport {
 		this.maxRedirects = opts.maxRedirects ?? 5;
 		this.#maxRecordBytes = opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
 		this.#headers = opts.headers ?? {};
+		for (const [name, value] of Object.entries(this.#headers)) checkHeader(name, value);
 		this.#log = opts.logger ?? null;
 		this.#onCallDone = opts.onCallDone;
 	}
@@ -231,7 +237,7 @@ export class HttpTransport implements Transport {
 
 	/** Calls sent and not yet answered (queued or in flight). */
 	get pendingCalls(): number {
-		return this.#queue.length + (this.#inFlight ? 1 : 0) + (this.#sub?.pending.length ?? 0);
+		return this.#queue.length + this.#inFlight + (this.#sub?.pending.length ?? 0);
 	}
 
 	subscribe(call: Call, onEvent: (event: Event) => void, onClose: () => void): void {
@@ -241,8 +247,7 @@ export class HttpTransport implements Transport {
 			onEvent,
 			onClose,
 			decoder: new RecordIoDecoder(this.#maxRecordBytes),
-			req: null,
-			res: null,
+			conn: null,
 			streamId: null,
 			frameworkId: call.framework_id?.value ?? null,
 			open: false,
@@ -282,101 +287,106 @@ export class HttpTransport implements Transport {
 		sub.open = false;
 		sub.pending = [];
 		this.#stopWatch(sub);
-		sub.res?.destroy();
-		sub.req?.destroy();
+		sub.conn?.close();
+		sub.conn = null;
 	}
 
 	/** close() and drop the idle call connections (for a process that is about to exit). */
 	dispose(): void {
 		this.close();
-		this.#agents.http.destroy();
-		this.#agents.https.destroy();
+		this.#calls?.close();
+		this.#calls = null;
 	}
 
 	// ---- the subscription stream ----------------------------------------------
 
-	#request(url: URL, headers: Record<string, string | number>, stream: boolean): http.ClientRequest {
-		const secure = url.protocol === "https:";
-		const mod = secure ? https : http;
-		return mod.request(url, {
-			method: "POST",
-			headers: { ...this.#headers, ...headers },
-			// The stream gets a connection of its own; calls share a keep-alive one.
-			agent: stream ? false : secure ? this.#agents.https : this.#agents.http,
-		});
+	/** Request line and headers (the extra ones first), each line ending in CRLF; Host and Content-Length follow. */
+	#head(url: URL, headers: Readonly<Record<string, string>>): string {
+		let h = `POST ${url.pathname}${url.search} HTTP/1.1\r\n`;
+		for (const [k, v] of Object.entries(this.#headers)) h += `${k}: ${v}\r\n`;
+		for (const [k, v] of Object.entries(headers)) h += `${k}: ${v}\r\n`;
+		return h;
 	}
 
 	#openStream(sub: Sub, url: URL, redirects: number): void {
 		if (sub.clientClosed || sub.ended) return;
 		const body = Buffer.from(JSON.stringify(sub.call), "utf8");
-		let req: http.ClientRequest;
+		let conn: Http1Connection;
 		try {
-			req = this.#request(
-				url,
-				{ "Content-Type": APPLICATION_JSON, Accept: APPLICATION_JSON, "Content-Length": body.length },
-				true,
-			);
+			conn = new Http1Connection(http1Target(url));
 		} catch (err) {
 			this.#end(sub, `cannot send SUBSCRIBE to ${url.href}: ${errorText(err)}`, "warn");
 			return;
 		}
-		sub.req = req;
-		req.on("error", (err) => {
-			if (sub.clientClosed || sub.ended) return;
-			this.#end(sub, `cannot reach the master at ${url.host}: ${errorText(err)}`, "warn");
-		});
-		req.on("response", (res) => {
-			if (sub.clientClosed || sub.ended) {
-				res.destroy();
-				return;
-			}
-			const status = res.statusCode ?? 0;
-			if (status === 307) {
-				void readText(res).then(() => {
+		sub.conn = conn;
+		let head: ResponseHead | null = null;
+		let events = false;
+		const text = new TextBody();
+		const headers = { "Content-Type": APPLICATION_JSON, Accept: APPLICATION_JSON };
+		conn.request(
+			this.#head(url, headers),
+			body,
+			{
+				onHead: (h) => {
+					head = h;
+					if (h.status !== 200 || sub.clientClosed || sub.ended) return;
+					const type = mediaType(h.headers["content-type"]);
+					const streamId = h.headers[STREAM_ID_HEADER.toLowerCase()];
+					const problem =
+						type !== APPLICATION_JSON
+							? `SUBSCRIBE answered with Content-Type ${JSON.stringify(h.headers["content-type"] ?? null)}, expected ${APPLICATION_JSON}`
+							: streamId === undefined || streamId === ""
+								? `SUBSCRIBE answered without a ${STREAM_ID_HEADER} header`
+								: /^[\x21-\x7e]+$/.test(streamId)
+									? null
+									: `SUBSCRIBE answered with an unusable ${STREAM_ID_HEADER} ${JSON.stringify(streamId)}`;
+					if (problem !== null) {
+						this.#end(sub, problem, "warn");
+						return;
+					}
+					sub.streamId = streamId!;
+					events = true;
+				},
+				onBody: (chunk) => {
+					if (events) this.#onData(sub, chunk);
+					else if (head !== null && head.status !== 200) text.push(chunk);
+				},
+				onEnd: () => {
+					const h = head!;
 					if (sub.clientClosed || sub.ended) return;
-					const next = redirectTarget(res.headers.location, url);
+					if (h.status === 200) {
+						this.#end(sub, "the master ended the event stream", "info");
+						return;
+					}
+					conn.close();
+					if (h.status !== 307) {
+						this.#refused(sub, h.status, text.text() || h.statusText);
+						return;
+					}
+					const next = redirectTarget(h.headers.location, url);
 					if (next === null || redirects <= 0) {
 						this.#refused(
 							sub,
-							status,
+							h.status,
 							next === null
-								? `307 without a usable Location (${JSON.stringify(res.headers.location ?? null)})`
+								? `307 without a usable Location (${JSON.stringify(h.headers.location ?? null)})`
 								: `too many redirects (last to ${next.href})`,
 						);
 						return;
 					}
 					this.#log?.info({ from: url.href, to: next.href }, "master redirected SUBSCRIBE (not the leader)");
 					this.#url = next;
-					sub.req = null;
+					sub.conn = null;
 					this.#openStream(sub, next, redirects - 1);
-				});
-				return;
-			}
-			if (status !== 200) {
-				void readText(res).then((text) => this.#refused(sub, status, text || (res.statusMessage ?? "")));
-				return;
-			}
-			const type = mediaType(res.headers["content-type"]);
-			const streamId = res.headers[STREAM_ID_HEADER.toLowerCase()];
-			if (type !== APPLICATION_JSON || typeof streamId !== "string" || streamId === "") {
-				res.destroy();
-				this.#end(
-					sub,
-					type !== APPLICATION_JSON
-						? `SUBSCRIBE answered with Content-Type ${JSON.stringify(res.headers["content-type"] ?? null)}, expected ${APPLICATION_JSON}`
-						: `SUBSCRIBE answered without a ${STREAM_ID_HEADER} header`,
-					"warn",
-				);
-				return;
-			}
-			sub.res = res;
-			sub.streamId = streamId;
-			res.on("data", (chunk: Buffer) => this.#onData(sub, chunk));
-			res.on("end", () => this.#end(sub, "the master ended the event stream", "info"));
-			res.on("close", () => this.#end(sub, "the event stream's connection closed", "info"));
-			res.on("error", (err) => this.#end(sub, `event stream error: ${errorText(err)}`, "warn"));
-		});
-		req.end(body);
+				},
+				onError: (err) => {
+					if (sub.clientClosed || sub.ended) return;
+					if (events) this.#end(sub, `the event stream's connection closed: ${errorText(err)}`, "info");
+					else this.#end(sub, `cannot reach the master at ${url.host}: ${errorText(err)}`, "warn");
+				},
+			},
+			0,
+		);
 	}
 
 	#onData(sub: Sub, chunk: Buffer): void {
@@ -453,11 +463,7 @@ export class HttpTransport implements Transport {
 	/** The client gives up on a stream it cannot trust (bad framing, silence): hang up, then onClose. */
 	#drop(sub: Sub, reason: string): void {
 		if (sub.clientClosed || sub.ended) return;
-		const res = sub.res;
-		const req = sub.req;
 		this.#end(sub, reason, "warn");
-		res?.destroy();
-		req?.destroy();
 	}
 
 	#refused(sub: Sub, status: number, message: string): void {
@@ -473,6 +479,8 @@ export class HttpTransport implements Transport {
 		sub.ended = true;
 		sub.open = false;
 		this.#stopWatch(sub);
+		sub.conn?.close();
+		sub.conn = null;
 		this.#log?.[level]({ master: this.#url.host, streamId: sub.streamId, reason }, "subscription lost");
 		const pending = sub.pending;
 		sub.pending = [];
@@ -492,34 +500,37 @@ export class HttpTransport implements Transport {
 	}
 
 	#pump(): void {
-		if (this.#inFlight) return;
-		const next = this.#queue.shift();
-		if (next === undefined) return;
-		this.#inFlight = true;
-		next.postedAt = performance.now();
-		this.#post(next, Buffer.from(JSON.stringify(next.call), "utf8"), this.#url, this.maxRedirects);
+		while (this.#inFlight < PIPELINE_DEPTH) {
+			const next = this.#queue.shift();
+			if (next === undefined) return;
+			this.#inFlight++;
+			next.postedAt = performance.now();
+			this.#post(next, Buffer.from(JSON.stringify(next.call), "utf8"), this.#url, this.maxRedirects);
+		}
 	}
 
 	#done(q: QueuedCall, status: number, failure: CallFailure | null): void {
-		this.#inFlight = false;
+		this.#inFlight--;
 		this.#onCallDone?.(q.call, status, performance.now() - q.sentAt, q.postedAt - q.sentAt);
 		if (failure !== null) this.onCallError?.(q.call, failure);
 		this.#pump();
 	}
 
+	/** The call connection to `url`'s server (a new one when a redirect moved the leader). */
+	#callConnection(url: URL): Http1Connection {
+		const target = http1Target(url);
+		const c = this.#calls;
+		if (c !== null && c.target.host === target.host && c.target.secure === target.secure) return c;
+		// Calls still in flight to the old leader get their answers (307s, resent from there).
+		c?.closeWhenIdle();
+		this.#calls = new Http1Connection(target);
+		return this.#calls;
+	}
+
 	#post(q: QueuedCall, body: Buffer, url: URL, redirects: number): void {
-		let req: http.ClientRequest;
+		let conn: Http1Connection;
 		try {
-			req = this.#request(
-				url,
-				{
-					"Content-Type": APPLICATION_JSON,
-					Accept: APPLICATION_JSON,
-					"Content-Length": body.length,
-					[STREAM_ID_HEADER]: q.streamId,
-				},
-				false,
-			);
+			conn = this.#callConnection(url);
 		} catch (err) {
 			setImmediate(() => this.#done(q, 0, this.#networkFailure(q.call, url, err)));
 			return;
@@ -530,30 +541,35 @@ export class HttpTransport implements Transport {
 			settled = true;
 			this.#done(q, status, failure);
 		};
-		req.setTimeout(this.callTimeoutMs, () => {
-			req.destroy(new Error(`no answer within ${this.callTimeoutMs} ms`));
-		});
-		req.on("error", (err) => {
-			// A kept-alive socket the server closed while idle: the request never got there; send it once more.
-			if (
-				!settled &&
-				req.reusedSocket &&
-				(err as NodeJS.ErrnoException).code === "ECONNRESET" &&
-				!q.retried
-			) {
-				settled = true;
-				q.retried = true;
-				this.#post(q, body, url, redirects);
-				return;
-			}
-			settle(0, this.#networkFailure(q.call, url, err));
-		});
-		req.on("response", (res) => {
-			const status = res.statusCode ?? 0;
-			if (status === 307) {
-				void readText(res).then(() => {
-					if (settled) return;
-					const next = redirectTarget(res.headers.location, url);
+		let head: ResponseHead | null = null;
+		const text = new TextBody();
+		const headers = {
+			"Content-Type": APPLICATION_JSON,
+			Accept: APPLICATION_JSON,
+			[STREAM_ID_HEADER]: q.streamId,
+		};
+		conn.request(
+			this.#head(url, headers),
+			body,
+			{
+				onHead: (h) => {
+					head = h;
+				},
+				onBody: (chunk) => {
+					if (head !== null && (head.status < 200 || head.status >= 300)) text.push(chunk);
+				},
+				onEnd: () => {
+					const h = head!;
+					const status = h.status;
+					if (status >= 200 && status < 300) {
+						settle(status, null);
+						return;
+					}
+					if (status !== 307) {
+						settle(status, { ok: false, status: status as Status, message: text.text() || h.statusText });
+						return;
+					}
+					const next = redirectTarget(h.headers.location, url);
 					if (next === null || redirects <= 0) {
 						settle(status, { ok: false, status: status as Status, message: "redirect not followed" });
 						return;
@@ -562,20 +578,27 @@ export class HttpTransport implements Transport {
 					this.#url = next;
 					settled = true; // this request is over; the redirected one settles
 					this.#post(q, body, next, redirects - 1);
-				});
-				return;
-			}
-			if (status >= 200 && status < 300) {
-				res.resume();
-				res.on("end", () => settle(status, null));
-				res.on("error", () => settle(status, null));
-				return;
-			}
-			void readText(res).then((text) =>
-				settle(status, { ok: false, status: status as Status, message: text || (res.statusMessage ?? "") }),
-			);
-		});
-		req.end(body);
+				},
+				onError: (err, info) => {
+					// A kept-alive connection the server closed while idle: the call never got there; send it once more.
+					const code = (err as NodeJS.ErrnoException).code;
+					if (
+						!settled &&
+						info.reused &&
+						info.beforeResponse &&
+						!q.retried &&
+						IDLE_CLOSE_CODES.has(code ?? "")
+					) {
+						settled = true;
+						q.retried = true;
+						this.#post(q, body, url, redirects);
+						return;
+					}
+					settle(0, this.#networkFailure(q.call, url, err));
+				},
+			},
+			this.callTimeoutMs,
+		);
 	}
 
 	#networkFailure(call: Call, url: URL, err: unknown): CallFailure {
