@@ -76,6 +76,11 @@ export function negotiateJson(accept: string | undefined): void {
 	);
 }
 
+/** A RecordIO frame as text: the length counts the JSON's UTF-8 bytes (written out as UTF-8). */
+export function recordIoText(json: string): string {
+	return `${Buffer.byteLength(json, "utf8")}\n${json}`;
+}
+
 /** One RecordIO record: the UTF-8 byte length in decimal, LF, the bytes. */
 export function recordIoFrame(json: string): Buffer {
 	const body = Buffer.from(json, "utf8");

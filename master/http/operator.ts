@@ -224,11 +224,7 @@ export class OperatorHub {
 		});
 		onClientGone(reply, () => stream.end());
 		this.#armHeartbeat();
-		return reply
-			.code(200)
-			.header("Content-Type", APPLICATION_JSON)
-			.header("Cache-Control", "no-cache")
-			.send(stream.body);
+		return stream.start(reply, { "Content-Type": APPLICATION_JSON, "Cache-Control": "no-cache" });
 	}
 
 	/** HEARTBEAT every heartbeat interval of simulated time while anyone listens. */

@@ -112,12 +112,11 @@ export function registerScheduler(app: FastifyInstance, ctx: HttpContext): void 
 			master.disconnect(streamId);
 		};
 		onClientGone(reply, gone);
-		return reply
-			.code(200)
-			.header("Content-Type", APPLICATION_JSON)
-			.header(STREAM_ID_HEADER, streamId)
-			.header("Cache-Control", "no-cache")
-			.send(stream.body);
+		return stream.start(reply, {
+			"Content-Type": APPLICATION_JSON,
+			[STREAM_ID_HEADER]: streamId,
+			"Cache-Control": "no-cache",
+		});
 	}
 
 	/**

@@ -1,7 +1,12 @@
 /**
  * One open RecordIO response (a scheduler SUBSCRIBE or an operator SUBSCRIBE):
- * events become frames written to a PassThrough that fastify streams out as a
- * chunked body.
+ * events become frames written straight to the HTTP response, which Node sends
+ * as a chunked body (one write per event, no intermediate stream: under load
+ * the master writes hundreds of events a second).
+ *
+ * Frames written before start() (the SUBSCRIBED event, written while the
+ * master accepts the subscription and before the 200 head may go out) wait
+ * in memory and go out first.
  *
  * The master writes events synchronously from inside the engine and cannot
  * wait for a slow client, so a stream buffers; past `maxBufferedBytes` the
@@ -9,8 +14,9 @@
  * scheduler means master.disconnect: the failover timeout starts, as for a
  * dropped connection).
  */
-import { PassThrough } from "node:stream";
-import { recordIoFrame } from "./media.js";
+import type { ServerResponse } from "node:http";
+import type { FastifyReply } from "fastify";
+import { recordIoText } from "./media.js";
 
 export interface RecordIoStreamOptions {
 	maxBufferedBytes: number;
@@ -18,7 +24,10 @@ export interface RecordIoStreamOptions {
 }
 
 export class RecordIoStream {
-	readonly body = new PassThrough();
+	#raw: ServerResponse | null = null;
+	/** Frames written before start(). */
+	#early: (string | Buffer)[] = [];
+	#earlyBytes = 0;
 	#ended = false;
 	#wrote = false;
 	readonly #opts: RecordIoStreamOptions;
@@ -27,26 +36,55 @@ export class RecordIoStream {
 
 	constructor(opts: RecordIoStreamOptions) {
 		this.#opts = opts;
-		// A destroyed response must not turn into an unhandled 'error'.
-		this.body.on("error", () => this.end());
 	}
 
 	get ended(): boolean {
 		return this.#ended;
 	}
 
+	/**
+	 * Takes the response over from fastify: sends the 200 head with `headers`,
+	 * then the frames written so far; later frames go out as they are written.
+	 */
+	start(reply: FastifyReply, headers: Readonly<Record<string, string>>): FastifyReply {
+		reply.hijack();
+		const raw = reply.raw;
+		// A destroyed response must not turn into an unhandled 'error'.
+		raw.on("error", () => this.end());
+		raw.writeHead(200, headers);
+		for (const f of this.#early) raw.write(f);
+		this.#early = [];
+		this.#earlyBytes = 0;
+		this.#raw = raw;
+		if (this.#ended) raw.end();
+		return reply;
+	}
+
 	/** Writes one event (serialized here) as a RecordIO frame. */
 	write(event: unknown): void {
 		if (this.#ended) return;
-		this.writeFrame(recordIoFrame(JSON.stringify(event)));
+		this.#emit(recordIoText(JSON.stringify(event)));
 	}
 
 	/** Writes a frame built once for many streams. */
 	writeFrame(frame: Buffer): void {
 		if (this.#ended) return;
-		this.body.write(frame);
+		this.#emit(frame);
+	}
+
+	#emit(frame: string | Buffer): void {
 		this.#wrote = true;
-		if (this.body.writableLength + this.body.readableLength > this.#opts.maxBufferedBytes) {
+		const raw = this.#raw;
+		let buffered: number;
+		if (raw === null) {
+			this.#early.push(frame);
+			this.#earlyBytes += frame.length;
+			buffered = this.#earlyBytes;
+		} else {
+			raw.write(frame);
+			buffered = raw.writableLength;
+		}
+		if (buffered > this.#opts.maxBufferedBytes) {
 			this.end();
 			this.#opts.onOverflow();
 		}
@@ -62,7 +100,8 @@ export class RecordIoStream {
 	end(): void {
 		if (this.#ended) return;
 		this.#ended = true;
-		this.body.end();
+		const raw = this.#raw;
+		if (raw !== null && !raw.writableEnded) raw.end();
 		const f = this.onEnd;
 		this.onEnd = null;
 		f?.();
