@@ -207,6 +207,8 @@ export class HttpTransport implements Transport {
 	#inFlight = 0;
 	/** The keep-alive connection for calls (one at a time, so one socket), to the current #url. */
 	#calls: Http1Connection | null = null;
+	/** The URL #calls was opened for (URLs are replaced, never mutated, so identity says "same"). */
+	#callsUrl: URL | null = null;
 
 	constructor(opts: HttpTransportOptions) {
 		this.#url = schedulerEndpoint(opts.master);
@@ -518,8 +520,10 @@ export class HttpTransport implements Transport {
 
 	/** The call connection to `url`'s server (a new one when a redirect moved the leader). */
 	#callConnection(url: URL): Http1Connection {
-		const target = http1Target(url);
 		const c = this.#calls;
+		if (c !== null && this.#callsUrl === url) return c;
+		const target = http1Target(url);
+		this.#callsUrl = url;
 		if (c !== null && c.target.host === target.host && c.target.secure === target.secure) return c;
 		// Calls still in flight to the old leader get their answers (307s, resent from there).
 		c?.closeWhenIdle();
