@@ -17,18 +17,14 @@
  * clock; the live driver (sim/runner/live.ts) calls `mesos.keepAlive()` on the
  * wall clock.
  */
-import Fastify, {
-	type FastifyBaseLogger,
-	type FastifyError,
-	type FastifyInstance,
-	LogController,
-} from "fastify";
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Engine } from "../../sim/engine/index.js";
 import type { Master } from "../master.js";
 import type { HttpContext } from "./context.js";
-import { ApiError } from "./errors.js";
+import { ApiError, bodyTooLargeMessage, type ErrorReply, errorReply } from "./errors.js";
 import { OperatorHub, registerOperator } from "./operator.js";
-import { registerScheduler } from "./scheduler.js";
+import { registerScheduler, SCHEDULER_PATH, type SchedulerRequest, schedulerHandler } from "./scheduler.js";
 import type { RecordIoStream } from "./stream.js";
 import { registerV0 } from "./v0.js";
 
@@ -56,6 +52,8 @@ export interface BuildAppOptions {
 export interface MesosHttp {
 	/** Open RecordIO responses (scheduler and operator). */
 	readonly openStreams: number;
+	/** Scheduler API requests answered by the fast path (a real socket, not inject()). */
+	readonly fastPathRequests: number;
 	/** Wall-clock keep-alive: a HEARTBEAT on every stream nothing was written to since the last call. */
 	keepAlive(): void;
 	/** Ends every open stream (as preClose does). */
@@ -69,13 +67,26 @@ declare module "fastify" {
 	}
 }
 
+/** fastify's default, which a server of our own (serverFactory) does not get by itself. */
+const KEEP_ALIVE_TIMEOUT_MS = 72_000;
+
 export function buildApp(opts: BuildAppOptions): FastifyInstance {
 	const bodyLimit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT;
+	// Scheduler calls on a real socket skip fastify's request pipeline (see fastScheduler below).
+	let fast: ((req: IncomingMessage, res: ServerResponse) => boolean) | null = null;
+	const serverFactory = (handler: (req: IncomingMessage, res: ServerResponse) => void) => {
+		const server = http.createServer((req, res) => {
+			if (fast === null || !fast(req, res)) handler(req, res);
+		});
+		server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+		return server;
+	};
 	const app: FastifyInstance = (opts.logger === undefined
-		? Fastify({ logger: false, bodyLimit })
+		? Fastify({ logger: false, bodyLimit, serverFactory })
 		: Fastify({
 				loggerInstance: opts.logger,
 				bodyLimit,
+				serverFactory,
 				// No line per request: schedulers call many times a second.
 				logController: new LogController({ disableRequestLogging: true }),
 			})) as unknown as FastifyInstance;
@@ -115,6 +126,9 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
 		get openStreams() {
 			return streams.size;
 		},
+		get fastPathRequests() {
+			return fastPathRequests;
+		},
 		keepAlive: () => {
 			hub.keepAlive();
 			for (const s of streams) {
@@ -126,36 +140,18 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
 		operator: hub,
 	} satisfies MesosHttp);
 
+	let closing = false;
+	let fastPathRequests = 0;
 	app.addHook("preClose", (done) => {
+		closing = true;
 		endStreams();
 		done();
 	});
 
-	app.setErrorHandler((err: FastifyError | ApiError, req, reply) => {
-		let status: number;
-		let message: string;
-		let headers: Readonly<Record<string, string>> = {};
-		if (err instanceof ApiError) {
-			status = err.statusCode;
-			message = err.message;
-			headers = err.headers;
-		} else if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
-			status = 413;
-			message = `Request body is larger than the limit of ${bodyLimit} bytes`;
-		} else if (typeof err.statusCode === "number" && err.statusCode >= 400 && err.statusCode < 500) {
-			status = err.statusCode;
-			message = err.message;
-		} else {
-			status = 500;
-			message = "Internal server error";
-			req.log.error({ err }, "internal error");
-		}
-		if (status >= 500 && status !== 501 && status !== 503) req.log.error({ err }, message);
-		return reply
-			.code(status)
-			.headers(headers)
-			.header("Content-Type", "text/plain; charset=utf-8")
-			.send(message);
+	app.setErrorHandler((err, req, reply) => {
+		const e = errorReply(err, bodyLimit);
+		if (e.log) req.log.error({ err }, e.message);
+		return reply.code(e.status).headers(e.headers).header("Content-Type", TEXT_PLAIN).send(e.message);
 	});
 
 	app.setNotFoundHandler((req, reply) =>
@@ -165,8 +161,99 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
 			.send(`No route for ${req.method} ${req.url.split("?")[0]}`),
 	);
 
-	registerScheduler(app, ctx);
+	const handleScheduler = schedulerHandler(ctx);
+	registerScheduler(app, handleScheduler);
 	registerOperator(app, ctx, hub);
 	registerV0(app, ctx, hub);
+
+	/**
+	 * POST /api/v1/scheduler straight from node:http: the same handler, body
+	 * limit and error mapping as the fastify route, without fastify's request
+	 * pipeline (routing, content-type parsing, hooks, reply), which under load
+	 * (hundreds of calls a second) cost about as much as the call itself.
+	 * Anything else, and every request once the app is closing (fastify's
+	 * 503), goes to fastify.
+	 */
+	fast = (req, res) => {
+		if (req.url !== SCHEDULER_PATH || closing) return false;
+		fastPathRequests++;
+		const log = app.log;
+		const answer = (body: Buffer | undefined) => {
+			let status: number;
+			try {
+				const r: SchedulerRequest = { method: req.method ?? "", headers: req.headers, body, res, log };
+				status = handleScheduler(r);
+			} catch (err) {
+				const e = errorReply(err, bodyLimit);
+				if (e.log) log.error({ err }, e.message);
+				sendError(res, e);
+				return;
+			}
+			if (status === 0) return; // a SUBSCRIBE stream owns the response now
+			res.writeHead(status, { "Content-Length": "0" });
+			res.end();
+		};
+		readBody(req, bodyLimit, answer, () =>
+			sendError(
+				res,
+				errorReply(new ApiError("MST_ERR_BODY_TOO_LARGE", bodyTooLargeMessage(bodyLimit)), bodyLimit),
+				true,
+			),
+		);
+		return true;
+	};
 	return app;
+}
+
+const TEXT_PLAIN = "text/plain; charset=utf-8";
+
+function sendError(res: ServerResponse, e: ErrorReply, close = false): void {
+	if (res.headersSent) {
+		res.destroy();
+		return;
+	}
+	const body = Buffer.from(e.message, "utf8");
+	res.writeHead(e.status, {
+		...e.headers,
+		"Content-Type": TEXT_PLAIN,
+		"Content-Length": String(body.length),
+		// A body left unread (over the limit): end the connection rather than read it.
+		...(close ? { Connection: "close" } : {}),
+	});
+	res.end(body);
+}
+
+/**
+ * Reads a request body of at most `limit` bytes: `done` with it (undefined
+ * when the request has none), or `tooLarge` as soon as it is known to be over.
+ * An aborted request calls neither.
+ */
+function readBody(
+	req: IncomingMessage,
+	limit: number,
+	done: (body: Buffer | undefined) => void,
+	tooLarge: () => void,
+): void {
+	const declared = req.headers["content-length"];
+	if (declared !== undefined && Number(declared) > limit) {
+		tooLarge();
+		return;
+	}
+	const chunks: Buffer[] = [];
+	let size = 0;
+	let over = false;
+	req.on("data", (c: Buffer) => {
+		if (over) return;
+		size += c.length;
+		if (size > limit) {
+			over = true;
+			tooLarge();
+			return;
+		}
+		chunks.push(c);
+	});
+	req.on("end", () => {
+		if (over) return;
+		done(size === 0 ? undefined : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+	});
 }

@@ -68,3 +68,38 @@ export function apiErrorFor(status: number, message: string): ApiError {
 export function badRequest(message: string): ApiError {
 	return new ApiError("MST_ERR_BAD_REQUEST", message);
 }
+
+/** What any error becomes on the wire: the status, the plain-text body, extra headers; `log`: a server-side fault to log. */
+export interface ErrorReply {
+	status: number;
+	message: string;
+	headers: Readonly<Record<string, string>>;
+	log: boolean;
+}
+
+/**
+ * The one mapping from an error to its answer (the fastify error handler and
+ * the scheduler fast path both use it): an ApiError as coded; fastify's own
+ * 413 and other 4xx as they are; anything else is a 500 "Internal server error".
+ */
+export function errorReply(err: unknown, bodyLimit: number): ErrorReply {
+	if (err instanceof ApiError) {
+		const status = err.statusCode;
+		return {
+			status,
+			message: err.message,
+			headers: err.headers,
+			log: status >= 500 && status !== 501 && status !== 503,
+		};
+	}
+	const e = err as { code?: unknown; statusCode?: unknown; message?: unknown };
+	if (e.code === "FST_ERR_CTP_BODY_TOO_LARGE")
+		return { status: 413, message: bodyTooLargeMessage(bodyLimit), headers: {}, log: false };
+	if (typeof e.statusCode === "number" && e.statusCode >= 400 && e.statusCode < 500)
+		return { status: e.statusCode, message: String(e.message), headers: {}, log: false };
+	return { status: 500, message: "Internal server error", headers: {}, log: true };
+}
+
+export function bodyTooLargeMessage(bodyLimit: number): string {
+	return `Request body is larger than the limit of ${bodyLimit} bytes`;
+}

@@ -222,9 +222,10 @@ export class OperatorHub {
 				heartbeat_interval_seconds: ctx.heartbeatIntervalMs / 1000,
 			},
 		});
-		onClientGone(reply, () => stream.end());
+		onClientGone(reply.raw, () => stream.end());
 		this.#armHeartbeat();
-		return stream.start(reply, { "Content-Type": APPLICATION_JSON, "Cache-Control": "no-cache" });
+		stream.start(reply.raw, { "Content-Type": APPLICATION_JSON, "Cache-Control": "no-cache" });
+		return reply.hijack();
 	}
 
 	/** HEARTBEAT every heartbeat interval of simulated time while anyone listens. */

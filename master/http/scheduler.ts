@@ -10,7 +10,8 @@
  * connected over HTTP; 501 UNKNOWN (and RECONCILE_OPERATIONS); 202 (200 for
  * UPDATE_FRAMEWORK). Bodies of errors are plain text.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { IncomingHttpHeaders, ServerResponse } from "node:http";
+import type { FastifyInstance } from "fastify";
 import type { Call, Event, TaskStatusReason } from "../protocol/messages.js";
 import type { EventSink } from "../protocol/scheduler.js";
 import type { HttpContext } from "./context.js";
@@ -20,6 +21,7 @@ import { parseJsonBody, validateSchedulerCall } from "./schemas.js";
 import { RecordIoStream } from "./stream.js";
 
 export const STREAM_ID_HEADER = "Mesos-Stream-Id";
+export const SCHEDULER_PATH = "/api/v1/scheduler";
 
 /**
  * TaskStatus reasons newer than Mesos 1.4 (the protos of Debian's mesos-go):
@@ -46,8 +48,22 @@ function methodNotAllowed(method: string): ApiError {
 	});
 }
 
+/** What a POST API needs of a request, whichever server delivered it (fastify, or app.ts's fast path). */
+export interface ApiRequest {
+	method: string;
+	headers: IncomingHttpHeaders;
+	/** The body as received (undefined when none was read). */
+	body: unknown;
+}
+
+/** A scheduler API request: a SUBSCRIBE takes the raw response over for its event stream. */
+export interface SchedulerRequest extends ApiRequest {
+	res: ServerResponse;
+	log: { warn(obj: object, msg: string): void };
+}
+
 /** 405 / 400 / 415 / 400: the checks every POST API shares, in Mesos's order. */
-export function readCall(req: FastifyRequest): unknown {
+export function readCall(req: ApiRequest): unknown {
 	if (req.method !== "POST") throw methodNotAllowed(req.method);
 	checkContentType(req.headers["content-type"]);
 	return parseJsonBody(req.body);
@@ -57,21 +73,26 @@ export function readCall(req: FastifyRequest): unknown {
  * Calls `gone` when the client of a streaming response goes away: Node emits
  * 'close' on the response when the connection drops before the response ended.
  */
-export function onClientGone(reply: FastifyReply, gone: () => void): void {
-	reply.raw.on("close", () => {
-		if (!reply.raw.writableFinished) gone();
+export function onClientGone(res: ServerResponse, gone: () => void): void {
+	res.on("close", () => {
+		if (!res.writableFinished) gone();
 	});
 }
 
-function header(req: FastifyRequest, name: string): string | undefined {
+function header(req: ApiRequest, name: string): string | undefined {
 	const v = req.headers[name.toLowerCase()];
 	return Array.isArray(v) ? v[0] : v;
 }
 
-export function registerScheduler(app: FastifyInstance, ctx: HttpContext): void {
+/**
+ * The scheduler endpoint, whichever server delivered the request: returns the
+ * status of an empty answer (202, or 200 for UPDATE_FRAMEWORK), or 0 when a
+ * SUBSCRIBE took the response over for its event stream. Throws ApiError.
+ */
+export function schedulerHandler(ctx: HttpContext): (req: SchedulerRequest) => number {
 	const { master } = ctx;
 
-	function subscribe(req: FastifyRequest, reply: FastifyReply, call: Call): FastifyReply {
+	function subscribe(req: SchedulerRequest, call: Call): number {
 		negotiateJson(header(req, "accept"));
 		if (header(req, STREAM_ID_HEADER) !== undefined) {
 			throw badRequest(`Subscribe calls should not include the '${STREAM_ID_HEADER}' header`);
@@ -111,12 +132,13 @@ export function registerScheduler(app: FastifyInstance, ctx: HttpContext): void 
 			ctx.beforeCall();
 			master.disconnect(streamId);
 		};
-		onClientGone(reply, gone);
-		return stream.start(reply, {
+		onClientGone(req.res, gone);
+		stream.start(req.res, {
 			"Content-Type": APPLICATION_JSON,
 			[STREAM_ID_HEADER]: streamId,
 			"Cache-Control": "no-cache",
 		});
+		return 0;
 	}
 
 	/**
@@ -124,7 +146,7 @@ export function registerScheduler(app: FastifyInstance, ctx: HttpContext): void 
 	 * §1, as the master core does them): unknown framework, stream id missing
 	 * or wrong (400), then not subscribed (403).
 	 */
-	function checkFramework(req: FastifyRequest, frameworkId: string): string {
+	function checkFramework(req: ApiRequest, frameworkId: string): string {
 		const fw = master.framework(frameworkId);
 		if (fw === undefined || fw.removed) throw badRequest("Framework cannot be found");
 		const streamId = header(req, STREAM_ID_HEADER);
@@ -143,9 +165,9 @@ export function registerScheduler(app: FastifyInstance, ctx: HttpContext): void 
 		return streamId;
 	}
 
-	app.all("/api/v1/scheduler", async (req, reply) => {
+	return (req) => {
 		const call = validateSchedulerCall(readCall(req)) as unknown as Call & { type: string };
-		if (call.type === "SUBSCRIBE") return subscribe(req, reply, call);
+		if (call.type === "SUBSCRIBE") return subscribe(req, call);
 		ctx.beforeCall();
 		const frameworkId = call.framework_id?.value;
 		if (frameworkId === undefined) throw badRequest("Expecting 'framework_id' to be present");
@@ -155,6 +177,21 @@ export function registerScheduler(app: FastifyInstance, ctx: HttpContext): void 
 		}
 		const r = master.call(call, streamId);
 		if (!r.ok) throw apiErrorFor(r.status, r.message);
-		return reply.code(r.status).send();
+		return r.status;
+	};
+}
+
+/** The fastify route (inject() and any request the fast path in app.ts leaves to fastify). */
+export function registerScheduler(app: FastifyInstance, handle: (req: SchedulerRequest) => number): void {
+	app.all(SCHEDULER_PATH, (req, reply) => {
+		const status = handle({
+			method: req.method,
+			headers: req.headers,
+			body: req.body,
+			res: reply.raw,
+			log: req.log,
+		});
+		if (status === 0) return reply.hijack();
+		return reply.code(status).send();
 	});
 }

@@ -15,7 +15,6 @@
  * dropped connection).
  */
 import type { ServerResponse } from "node:http";
-import type { FastifyReply } from "fastify";
 import { recordIoText } from "./media.js";
 
 export interface RecordIoStreamOptions {
@@ -43,12 +42,11 @@ export class RecordIoStream {
 	}
 
 	/**
-	 * Takes the response over from fastify: sends the 200 head with `headers`,
-	 * then the frames written so far; later frames go out as they are written.
+	 * Sends the 200 head with `headers` on the raw response (which the caller
+	 * takes over from fastify), then the frames written so far; later frames go
+	 * out as they are written.
 	 */
-	start(reply: FastifyReply, headers: Readonly<Record<string, string>>): FastifyReply {
-		reply.hijack();
-		const raw = reply.raw;
+	start(raw: ServerResponse, headers: Readonly<Record<string, string>>): void {
 		// A destroyed response must not turn into an unhandled 'error'.
 		raw.on("error", () => this.end());
 		raw.writeHead(200, headers);
@@ -57,7 +55,6 @@ export class RecordIoStream {
 		this.#earlyBytes = 0;
 		this.#raw = raw;
 		if (this.#ended) raw.end();
-		return reply;
 	}
 
 	/** Writes one event (serialized here) as a RecordIO frame. */
