@@ -373,6 +373,97 @@ describe("HttpTransport on the wire", () => {
 		]);
 	});
 
+	/** A master stand-in: SUBSCRIBE gets a stream with SUBSCRIBED; calls go to `onCall`. */
+	async function fakeMaster(
+		onCall: (req: http.IncomingMessage, res: http.ServerResponse, body: Call) => void,
+	) {
+		return tinyServer((req, res) => {
+			const parts: Buffer[] = [];
+			req.on("data", (b: Buffer) => parts.push(b));
+			req.on("end", () => {
+				const body = JSON.parse(Buffer.concat(parts).toString("utf8")) as Call;
+				if (body.type !== "SUBSCRIBE") {
+					onCall(req, res, body);
+					return;
+				}
+				res.writeHead(200, { "Content-Type": "application/json", "Mesos-Stream-Id": "sid-1" });
+				res.write(
+					encodeRecord(
+						JSON.stringify({
+							type: "SUBSCRIBED",
+							subscribed: { framework_id: { value: "fw-1" }, heartbeat_interval_seconds: 15 },
+						}),
+					),
+				);
+			});
+		});
+	}
+
+	async function subscribed(
+		url: string,
+	): Promise<{ t: HttpTransport; done: { call: Call; status: number }[] }> {
+		const done: { call: Call; status: number }[] = [];
+		const t = new HttpTransport({ master: url, onCallDone: (call, status) => done.push({ call, status }) });
+		cleanups.push(() => t.dispose());
+		t.subscribe(
+			{ type: "SUBSCRIBE", subscribe: { framework_info: { user: "u", name: "n" } } },
+			() => {},
+			() => {},
+		);
+		await waitFor(() => t.connected, 3000, "subscribed");
+		return { t, done };
+	}
+
+	it("pipelines calls on one connection: the next goes out before the previous is answered; answers settle in order", async () => {
+		const arrived: { type: string; port: number | undefined }[] = [];
+		const held: http.ServerResponse[] = [];
+		const srv = await fakeMaster((req, res, body) => {
+			arrived.push({ type: body.type, port: req.socket.remotePort });
+			held.push(res);
+			// Nothing is answered until all three calls are in: only pipelining gets them here.
+			if (held.length === 3)
+				for (const r of held) {
+					r.writeHead(202);
+					r.end();
+				}
+		});
+		const { t, done } = await subscribed(srv.url);
+		t.send({ type: "REVIVE" });
+		t.send({ type: "SUPPRESS" });
+		t.send({ type: "RECONCILE", reconcile: { tasks: [] } });
+		expect(t.pendingCalls).toBe(3);
+		await waitFor(() => done.length === 3, 3000, "three answers");
+		expect(arrived.map((a) => a.type)).toEqual(["REVIVE", "SUPPRESS", "RECONCILE"]);
+		expect(new Set(arrived.map((a) => a.port)).size).toBe(1);
+		expect(done.map((d) => [d.call.type, d.status])).toEqual([
+			["REVIVE", 202],
+			["SUPPRESS", 202],
+			["RECONCILE", 202],
+		]);
+		expect(t.pendingCalls).toBe(0);
+	});
+
+	it("a call on a connection the master closed while idle arrives once and succeeds", async () => {
+		const arrived: string[] = [];
+		const srv = await fakeMaster((_req, res, body) => {
+			arrived.push(body.type);
+			res.writeHead(202);
+			res.end();
+		});
+		const { t, done } = await subscribed(srv.url);
+		const errors: number[] = [];
+		t.onCallError = (_c, r) => errors.push(r.status);
+		t.send({ type: "REVIVE" });
+		await waitFor(() => done.length === 1, 3000, "the first call");
+		// The master drops idle keep-alive connections (the stream's too: only calls matter here).
+		srv.server.closeIdleConnections();
+		t.send({ type: "SUPPRESS" });
+		await waitFor(() => done.length === 2, 3000, "the second call");
+		expect(arrived).toEqual(["REVIVE", "SUPPRESS"]);
+		expect(done.map((d) => d.status)).toEqual([202, 202]);
+		expect(errors).toEqual([]);
+	});
+
 	it("a call with no subscription is refused with 403, asynchronously", async () => {
 		const t = new HttpTransport({ master: "http://127.0.0.1:1" });
 		cleanups.push(() => t.dispose());
