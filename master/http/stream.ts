@@ -15,6 +15,8 @@
  * dropped connection).
  */
 import type { ServerResponse } from "node:http";
+import type { Event } from "../protocol/messages.js";
+import { eventJson } from "./event-json.js";
 import { recordIoText } from "./media.js";
 
 export interface RecordIoStreamOptions {
@@ -60,7 +62,7 @@ export class RecordIoStream {
 	/** Writes one event (serialized here) as a RecordIO frame. */
 	write(event: unknown): void {
 		if (this.#ended) return;
-		this.#emit(recordIoText(JSON.stringify(event)));
+		this.#emit(recordIoText(eventJson(event as Event)));
 	}
 
 	/** Writes a frame built once for many streams. */

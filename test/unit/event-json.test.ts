@@ -1,0 +1,116 @@
+/**
+ * eventJson (master/http/event-json.ts) writes exactly what JSON.stringify
+ * writes: for the OFFERS events the master really sends (cycle after cycle,
+ * with the frozen, shared resources lists of re-offered agents) and for the
+ * shapes it does not take a fast path for.
+ */
+import { describe, expect, it } from "vitest";
+import { eventJson } from "../../master/http/event-json.js";
+import type { Event, Offer } from "../../master/index.js";
+import { cluster } from "../api/helpers.js";
+
+describe("eventJson", () => {
+	it("equals JSON.stringify for the OFFERS the master sends over many cycles (declined, re-offered)", async () => {
+		const c = await cluster({ agents: 12 });
+		try {
+			const events: Event[] = [];
+			const subscribe = (name: string, multi: boolean) => {
+				const r = c.sim.master.subscribe(
+					{
+						type: "SUBSCRIBE",
+						subscribe: {
+							framework_info: {
+								user: "u",
+								name,
+								roles: ["*"],
+								...(multi ? { capabilities: [{ type: "MULTI_ROLE" as const }] } : {}),
+							},
+						},
+					},
+					{ send: (e) => events.push(e), close: () => {} },
+				);
+				if (!r.ok) throw new Error(r.message);
+				return r;
+			};
+			const fws = [subscribe("multi héllo ✓", true), subscribe("plain", false)];
+			let checked = 0;
+			let frozen = 0;
+			for (let cycle = 0; cycle < 6; cycle++) {
+				await c.advance(1100);
+				for (const e of events.splice(0)) {
+					expect(eventJson(e)).toBe(JSON.stringify(e));
+					if (e.type !== "OFFERS") continue;
+					checked++;
+					frozen += e.offers.offers.filter((o) => Object.isFrozen(o.resources)).length;
+					const fw = fws.find((f) => f.frameworkId === e.offers.offers[0]!.framework_id.value)!;
+					// Declined for 0.5 s: the same agents come back next cycle with the same resources.
+					const r = c.sim.master.call(
+						{
+							type: "DECLINE",
+							framework_id: { value: fw.frameworkId },
+							decline: { offer_ids: e.offers.offers.map((o) => o.id), filters: { refuse_seconds: 0.5 } },
+						},
+						fw.streamId,
+					);
+					expect(r.ok).toBe(true);
+				}
+			}
+			expect(checked).toBeGreaterThanOrEqual(3);
+			expect(frozen).toBeGreaterThan(0); // the cached path was taken
+		} finally {
+			await c.close();
+		}
+	});
+
+	const offer = (extra: Partial<Offer> = {}): Offer =>
+		({
+			id: { value: "m-O1" },
+			framework_id: Object.freeze({ value: "m-0000" }),
+			agent_id: Object.freeze({ value: "m-S0" }),
+			hostname: 'agent-"0" ☃',
+			resources: Object.freeze([
+				Object.freeze({ name: "cpus", type: "SCALAR", scalar: Object.freeze({ value: 0.5 }) }),
+			]) as Offer["resources"],
+			attributes: Object.freeze([
+				Object.freeze({ name: "rack", type: "TEXT", text: Object.freeze({ value: "r\u00e9\n1" }) }),
+			]) as Offer["attributes"],
+			...extra,
+		}) as Offer;
+
+	it.each<[string, Event]>([
+		["one offer, escapes in hostname and attributes", { type: "OFFERS", offers: { offers: [offer()] } }],
+		[
+			"allocation_info last, several offers",
+			{
+				type: "OFFERS",
+				offers: {
+					offers: [offer({ allocation_info: { role: "a/b" } }), offer({ allocation_info: { role: "*" } })],
+				},
+			},
+		],
+		[
+			"resources not frozen",
+			{
+				type: "OFFERS",
+				offers: { offers: [offer({ resources: [{ name: "mem", type: "SCALAR", scalar: { value: 64 } }] })] },
+			},
+		],
+		["no offers", { type: "OFFERS", offers: { offers: [] } }],
+		[
+			"an offer with a member of its own (generic path)",
+			{ type: "OFFERS", offers: { offers: [{ ...offer(), url: { scheme: "http" } } as unknown as Offer] } },
+		],
+		[
+			"members in another order (generic path)",
+			{
+				type: "OFFERS",
+				offers: { offers: [Object.assign({ hostname: "h" }, offer()) as Offer] },
+			},
+		],
+		["not OFFERS", { type: "HEARTBEAT" }],
+	])("equals JSON.stringify: %s", (_name, e) => {
+		expect(eventJson(e)).toBe(JSON.stringify(e));
+		// Twice: the second time the frozen parts come from the cache.
+		expect(eventJson(e)).toBe(JSON.stringify(e));
+	});
+});
