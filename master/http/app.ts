@@ -72,7 +72,7 @@ const KEEP_ALIVE_TIMEOUT_MS = 72_000;
 
 export function buildApp(opts: BuildAppOptions): FastifyInstance {
 	const bodyLimit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT;
-	// Scheduler calls on a real socket skip fastify's request pipeline (see fastScheduler below).
+	// Scheduler calls on a real socket skip fastify's request pipeline (see `fast` below).
 	let fast: ((req: IncomingMessage, res: ServerResponse) => boolean) | null = null;
 	const serverFactory = (handler: (req: IncomingMessage, res: ServerResponse) => void) => {
 		const server = http.createServer((req, res) => {

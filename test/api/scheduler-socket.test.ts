@@ -150,6 +150,26 @@ describe("the scheduler endpoint on a real socket", () => {
 		expect(socket.body).toBe(`Request body is larger than the limit of ${BODY_LIMIT} bytes`);
 	});
 
+	it("survives a client that goes away in the middle of a body, and answers the next request", async () => {
+		const port = (c.app.server.address() as AddressInfo).port;
+		const net = await import("node:net");
+		await new Promise<void>((resolve, reject) => {
+			const s = net.connect(port, "127.0.0.1", () => {
+				s.write("POST /api/v1/scheduler HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n");
+				s.write('Content-Length: 100\r\n\r\n{"type":"REV');
+				setTimeout(() => {
+					s.destroy();
+					resolve();
+				}, 20);
+			});
+			s.on("error", reject);
+		});
+		await new Promise((r) => setTimeout(r, 50));
+		const next = await viaSocket({ name: "after", headers: JSON_HEADERS, body: '{"type":"NOPE"}' });
+		expect(next.status).toBe(400);
+		expect(c.sim.master.metrics.invalidCalls).toBe(0);
+	});
+
 	it("subscribes and takes calls: 400 without the stream id, 202 with it, 403 once the stream is gone", async () => {
 		const head = await new Promise<{ res: http.IncomingMessage; req: http.ClientRequest }>(
 			(resolve, reject) => {
