@@ -1,6 +1,6 @@
 /**
  * A small HTTP/1.1 client for the scheduler API: one persistent connection,
- * one request at a time, the request written in one piece and the response
+ * requests pipelined on it, each written in one piece and the response
  * parsed as bytes arrive (RFC 9112: Content-Length, chunked, or read until
  * close; 1xx interim answers skipped).
  *

@@ -205,7 +205,7 @@ export class HttpTransport implements Transport {
 	readonly #queue: QueuedCall[] = [];
 	/** Calls written and not yet answered (pipelined on the call connection). */
 	#inFlight = 0;
-	/** The keep-alive connection for calls (one at a time, so one socket), to the current #url. */
+	/** The keep-alive connection for calls (pipelined on one socket), to the current #url. */
 	#calls: Http1Connection | null = null;
 	/** The URL #calls was opened for (URLs are replaced, never mutated, so identity says "same"). */
 	#callsUrl: URL | null = null;
