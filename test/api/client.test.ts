@@ -50,6 +50,19 @@ async function tinyServer(handler: http.RequestListener): Promise<{ url: string;
 	return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
+/** A master stand-in's answer to SUBSCRIBE: the 200 head with stream id "sid-1", then SUBSCRIBED. */
+function openStream(res: http.ServerResponse, frameworkId: string): void {
+	res.writeHead(200, { "Content-Type": "application/json", "Mesos-Stream-Id": "sid-1" });
+	res.write(
+		encodeRecord(
+			JSON.stringify({
+				type: "SUBSCRIBED",
+				subscribed: { framework_id: { value: frameworkId }, heartbeat_interval_seconds: 15 },
+			}),
+		),
+	);
+}
+
 function remoteSimple(master: string, count = 2, command = "sleep 1", failoverTimeoutSec = 60) {
 	const scheduler = createSimpleFramework({
 		...SIMPLE_FRAMEWORK_DEFAULTS,
@@ -343,15 +356,7 @@ describe("HttpTransport on the wire", () => {
 				accept: req.headers.accept,
 			});
 			if (seen.length === 1) {
-				res.writeHead(200, { "Content-Type": "application/json", "Mesos-Stream-Id": "sid-1" });
-				res.write(
-					encodeRecord(
-						JSON.stringify({
-							type: "SUBSCRIBED",
-							subscribed: { framework_id: { value: "fw-9" }, heartbeat_interval_seconds: 15 },
-						}),
-					),
-				);
+				openStream(res, "fw-9");
 			} else {
 				res.writeHead(202);
 				res.end();
@@ -386,15 +391,7 @@ describe("HttpTransport on the wire", () => {
 					onCall(req, res, body);
 					return;
 				}
-				res.writeHead(200, { "Content-Type": "application/json", "Mesos-Stream-Id": "sid-1" });
-				res.write(
-					encodeRecord(
-						JSON.stringify({
-							type: "SUBSCRIBED",
-							subscribed: { framework_id: { value: "fw-1" }, heartbeat_interval_seconds: 15 },
-						}),
-					),
-				);
+				openStream(res, "fw-1");
 			});
 		});
 	}
