@@ -25,6 +25,7 @@ import { buildApp } from "../../master/http/index.js";
 import type { Engine } from "../engine/index.js";
 import type { Scenario } from "../scenario/index.js";
 import { buildSimulation, type Simulation } from "./build.js";
+import { applyLiveV8Flags } from "./gc.js";
 
 export interface LiveDriverOptions {
 	engine: Engine;
@@ -160,6 +161,8 @@ export interface LiveServer {
 
 /** Builds the simulation, attaches the HTTP APIs, listens and starts the clock. */
 export async function startLive(opts: LiveServerOptions): Promise<LiveServer> {
+	// Bursty load: keep V8 from moving the short-lived objects of a burst to the old generation (gc.ts).
+	applyLiveV8Flags();
 	const sim = buildSimulation(opts.scenario);
 	const driver = new LiveDriver({ engine: sim.engine, speed: opts.speed });
 	const app = buildApp({
