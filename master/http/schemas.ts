@@ -331,12 +331,14 @@ const operatorValidator = Compile(OperatorCallSchema);
 const MAX_DEPTH = 64;
 
 /**
- * A copy of parsed JSON with every `null` member dropped (null = absent) and
+ * Parsed JSON with every `null` member dropped (null = absent; a copy, or the
+ * same value when there is nothing to drop) and
  * `__proto__` keys ignored; throws 400 past 64 levels of nesting.
  */
 export function stripNulls(v: unknown, depth = 0): unknown {
-	if (depth > MAX_DEPTH)
-		throw badRequest(`Failed to parse body into JSON: nested deeper than ${MAX_DEPTH} levels`);
+	// Calls rarely carry a null: then the parsed JSON is already the answer (no copy per call).
+	if (depth === 0 && !needsStrip(v, 0)) return v;
+	if (depth > MAX_DEPTH) tooDeep();
 	if (Array.isArray(v)) return v.map((x) => (x === null ? null : stripNulls(x, depth + 1)));
 	if (v !== null && typeof v === "object") {
 		const out: Record<string, unknown> = {};
@@ -348,6 +350,32 @@ export function stripNulls(v: unknown, depth = 0): unknown {
 		return out;
 	}
 	return v;
+}
+
+function tooDeep(): never {
+	throw badRequest(`Failed to parse body into JSON: nested deeper than ${MAX_DEPTH} levels`);
+}
+
+/**
+ * Whether stripNulls has anything to drop (a null or undefined member, a
+ * `__proto__` key); throws its 400 past 64 levels, as it would. No allocation.
+ */
+function needsStrip(v: unknown, depth: number): boolean {
+	if (depth > MAX_DEPTH) tooDeep();
+	if (v === null || typeof v !== "object") return false;
+	if (Array.isArray(v)) {
+		for (let i = 0; i < v.length; i++) {
+			const x: unknown = v[i];
+			if (x !== null && needsStrip(x, depth + 1)) return true;
+		}
+		return false;
+	}
+	for (const k in v) {
+		const x = (v as Record<string, unknown>)[k];
+		if (x === null || x === undefined || k === "__proto__") return true;
+		if (needsStrip(x, depth + 1)) return true;
+	}
+	return false;
 }
 
 /** Parses a request body as JSON; 400 "Failed to parse body into JSON: ..." otherwise. */

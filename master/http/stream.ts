@@ -16,8 +16,7 @@
  */
 import type { ServerResponse } from "node:http";
 import type { Event } from "../protocol/messages.js";
-import { eventJson } from "./event-json.js";
-import { recordIoText } from "./media.js";
+import { eventFrame } from "./event-frame.js";
 
 export interface RecordIoStreamOptions {
 	maxBufferedBytes: number;
@@ -62,7 +61,7 @@ export class RecordIoStream {
 	/** Writes one event (serialized here) as a RecordIO frame. */
 	write(event: unknown): void {
 		if (this.#ended) return;
-		this.#emit(recordIoText(eventJson(event as Event)));
+		this.#emit(eventFrame(event as Event));
 	}
 
 	/** Writes a frame built once for many streams. */

@@ -1,15 +1,27 @@
 /**
- * eventJson (master/http/event-json.ts) writes exactly what JSON.stringify
- * writes: for the OFFERS events the master really sends (cycle after cycle,
- * with the frozen, shared resources lists of re-offered agents) and for the
+ * eventFrame (master/http/event-frame.ts) writes exactly the RecordIO frame of
+ * what JSON.stringify writes: for the OFFERS events the master really sends
+ * (cycle after cycle, with the frozen, shared resources lists of re-offered
+ * agents), for events larger than its first scratch buffer, and for the
  * shapes it does not take a fast path for.
  */
 import { describe, expect, it } from "vitest";
-import { eventJson } from "../../master/http/event-json.js";
+import { eventFrame } from "../../master/http/event-frame.js";
+import { recordIoText } from "../../master/http/media.js";
 import type { Event, Offer } from "../../master/index.js";
 import { cluster } from "../api/helpers.js";
 
-describe("eventJson", () => {
+/** The frame as text; the byte length in its head must be the UTF-8 length of the JSON. */
+function frameText(e: Event): string {
+	const f = eventFrame(e);
+	return typeof f === "string" ? f : f.toString("utf8");
+}
+
+function expected(e: Event): string {
+	return recordIoText(JSON.stringify(e));
+}
+
+describe("eventFrame", () => {
 	it("equals JSON.stringify for the OFFERS the master sends over many cycles (declined, re-offered)", async () => {
 		const c = await cluster({ agents: 12 });
 		try {
@@ -38,7 +50,7 @@ describe("eventJson", () => {
 			for (let cycle = 0; cycle < 6; cycle++) {
 				await c.advance(1100);
 				for (const e of events.splice(0)) {
-					expect(eventJson(e)).toBe(JSON.stringify(e));
+					expect(frameText(e)).toBe(expected(e));
 					if (e.type !== "OFFERS") continue;
 					checked++;
 					frozen += e.offers.offers.filter((o) => Object.isFrozen(o.resources)).length;
@@ -109,8 +121,24 @@ describe("eventJson", () => {
 		],
 		["not OFFERS", { type: "HEARTBEAT" }],
 	])("equals JSON.stringify: %s", (_name, e) => {
-		expect(eventJson(e)).toBe(JSON.stringify(e));
+		expect(frameText(e)).toBe(expected(e));
 		// Twice: the second time the frozen parts come from the cache.
-		expect(eventJson(e)).toBe(JSON.stringify(e));
+		expect(frameText(e)).toBe(expected(e));
+	});
+
+	it("OFFERS frames are Buffers of their own, also past the first scratch buffer (64 KiB)", () => {
+		const many: Event = {
+			type: "OFFERS",
+			offers: { offers: Array.from({ length: 2000 }, (_, i) => offer({ id: { value: `m-O${i}` } })) },
+		};
+		const small: Event = { type: "OFFERS", offers: { offers: [offer()] } };
+		const a = eventFrame(many);
+		const b = eventFrame(small);
+		expect(Buffer.isBuffer(a) && Buffer.isBuffer(b)).toBe(true);
+		expect((a as Buffer).length).toBeGreaterThan(128 * 1024);
+		// The second frame reused the scratch buffer; the first must not have changed.
+		expect(a.toString()).toBe(expected(many));
+		expect(b.toString()).toBe(expected(small));
+		expect(frameText(many)).toBe(expected(many));
 	});
 });
