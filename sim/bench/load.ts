@@ -95,6 +95,8 @@ export interface LoadResult {
 		callHandlingMs: { count: number; p50: number; p99: number; max: number };
 		/** Engine events over 10 ms (allocation cycles): they hold the event loop. */
 		slowSteps: { count: number; totalMs: number; maxMs: number };
+		/** Idle-time scavenges the master ran between bursts (sim/runner/gc.ts), over the whole run. */
+		idleScavenges: number;
 	};
 	/** The frameworks' process (all N frameworks share one event loop). */
 	client: { cpuPercent: number; eventLoopDelayMs: { p50: number; p99: number; max: number } };
@@ -204,6 +206,7 @@ type FromChild =
 			slowSteps: { count: number; totalMs: number; maxMs: number };
 			/** The forced GC, as wall-clock epoch ms [from, to] (null: none). */
 			gcAt: [number, number] | null;
+			idleScavenges: number;
 	  }
 	| { type: "error"; message: string };
 
@@ -285,6 +288,7 @@ async function serveChild(agents: number, seed: number, completedTasks: number):
 				handling: handled,
 				slowSteps: { count: slow.count, totalMs: round(slow.totalMs, 0), maxMs: round(slow.maxMs, 1) },
 				gcAt,
+				idleScavenges: server.scavenger.count,
 			});
 		};
 		process.on("message", (m: ToChild) => {
@@ -507,7 +511,7 @@ export async function runLoadBench(o: LoadOptions): Promise<LoadResult> {
 		}
 		measuring = false;
 		const wallS = (performance.now() - t0) / 1000;
-		const { loop, handling, slowSteps } = await master.mem(false);
+		const { loop, handling, slowSteps, idleScavenges } = await master.mem(false);
 		clientLoop.disable();
 		const cc = process.cpuUsage(clientCpu0);
 		const ns = (x: number) => Math.round(x / 1e4) / 100;
@@ -574,6 +578,7 @@ export async function runLoadBench(o: LoadOptions): Promise<LoadResult> {
 				eventLoopDelayMs: loop,
 				callHandlingMs: handling,
 				slowSteps,
+				idleScavenges,
 			},
 			client,
 			excludedAroundGc: excluded,
@@ -601,7 +606,7 @@ export function formatLoadResult(r: LoadResult): string {
 		`event lag:   p50 ${r.eventLagMs.p50} ms, p99 ${r.eventLagMs.p99} ms, max ${r.eventLagMs.max} ms (${r.eventLagMs.samples} UPDATEs)`,
 		`master:      CPU ${s.cpuPercent}% of a core; event-loop delay p50 ${s.eventLoopDelayMs.p50} ms, p99 ${s.eventLoopDelayMs.p99} ms, max ${s.eventLoopDelayMs.max} ms`,
 		`             per call (request received to response sent) p50 ${s.callHandlingMs.p50} ms, p99 ${s.callHandlingMs.p99} ms, max ${s.callHandlingMs.max} ms`,
-		`             engine events over 10 ms: ${s.slowSteps.count} (${s.slowSteps.totalMs} ms in all, longest ${s.slowSteps.maxMs} ms)`,
+		`             engine events over 10 ms: ${s.slowSteps.count} (${s.slowSteps.totalMs} ms in all, longest ${s.slowSteps.maxMs} ms); idle-time scavenges: ${s.idleScavenges}`,
 		`clients:     CPU ${r.client.cpuPercent}% of a core; event-loop delay p50 ${r.client.eventLoopDelayMs.p50} ms, p99 ${r.client.eventLoopDelayMs.p99} ms, max ${r.client.eventLoopDelayMs.max} ms`,
 		`memory:      idle ${mem(s.before)}; at ${s.third.atS} s ${mem(s.third)}; at ${s.end.atS} s ${mem(s.end)} (heap growth ${s.heapGrowthMb} MB); after teardown ${mem(s.afterTeardown)}`,
 	].join("\n");

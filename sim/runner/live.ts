@@ -25,7 +25,7 @@ import { buildApp } from "../../master/http/index.js";
 import type { Engine } from "../engine/index.js";
 import type { Scenario } from "../scenario/index.js";
 import { buildSimulation, type Simulation } from "./build.js";
-import { applyLiveV8Flags } from "./gc.js";
+import { applyLiveV8Flags, IdleScavenger } from "./gc.js";
 
 export interface LiveDriverOptions {
 	engine: Engine;
@@ -50,6 +50,8 @@ export class LiveDriver {
 	readonly #keepAliveMs: number;
 	readonly #wallNow: () => number;
 	onKeepAlive: (() => void) | null;
+	/** Runs after each paced tick's catch-up (not when catching up on a call). */
+	onTick: (() => void) | null = null;
 	#wallStart = 0;
 	#simStart = 0;
 	#timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
@@ -132,6 +134,7 @@ export class LiveDriver {
 		const tick = () => {
 			this.#timer = null;
 			this.catchUp();
+			if (!this.#behind) this.onTick?.();
 			this.#schedule();
 		};
 		this.#timer = this.#behind ? setImmediate(tick) : setTimeout(tick, this.#tickMs);
@@ -155,23 +158,30 @@ export interface LiveServer {
 	app: FastifyInstance;
 	sim: Simulation;
 	driver: LiveDriver;
+	/** Idle-time scavenges between bursts of calls (gc.ts). */
+	scavenger: IdleScavenger;
 	/** Stops the clock, ends every open stream and closes the server. */
 	close(): Promise<void>;
 }
 
 /** Builds the simulation, attaches the HTTP APIs, listens and starts the clock. */
 export async function startLive(opts: LiveServerOptions): Promise<LiveServer> {
-	// Bursty load: keep V8 from moving the short-lived objects of a burst to the old generation (gc.ts).
+	// Bursty load: keep GC out of the bursts of calls (gc.ts).
 	applyLiveV8Flags();
+	const scavenger = new IdleScavenger({ wallNow: () => performance.now() });
 	const sim = buildSimulation(opts.scenario);
 	const driver = new LiveDriver({ engine: sim.engine, speed: opts.speed });
 	const app = buildApp({
 		master: sim.master,
 		engine: sim.engine,
 		...(opts.logger === undefined ? {} : { logger: opts.logger }),
-		beforeCall: () => driver.catchUp(),
+		beforeCall: () => {
+			scavenger.noteCall();
+			driver.catchUp();
+		},
 	});
 	driver.onKeepAlive = () => app.mesos.keepAlive();
+	driver.onTick = () => scavenger.poll();
 	try {
 		await app.listen({ host: opts.host, port: opts.port });
 	} catch (err) {
@@ -190,6 +200,7 @@ export async function startLive(opts: LiveServerOptions): Promise<LiveServer> {
 		app,
 		sim,
 		driver,
+		scavenger,
 		close: () => {
 			closing ??= (async () => {
 				driver.stop();
