@@ -37,6 +37,7 @@ import { RngStreams } from "../engine/index.js";
 import { simError } from "../errors.js";
 import { WallClockEngine } from "../remote/clock.js";
 import { RemoteFramework, waitFor } from "../remote/framework.js";
+import { applyLiveV8Flags } from "../runner/gc.js";
 
 export interface LoadOptions {
 	frameworks: number;
@@ -379,6 +380,10 @@ class MasterChild {
 
 export async function runLoadBench(o: LoadOptions): Promise<LoadResult> {
 	const log = o.log ?? (() => {});
+	// The frameworks' process takes the master's bursts too (100 OFFERS at once, then
+	// the answers and updates): the same V8 setting keeps its own GC from adding
+	// to the latency it measures (100 real frameworks would be 100 small heaps).
+	applyLiveV8Flags();
 	const { cpus } = await import("node:os");
 	const master = new MasterChild(o.agents, o.seed, o.completedTasks);
 	const frameworks: RemoteFramework[] = [];
@@ -494,7 +499,11 @@ export async function runLoadBench(o: LoadOptions): Promise<LoadResult> {
 		let third: MemorySample | null = null;
 		const thirdAt = o.durationMs / 3;
 		while (performance.now() - t0 < o.durationMs) {
-			await new Promise((r) => setTimeout(r, Math.min(5000, o.durationMs - (performance.now() - t0))));
+			// Wake every 5 s (progress), at the end, and at 1/3 for the memory sample.
+			const el0 = performance.now() - t0;
+			let wait = Math.min(5000, o.durationMs - el0);
+			if (third === null && thirdAt > el0) wait = Math.min(wait, thirdAt - el0);
+			await new Promise((r) => setTimeout(r, wait));
 			const el = performance.now() - t0;
 			if (third === null && el >= thirdAt) {
 				// The master forces this GC between offer cycles and says when it ran.

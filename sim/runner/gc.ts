@@ -1,6 +1,7 @@
 /**
  * V8 garbage collection for a process that serves a live master (`mesosim
- * serve`, the load benchmark's master). A live master's work comes in
+ * serve`, the load benchmark's master; the benchmark's frameworks take the
+ * pretenuring setting too). A live master's work comes in
  * bursts: one offer cycle sends the OFFERS, and hundreds of calls and
  * updates follow within ~50 ms; then it idles until the next cycle. A GC
  * pause inside a burst delays every call still waiting in it, so both

@@ -17,6 +17,10 @@
  * 5 missed heartbeats), so the driver also calls `app.mesos.keepAlive()` every
  * 15 wall seconds: each stream that was silent for that long gets a HEARTBEAT.
  * A client therefore sees at least one HEARTBEAT per 15 s of either clock.
+ *
+ * GC: calls come in bursts (one per offer cycle), so startLive turns V8's
+ * allocation-site pretenuring off and runs one scavenge once the calls of a
+ * burst have stopped (gc.ts): GC pauses stay out of the bursts.
  */
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
