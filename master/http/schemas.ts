@@ -331,9 +331,9 @@ const operatorValidator = Compile(OperatorCallSchema);
 const MAX_DEPTH = 64;
 
 /**
- * Parsed JSON with every `null` member dropped (null = absent; a copy, or the
- * same value when there is nothing to drop) and
- * `__proto__` keys ignored; throws 400 past 64 levels of nesting.
+ * Parsed JSON with every `null` member dropped (null = absent) and
+ * `__proto__` keys ignored: a copy, or the value itself when there is nothing
+ * to drop; throws 400 past 64 levels of nesting.
  */
 export function stripNulls(v: unknown, depth = 0): unknown {
 	// Calls rarely carry a null: then the parsed JSON is already the answer (no copy per call).

@@ -41,16 +41,21 @@ export function applyLiveV8Flags(): void {
 
 type GcFunction = (options?: { type?: "minor" | "major" }) => void;
 
+let exposedGc: GcFunction | null | undefined;
+
 /**
  * V8's gc() (the process's own when started with --expose-gc; otherwise
- * exposed at run time, as a fresh context then carries it), or null.
+ * exposed at run time, as a fresh context then carries it; made once), or null.
  */
 function v8Gc(): GcFunction | null {
 	const own = (globalThis as { gc?: GcFunction }).gc;
 	if (typeof own === "function") return own;
-	setFlagsFromString("--expose-gc");
-	const gc = runInNewContext("gc") as unknown;
-	return typeof gc === "function" ? (gc as GcFunction) : null;
+	if (exposedGc === undefined) {
+		setFlagsFromString("--expose-gc");
+		const gc = runInNewContext("gc") as unknown;
+		exposedGc = typeof gc === "function" ? (gc as GcFunction) : null;
+	}
+	return exposedGc;
 }
 
 /** Bytes in use in V8's young generation. */
