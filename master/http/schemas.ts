@@ -371,6 +371,7 @@ function needsStrip(v: unknown, depth: number): boolean {
 		return false;
 	}
 	for (const k in v) {
+		if (!Object.hasOwn(v, k)) continue; // own members only, as Object.keys in stripNulls
 		const x = (v as Record<string, unknown>)[k];
 		if (x === null || x === undefined || k === "__proto__") return true;
 		if (needsStrip(x, depth + 1)) return true;

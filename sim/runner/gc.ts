@@ -51,9 +51,13 @@ function v8Gc(): GcFunction | null {
 	const own = (globalThis as { gc?: GcFunction }).gc;
 	if (typeof own === "function") return own;
 	if (exposedGc === undefined) {
-		setFlagsFromString("--expose-gc");
-		const gc = runInNewContext("gc") as unknown;
-		exposedGc = typeof gc === "function" ? (gc as GcFunction) : null;
+		try {
+			setFlagsFromString("--expose-gc");
+			const gc = runInNewContext("typeof gc === 'function' ? gc : null") as unknown;
+			exposedGc = typeof gc === "function" ? (gc as GcFunction) : null;
+		} catch {
+			exposedGc = null; // no idle-time scavenges then; nothing else changes
+		}
 	}
 	return exposedGc;
 }

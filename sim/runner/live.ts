@@ -54,7 +54,11 @@ export class LiveDriver {
 	readonly #keepAliveMs: number;
 	readonly #wallNow: () => number;
 	onKeepAlive: (() => void) | null;
-	/** Runs after each paced tick's catch-up (not when catching up on a call). */
+	/**
+	 * Runs at each paced tick, before its catch-up (not when catching up on a
+	 * call, nor while behind): work done here comes before any offer cycle
+	 * that tick runs.
+	 */
 	onTick: (() => void) | null = null;
 	#wallStart = 0;
 	#simStart = 0;
@@ -137,8 +141,8 @@ export class LiveDriver {
 		if (!this.#running) return;
 		const tick = () => {
 			this.#timer = null;
-			this.catchUp();
 			if (!this.#behind) this.onTick?.();
+			this.catchUp();
 			this.#schedule();
 		};
 		this.#timer = this.#behind ? setImmediate(tick) : setTimeout(tick, this.#tickMs);

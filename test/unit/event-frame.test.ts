@@ -126,6 +126,26 @@ describe("eventFrame", () => {
 		expect(frameText(e)).toBe(expected(e));
 	});
 
+	it("is byte-identical for emoji, lone surrogates, U+2028 and escapes in every string of an offer", () => {
+		const odd = 'h\u{1F600}\ud800x\udfff\u2028"\\\t';
+		const e: Event = {
+			type: "OFFERS",
+			offers: {
+				offers: [
+					offer({ id: { value: odd }, hostname: odd }),
+					offer({
+						attributes: Object.freeze([
+							Object.freeze({ name: odd, type: "TEXT", text: Object.freeze({ value: odd }) }),
+						]) as NonNullable<Offer["attributes"]>,
+					}),
+				],
+			},
+		};
+		const f = eventFrame(e);
+		expect(Buffer.isBuffer(f)).toBe(true);
+		expect((f as Buffer).equals(Buffer.from(expected(e), "utf8"))).toBe(true);
+	});
+
 	it("OFFERS frames are Buffers of their own, also past the first scratch buffer (64 KiB)", () => {
 		const many: Event = {
 			type: "OFFERS",

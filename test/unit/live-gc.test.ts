@@ -104,7 +104,7 @@ describe("IdleScavenger", () => {
 		const program = `
 			const { IdleScavenger } = await import("./sim/runner/gc.ts");
 			let now = 0;
-			const s = new IdleScavenger({ wallNow: () => now });
+			const s = new IdleScavenger({ wallNow: () => now, minYoungBytes: 0 });
 			let keep = [];
 			for (let i = 0; i < 40000; i++) keep.push({ i, s: "x" + i });
 			keep = null;

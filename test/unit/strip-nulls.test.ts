@@ -35,6 +35,23 @@ describe("stripNulls", () => {
 		expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 	});
 
+	it("looks at own members only, as the copy does (an enumerable Object.prototype member changes nothing)", () => {
+		const call = JSON.parse('{"type":"ACCEPT","x":{"y":1}}');
+		let out: unknown;
+		Object.defineProperty(Object.prototype, "polluter", {
+			value: { deep: nested(70, null) },
+			enumerable: true,
+			configurable: true,
+			writable: true,
+		});
+		try {
+			out = stripNulls(call); // neither a 400 (too deep) nor a copy
+		} finally {
+			delete (Object.prototype as Record<string, unknown>).polluter;
+		}
+		expect(out).toBe(call);
+	});
+
 	it.each([
 		["nothing to drop", 1],
 		["a null member beside", null],
