@@ -34,9 +34,9 @@
  * Guarded by: `mesosim bench engine`.
  */
 
+import type { Engine, EventHandler, Rng, TimerHandle } from "../engine/index.js";
 import type { AgentEndpoint, AgentSpec, MasterAgentApi, ReportedTask } from "../master/protocol/agent.js";
 import type { TaskInfo, TaskState, TaskStatus } from "../master/protocol/messages.js";
-import type { Engine, EventHandler, Rng, TimerHandle } from "../sim/engine/index.js";
 import { COMMAND_NOT_FOUND, parseCommand, planCommand, UNDERSTOOD_SUBSET } from "./command.js";
 import { type AgentShape, type CompiledShape, compileShape } from "./shape.js";
 

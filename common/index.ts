@@ -1,5 +1,5 @@
 /**
- * common/ — the bottom layer beside sim/engine: coded errors and the generic
+ * common/ — the bottom layer beside engine: coded errors and the generic
  * schema helpers (durations, JSON-pointer issues, schema-driven explanations,
  * names, YAML/JSON sources with line numbers). Every layer may import it; it
  * imports nothing of the project.

@@ -17,7 +17,7 @@
  * Complexity: a cycle is O(candidates × (roles visited + frameworks visited)).
  * Guarded by: `mesosim bench allocator`.
  */
-import { EventHeap, type Rng } from "../sim/engine/index.js";
+import { EventHeap, type Rng } from "../engine/index.js";
 import { AGENT_STATE, type Cluster } from "./cluster.js";
 import type { MasterFlags } from "./flags.js";
 import type { Range } from "./protocol/messages.js";

@@ -12,7 +12,7 @@
  * are plain objects keyed by dense indices; agents are struct-of-arrays
  * (cluster.ts). Guarded by `mesosim bench allocator` and `mesosim bench engine`.
  */
-import type { Engine, EventHandler, Rng, RngStreams } from "../sim/engine/index.js";
+import type { Engine, EventHandler, Rng, RngStreams } from "../engine/index.js";
 import { Allocator } from "./allocator.js";
 import { BoundedList } from "./bounded.js";
 import { AGENT_STATE, Cluster } from "./cluster.js";

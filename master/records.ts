@@ -1,5 +1,5 @@
 /** The master's internal records for frameworks, offers and tasks. */
-import type { TimerHandle } from "../sim/engine/index.js";
+import type { TimerHandle } from "../engine/index.js";
 import type { FrameworkFilters } from "./filters.js";
 import type {
 	EventSink,

@@ -3,13 +3,13 @@
  * runner injects how trace and spec files are read.
  */
 import { readFileSync } from "node:fs";
+import { simError } from "../common/errors.js";
 import {
 	type ChameleonConfig,
 	createChameleonFactory,
 	parseChameleonSpec,
 	resolveChameleonSpec,
 } from "../frameworks/chameleon/index.js";
-import { simError } from "./errors.js";
 import type { Scenario } from "./scenario/index.js";
 
 export const readText = (path: string): string => readFileSync(path, "utf8");

@@ -10,7 +10,7 @@
  *   cron      ticks at k·every + at (k = 0, 1, …); the pattern delays each job
  *             of a tick by its own U(0, jitterMs) draw
  */
-import type { Rng } from "../../sim/engine/index.js";
+import type { Rng } from "../../engine/index.js";
 
 export type Arrivals =
 	| { kind: "poisson"; ratePerMin: number }

@@ -29,6 +29,8 @@
  * streams (per group and purpose), so a group's arrivals and task draws do
  * not depend on the order other events come in.
  */
+
+import { Rng, type TimerHandle } from "../../engine/index.js";
 import {
 	type Call,
 	type Event,
@@ -44,7 +46,6 @@ import {
 	type TaskState,
 	type TaskStatus,
 } from "../../master/protocol/index.js";
-import { Rng, type TimerHandle } from "../../sim/engine/index.js";
 import type { FrameworkContext, Scheduler } from "../sdk/scheduler.js";
 import { offerQuantities, offerRole, pickPorts, taskInfo } from "../sdk/tasks.js";
 import type { CallFailure } from "../sdk/transport.js";

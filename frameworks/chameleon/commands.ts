@@ -10,7 +10,7 @@
  * A startup delay (image pull) cannot be said in a command; it travels in the
  * `mesosim.io/startup-delay-ms` label, which a real agent ignores.
  */
-import type { Rng } from "../../sim/engine/index.js";
+import type { Rng } from "../../engine/index.js";
 import { sample } from "./dist.js";
 import type { Lifecycle } from "./spec.js";
 

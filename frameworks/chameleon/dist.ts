@@ -9,7 +9,7 @@
  * Sampling draws only from the Rng it is given (DESIGN.md "Determinism").
  */
 import { type TProperties, type TSchema, Type } from "typebox";
-import type { Rng } from "../../sim/engine/index.js";
+import type { Rng } from "../../engine/index.js";
 
 export const DIST_KINDS = [
 	"const",

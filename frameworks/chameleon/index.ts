@@ -9,7 +9,7 @@
  */
 
 import { SimError } from "../../common/errors.js";
-import type { Rng } from "../../sim/engine/index.js";
+import type { Rng } from "../../engine/index.js";
 import type { Scheduler } from "../sdk/scheduler.js";
 import { createChameleon } from "./chameleon.js";
 import { resolveChameleonSpec } from "./spec.js";

@@ -17,8 +17,9 @@
  * on RESCIND. Counting happens when the call is sent, whatever the master
  * answers (refusals are counted separately in callErrors).
  */
+
+import type { Engine, Rng, TimerHandle } from "../../engine/index.js";
 import type { Call, Event, FrameworkInfo, TaskState, TaskStatus } from "../../master/protocol/index.js";
-import type { Engine, Rng, TimerHandle } from "../../sim/engine/index.js";
 import {
 	acceptCall,
 	acknowledgeCall,

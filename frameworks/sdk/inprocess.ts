@@ -17,8 +17,9 @@
  * the client closed delivers nothing more; events the master writes to a
  * stream it closed are dropped; a stale stream can never disturb a newer one.
  */
+
+import type { Engine, EventHandler } from "../../engine/index.js";
 import type { Call, Event, EventSink, MasterSchedulerApi } from "../../master/protocol/index.js";
-import type { Engine, EventHandler } from "../../sim/engine/index.js";
 import type { CallErrorHandler, CallFailure, Transport } from "./transport.js";
 
 const TO_MASTER = 0;

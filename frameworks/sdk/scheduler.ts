@@ -4,6 +4,8 @@
  * (DESIGN.md "Layers"). Time comes from the engine, randomness from the
  * framework's own Rng stream (DESIGN.md "Determinism").
  */
+
+import type { Rng, TimerHandle } from "../../engine/index.js";
 import type {
 	Call,
 	Event,
@@ -12,7 +14,6 @@ import type {
 	TaskInfo,
 	TaskStatus,
 } from "../../master/protocol/index.js";
-import type { Rng, TimerHandle } from "../../sim/engine/index.js";
 import type { ReconcileTask } from "./calls.js";
 import type { CallFailure } from "./transport.js";
 

@@ -19,7 +19,7 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
-import type { Engine } from "../../sim/engine/index.js";
+import type { Engine } from "../../engine/index.js";
 import type { Master } from "../master.js";
 import type { HttpContext } from "./context.js";
 import { ApiError, bodyTooLargeMessage, type ErrorReply, errorReply } from "./errors.js";

@@ -15,6 +15,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { AGENT_STATE } from "../cluster.js";
 import type { Master, MasterObserver } from "../master.js";
 import type { FrameworkRecord, TaskRecord } from "../records.js";
+import { roleProblem } from "../validate.js";
+import type { HttpContext } from "./context.js";
+import { ApiError, badRequest } from "./errors.js";
+import { APPLICATION_JSON, negotiateJson, recordIoFrame } from "./media.js";
+import { onClientGone, readCall } from "./scheduler.js";
+import { type OperatorCallType, validateOperatorCall } from "./schemas.js";
 import {
 	agentV1,
 	type DrainInfo,
@@ -37,13 +43,7 @@ import {
 	isRegisteredAgent,
 	type StateOptions,
 	taskV1,
-} from "../state.js";
-import { roleProblem } from "../validate.js";
-import type { HttpContext } from "./context.js";
-import { ApiError, badRequest } from "./errors.js";
-import { APPLICATION_JSON, negotiateJson, recordIoFrame } from "./media.js";
-import { onClientGone, readCall } from "./scheduler.js";
-import { type OperatorCallType, validateOperatorCall } from "./schemas.js";
+} from "./state.js";
 import { RecordIoStream } from "./stream.js";
 
 const QUOTA_RESOURCES = new Set(["cpus", "mem", "disk", "gpus"]);

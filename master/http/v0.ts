@@ -6,6 +6,9 @@
  * (text/javascript, `callback(json);`).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { HttpContext } from "./context.js";
+import { badRequest } from "./errors.js";
+import type { OperatorHub } from "./operator.js";
 import {
 	flagsV0,
 	frameworksV0,
@@ -16,10 +19,7 @@ import {
 	stateV0,
 	tasksV0,
 	versionInfo,
-} from "../state.js";
-import type { HttpContext } from "./context.js";
-import { badRequest } from "./errors.js";
-import type { OperatorHub } from "./operator.js";
+} from "./state.js";
 
 const JSONP_NAME = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
 

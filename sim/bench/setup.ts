@@ -9,6 +9,8 @@
  * frameworks through the scheduler API (SUBSCRIBE, DECLINE, ACCEPT, SUPPRESS).
  * The caller times allocator.cycle() and nothing else.
  */
+
+import { Engine, RngStreams } from "../../engine/index.js";
 import {
 	type AgentEndpoint,
 	type AgentSpec,
@@ -22,7 +24,6 @@ import {
 	type Resource,
 	type TaskInfo,
 } from "../../master/index.js";
-import { Engine, RngStreams } from "../engine/index.js";
 
 /** Mesos's benchmarks decline with refuse_seconds = INT_MAX; the master caps it at 365 days. */
 export const REFUSE_FOREVER_S = 2_147_483_647;

@@ -1,6 +1,6 @@
 /** Parsers for flag values; each throws SimError SIM_ERR_BAD_FLAG naming the flag. */
-import { isSimError, simError } from "../errors.js";
-import { parseDuration } from "../scenario/duration.js";
+import { isSimError, simError } from "../../common/errors.js";
+import { parseDuration } from "../../common/schema/duration.js";
 
 function badFlag(flag: string, value: string, reason: string): never {
 	throw simError("SIM_ERR_BAD_FLAG", { flag, value: JSON.stringify(value), reason });

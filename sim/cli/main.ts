@@ -5,7 +5,7 @@
  * trace (unless MESOSIM_DEBUG=1).
  */
 import { Command, CommanderError } from "commander";
-import { formatErrorForCli, simError } from "../errors.js";
+import { formatErrorForCli, simError } from "../../common/errors.js";
 import { COMMANDS } from "./commands/index.js";
 import { type CliContext, type CliIo, createContext } from "./context.js";
 import { readVersion } from "./version.js";

@@ -5,9 +5,9 @@
  * formatted with fixed rules (en-US grouping), never the machine's locale.
  */
 import Table from "cli-table3";
+import { formatDuration } from "../../common/schema/duration.js";
 import { sparkline } from "../report/plot.js";
 import type { Report } from "../report/types.js";
-import { formatDuration } from "../scenario/duration.js";
 
 const NUMBER = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
 

@@ -10,13 +10,13 @@
  * runs unchanged in real time. `speed` scales it (simulated ms per wall ms),
  * to match a master started with `mesosim serve --speed X`.
  *
- * This lives in sim/ (the driver layer), not under frameworks/ or sim/engine,
+ * This lives in sim/ (the driver layer), not under frameworks/ or engine,
  * which must stay free of the wall clock (test/unit/no-wall-clock.test.ts).
  * step(), runUntil() and nextTime() have nothing to run: timers fire by
  * themselves on Node's event loop.
  */
 import { performance } from "node:perf_hooks";
-import { Engine, type EventHandler, type TimerHandle } from "../engine/index.js";
+import { Engine, type EventHandler, type TimerHandle } from "../../engine/index.js";
 
 export interface WallClockEngineOptions {
 	/** Simulated ms per wall ms (default 1). */

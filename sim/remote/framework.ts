@@ -5,6 +5,7 @@
  * and the client tests.
  */
 
+import type { Rng } from "../../engine/index.js";
 import { SchedulerDriver } from "../../frameworks/sdk/driver.js";
 import {
 	HttpTransport,
@@ -13,7 +14,6 @@ import {
 } from "../../frameworks/sdk/http/transport.js";
 import type { Scheduler } from "../../frameworks/sdk/scheduler.js";
 import type { FrameworkInfo } from "../../master/protocol/index.js";
-import type { Rng } from "../engine/index.js";
 import { WallClockEngine } from "./clock.js";
 
 export interface RemoteFrameworkOptions {

@@ -5,6 +5,8 @@
  * the live drivers (paced to the wall clock).
  */
 import { AgentFleet } from "../../agents/index.js";
+import { SimError } from "../../common/errors.js";
+import { Engine, type Rng, RngStreams } from "../../engine/index.js";
 import {
 	createSimpleFramework,
 	InProcessTransport,
@@ -13,8 +15,6 @@ import {
 } from "../../frameworks/index.js";
 import { Master } from "../../master/index.js";
 import { chameleonFactory } from "../chameleon.js";
-import { Engine, type Rng, RngStreams } from "../engine/index.js";
-import { SimError } from "../errors.js";
 import type { AgentGroup, FrameworkSpec, Scenario, TimelineEvent } from "../scenario/index.js";
 
 export interface FrameworkHandle {

@@ -25,8 +25,8 @@
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
+import type { Engine } from "../../engine/index.js";
 import { buildApp } from "../../master/http/index.js";
-import type { Engine } from "../engine/index.js";
 import type { Scenario } from "../scenario/index.js";
 import { buildSimulation, type Simulation } from "./build.js";
 import { applyLiveV8Flags, IdleScavenger } from "./gc.js";

@@ -3,8 +3,9 @@
  * the simulated clock: per-framework task states (each task counted once per
  * state), dominant shares and utilisation over time.
  */
+
+import type { EventHandler } from "../../engine/index.js";
 import type { Event } from "../../master/index.js";
-import type { EventHandler } from "../engine/index.js";
 import type { Simulation } from "./build.js";
 
 export interface FrameworkSeries {

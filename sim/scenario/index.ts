@@ -1,8 +1,10 @@
-export { formatDuration, parseDuration } from "./duration.js";
-export type { IssueAnchor, Locator, Path, PathSegment, ScenarioIssue } from "./issues.js";
-export { formatIssue, toPointer } from "./issues.js";
+export { formatDuration, parseDuration } from "../../common/schema/duration.js";
+export type { IssueAnchor, Locator, Path, PathSegment, ScenarioIssue } from "../../common/schema/issues.js";
+export { formatIssue, toPointer } from "../../common/schema/issues.js";
+export { didYouMean, editDistance, roleNameProblem } from "../../common/schema/names.js";
+export type { ParsedSource, SourceFormat } from "../../common/schema/source.js";
+export { parseSource } from "../../common/schema/source.js";
 export { loadScenarioFile, parseScenario } from "./load.js";
-export { didYouMean, editDistance, roleNameProblem } from "./names.js";
 export type {
 	AgentGroupInput,
 	MasterInput,
@@ -12,8 +14,6 @@ export type {
 	TimelineEventInput,
 } from "./schema.js";
 export { ScenarioSchema } from "./schema.js";
-export type { ParsedSource, SourceFormat } from "./source.js";
-export { parseSource } from "./source.js";
 export type {
 	AgentGroup,
 	AgentSelector,

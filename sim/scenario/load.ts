@@ -1,7 +1,7 @@
 /** Reading scenario files: path or text -> resolved Scenario, or a SimError naming the problem. */
 import { readFileSync } from "node:fs";
-import { simError } from "../errors.js";
-import { parseSource } from "./source.js";
+import { simError } from "../../common/errors.js";
+import { parseSource } from "../../common/schema/source.js";
 import type { Scenario } from "./types.js";
 import { validateScenario } from "./validate.js";
 

@@ -10,12 +10,12 @@
 import { basename, extname } from "node:path";
 import { Compile } from "typebox/compile";
 import { compileTemplate, isTemplate, parseCommand, UNDERSTOOD_SUBSET } from "../../agents/index.js";
+import { isSimError } from "../../common/errors.js";
+import { parseDuration } from "../../common/schema/duration.js";
+import { explain } from "../../common/schema/explain.js";
+import { IssueList, issuesError, type Locator, type Path } from "../../common/schema/issues.js";
+import { groupNameProblem, roleNameProblem, suggestion } from "../../common/schema/names.js";
 import { normalizeRanges } from "../../master/protocol/resources.js";
-import { isSimError } from "../errors.js";
-import { parseDuration } from "./duration.js";
-import { explain } from "./explain.js";
-import { IssueList, issuesError, type Locator, type Path } from "./issues.js";
-import { groupNameProblem, roleNameProblem, suggestion } from "./names.js";
 import {
 	AGENT_DEFAULTS,
 	type AgentGroupInput,

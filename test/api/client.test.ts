@@ -10,6 +10,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { Rng } from "../../engine/index.js";
 import { createSimpleFramework, SIMPLE_FRAMEWORK_DEFAULTS } from "../../frameworks/builtin/simple.js";
 import {
 	createChameleon,
@@ -20,7 +21,6 @@ import { encodeRecord, RecordIoDecoder, RecordIoError } from "../../frameworks/s
 import { HttpTransport, redirectTarget, schedulerEndpoint } from "../../frameworks/sdk/http/transport.js";
 import type { Call, Event } from "../../master/protocol/index.js";
 import { agentsScenario } from "../../sim/cli/commands/serve.js";
-import { Rng } from "../../sim/engine/index.js";
 import { WallClockEngine } from "../../sim/remote/clock.js";
 import { RemoteFramework, waitFor } from "../../sim/remote/framework.js";
 import { type LiveServer, startLive } from "../../sim/runner/live.js";

@@ -8,8 +8,8 @@ import { spawn } from "node:child_process";
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { afterEach, describe, expect, it } from "vitest";
+import { Engine } from "../../engine/index.js";
 import { agentsScenario } from "../../sim/cli/commands/serve.js";
-import { Engine } from "../../sim/engine/index.js";
 import { LiveDriver, type LiveServer, startLive } from "../../sim/runner/live.js";
 import { cluster, FrameReader, subscribe } from "./helpers.js";
 

@@ -4,6 +4,7 @@
  * the status code) and whose events are recorded.
  */
 import { AgentFleet, type AgentShape } from "../../agents/index.js";
+import { Engine, RngStreams } from "../../engine/index.js";
 import {
 	type Call,
 	type CallResult,
@@ -16,7 +17,6 @@ import {
 	type TaskInfo,
 	type TaskStatus,
 } from "../../master/index.js";
-import { Engine, RngStreams } from "../../sim/engine/index.js";
 
 export interface HarnessOptions {
 	seed?: number;

@@ -6,8 +6,8 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { RngStreams } from "../../engine/index.js";
 import { createSimpleFramework, SIMPLE_FRAMEWORK_DEFAULTS } from "../../frameworks/index.js";
-import { RngStreams } from "../../sim/engine/index.js";
 import type { Report } from "../../sim/report/types.js";
 import { registerFrameworkType, runScenario } from "../../sim/runner/index.js";
 import {

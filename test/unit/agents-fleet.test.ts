@@ -7,6 +7,7 @@ import {
 	type AgentShape,
 	STARTUP_DELAY_LABEL,
 } from "../../agents/index.js";
+import { Engine, Rng } from "../../engine/index.js";
 import type {
 	AgentEndpoint,
 	AgentSpec,
@@ -15,7 +16,6 @@ import type {
 	TaskInfo,
 	TaskStatus,
 } from "../../master/protocol/index.js";
-import { Engine, Rng } from "../../sim/engine/index.js";
 
 type Call =
 	| { t: number; type: "register"; local: number; spec: AgentSpec }

@@ -8,6 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseCommand, planCommand } from "../../agents/index.js";
+import { isSimError, type SimError } from "../../common/errors.js";
+import { Rng } from "../../engine/index.js";
 import { type Arrivals, arrivalProcess } from "../../frameworks/chameleon/arrivals.js";
 import {
 	backoffDelay,
@@ -33,8 +35,6 @@ import { generatedBlock, referenceTables } from "../../frameworks/chameleon/refe
 import type { Lifecycle } from "../../frameworks/chameleon/spec.js";
 import type { Offer } from "../../master/protocol/index.js";
 import { loadChameleonSpec } from "../../sim/chameleon.js";
-import { Rng } from "../../sim/engine/index.js";
-import { isSimError, type SimError } from "../../sim/errors.js";
 import { buildSimulation, runSimulation } from "../../sim/runner/index.js";
 import { loadScenarioFile, parseDuration, validateScenario } from "../../sim/scenario/index.js";
 

@@ -1,6 +1,6 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
-import { EventHeap } from "../../sim/engine/index.js";
+import { EventHeap } from "../../engine/index.js";
 
 interface Entry {
 	time: number;

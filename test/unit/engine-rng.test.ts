@@ -1,6 +1,6 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
-import { Rng, RngStreams } from "../../sim/engine/index.js";
+import { Rng, RngStreams } from "../../engine/index.js";
 
 const N = 20_000;
 

@@ -1,6 +1,6 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
-import { Engine, type EventHandler } from "../../sim/engine/index.js";
+import { Engine, type EventHandler } from "../../engine/index.js";
 
 /** Records (time, kind, a, b) of every event it receives. */
 class Recorder implements EventHandler {

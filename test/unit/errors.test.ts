@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { formatErrorForCli, isSimError, SIM_ERRORS, SimError, simError } from "../../sim/errors.js";
+import { formatErrorForCli, isSimError, SIM_ERRORS, SimError, simError } from "../../common/errors.js";
 import { normalizeTables } from "../../sim/scenario/docs.js";
 
 describe("SimError registry", () => {

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { Engine, Rng } from "../../engine/index.js";
 import {
 	acceptCall,
 	declineCall,
@@ -25,7 +26,6 @@ import type {
 	SubscribeResult,
 	TaskStatus,
 } from "../../master/protocol/index.js";
-import { Engine, Rng } from "../../sim/engine/index.js";
 
 /** A fake master: records what reaches it (with the engine time), lets the test push events. */
 class FakeMaster implements MasterSchedulerApi {

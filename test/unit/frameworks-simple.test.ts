@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { Engine, Rng } from "../../engine/index.js";
 import {
 	createSimpleFramework,
 	InProcessTransport,
@@ -20,7 +21,6 @@ import {
 	type TaskInfo,
 	type TaskState,
 } from "../../master/protocol/index.js";
-import { Engine, Rng } from "../../sim/engine/index.js";
 
 /** A fake master: records calls, answers SUBSCRIBE with SUBSCRIBED, lets the test push events. */
 class FakeMaster implements MasterSchedulerApi {

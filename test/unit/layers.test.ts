@@ -1,8 +1,16 @@
 /**
- * Imports point down only (docs/architecture.md): common/ and sim/engine/ import
- * nothing of the project above them; the simulated system (master core,
- * agents, frameworks) never imports sim/ (except sim/engine) nor the HTTP
- * adapter; frameworks and agents see the master only through master/protocol.
+ * Imports point down only (docs/architecture.md, "Layers"):
+ *
+ *   sim/ (cli, runner, scenario, report, bench, remote)   top
+ *   master/http/                                           HTTP adapter of the master
+ *   master/ core   agents/   frameworks/                   the simulated system
+ *   master/protocol/                                       the master's published interface
+ *   engine/                                                clock, events, random streams
+ *   common/                                                coded errors, schema helpers
+ *
+ * Every import is read: static `import … from`, `export … from`, side-effect
+ * `import "…"` and dynamic `import("…")`, in every file of a folder (no path
+ * is exempt: frameworks/sdk/http is part of frameworks/ and obeys its rules).
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
@@ -20,25 +28,33 @@ function tsFiles(dir: string): string[] {
 	return out;
 }
 
-/** Project-relative targets of every relative import/export-from in a file. */
+/** Every relative module specifier in a source text, in order. */
+function specifiersOf(text: string): string[] {
+	const out: string[] = [];
+	const patterns = [
+		/(?:^|[\n;])\s*(?:import|export)\b[^;"'`]*?\bfrom\s*["'](\.[^"']+)["']/g,
+		/(?:^|[\n;])\s*import\s*["'](\.[^"']+)["']/g,
+		/\bimport\s*\(\s*["'](\.[^"']+)["']\s*\)/g,
+	];
+	for (const re of patterns) for (const m of text.matchAll(re)) out.push(m[1]!);
+	return out;
+}
+
+/** Project-relative targets of every relative import in a file. */
 function importsOf(file: string): string[] {
 	const text = readFileSync(join(ROOT, file), "utf8");
-	const out: string[] = [];
-	for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)[^;]*?from\s+"(\.[^"]+)"/g)) {
-		out.push(relative(ROOT, resolve(join(ROOT, file, ".."), m[1]!)));
-	}
-	return out;
+	return specifiersOf(text).map((s) => relative(ROOT, resolve(join(ROOT, file, ".."), s)));
 }
 
 function violations(
 	dirs: string[],
 	allowed: (target: string, file: string) => boolean,
-	exclude = /\/http\//,
+	skip = /^$/,
 ): string[] {
 	const bad: string[] = [];
 	for (const d of dirs) {
 		for (const f of tsFiles(d)) {
-			if (exclude.test(f)) continue;
+			if (skip.test(f)) continue;
 			for (const t of importsOf(f)) if (!allowed(t, f)) bad.push(`${f} imports ${t}`);
 		}
 	}
@@ -46,32 +62,64 @@ function violations(
 }
 
 const under = (t: string, dir: string) => t === dir || t.startsWith(`${dir}/`);
+const base = (t: string) => under(t, "engine") || under(t, "common");
 
 describe("layers", () => {
+	it("reads static, re-export, side-effect and dynamic imports", () => {
+		const src = [
+			'import { a } from "./a.js";',
+			'import type { B } from "../b.js";',
+			'export { c } from "./c.js";',
+			'export * from "./d.js";',
+			'import "./e.js";',
+			'const f = await import("./f.js");',
+			"import {\n  g,\n  h,\n} from './g.js';",
+			'import { x } from "node:fs";',
+		].join("\n");
+		expect(specifiersOf(src).sort()).toEqual([
+			"../b.js",
+			"./a.js",
+			"./c.js",
+			"./d.js",
+			"./e.js",
+			"./f.js",
+			"./g.js",
+		]);
+	});
+
 	it("finds imports at all (the scan is not empty)", () => {
 		expect(importsOf("master/master.ts").some((t) => under(t, "master/protocol"))).toBe(true);
+		expect(importsOf("frameworks/sdk/http/transport.ts").length).toBeGreaterThan(0);
 	});
 
 	it("common/ imports nothing of the project outside itself", () => {
 		expect(violations(["common"], (t) => under(t, "common"))).toEqual([]);
 	});
 
-	it("sim/engine imports only itself and common/", () => {
-		expect(violations(["sim/engine"], (t) => under(t, "sim/engine") || under(t, "common"))).toEqual([]);
+	it("engine/ imports only itself and common/", () => {
+		expect(violations(["engine"], (t) => under(t, "engine") || under(t, "common"))).toEqual([]);
 	});
 
-	it("the master core imports neither agents/, frameworks/, sim/ (but the engine) nor its HTTP adapter", () => {
-		const ok = (t: string) =>
-			(under(t, "master") && !under(t, "master/http")) || under(t, "sim/engine") || under(t, "common");
-		expect(violations(["master"], ok)).toEqual([]);
+	it("master/protocol imports only itself, the engine and common/", () => {
+		expect(violations(["master/protocol"], (t) => under(t, "master/protocol") || base(t))).toEqual([]);
 	});
 
-	it("agents/ and frameworks/ see the master only through master/protocol", () => {
-		const ok = (t: string, f: string) =>
-			under(t, f.split("/")[0]!) ||
-			under(t, "master/protocol") ||
-			under(t, "sim/engine") ||
-			under(t, "common");
+	it("the master core imports neither agents/, frameworks/, sim/ nor its HTTP adapter", () => {
+		const ok = (t: string) => (under(t, "master") && !under(t, "master/http")) || base(t);
+		expect(violations(["master"], ok, /^master\/http\//)).toEqual([]);
+	});
+
+	it("master/http imports the master and below, never agents/, frameworks/ or sim/", () => {
+		expect(violations(["master/http"], (t) => under(t, "master") || base(t))).toEqual([]);
+	});
+
+	it("agents/ and frameworks/ (all of it, sdk/http too) see the master only through master/protocol", () => {
+		const ok = (t: string, f: string) => under(t, f.split("/")[0]!) || under(t, "master/protocol") || base(t);
 		expect(violations(["agents", "frameworks"], ok)).toEqual([]);
+	});
+
+	it("agents/ and frameworks/ do not import each other", () => {
+		expect(violations(["agents"], (t) => !under(t, "frameworks"))).toEqual([]);
+		expect(violations(["frameworks"], (t) => !under(t, "agents"))).toEqual([]);
 	});
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { SimError } from "../../common/errors.js";
 import { parseDurationFlag, parseSeedFlag } from "../../sim/cli/flags.js";
 import { main } from "../../sim/cli/main.js";
 import { formatMegabytes, formatSummary } from "../../sim/cli/summary.js";
-import { SimError } from "../../sim/errors.js";
 import type { Report } from "../../sim/report/types.js";
 import { captureCliIo } from "../helpers/cli-io.js";
 

@@ -1,7 +1,7 @@
 import { fc, test as ptest } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
-import { SimError } from "../../sim/errors.js";
-import { formatDuration, parseDuration } from "../../sim/scenario/duration.js";
+import { SimError } from "../../common/errors.js";
+import { formatDuration, parseDuration } from "../../common/schema/duration.js";
 
 describe("parseDuration", () => {
 	it.each([

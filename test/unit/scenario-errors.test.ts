@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SimError } from "../../sim/errors.js";
+import { SimError } from "../../common/errors.js";
 import {
 	loadScenarioFile,
 	parseScenario,

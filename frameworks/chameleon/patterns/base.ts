@@ -9,8 +9,9 @@
  * the core decides which offers answer it (chameleon.ts). Constraints are
  * checked by the round for every placement, so no pattern can break them.
  */
+
+import type { Rng, TimerHandle } from "../../../engine/index.js";
 import type { Offer, TaskState, TaskStatus } from "../../../master/protocol/index.js";
-import type { Rng, TimerHandle } from "../../../sim/engine/index.js";
 import { backoffDelay, drawTaskPlan, type TaskPlan } from "../commands.js";
 import { ConstraintTracker } from "../constraints.js";
 import { sample } from "../dist.js";

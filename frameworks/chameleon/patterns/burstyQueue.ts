@@ -8,8 +8,9 @@
  * so its offers are declined with the long declineRefuseSeconds (Jenkins
  * 600 s) — and a new item REVIVEs.
  */
+
+import type { TimerHandle } from "../../../engine/index.js";
 import type { TaskState } from "../../../master/protocol/index.js";
-import type { TimerHandle } from "../../../sim/engine/index.js";
 import { drawTaskPlan } from "../commands.js";
 import { sample } from "../dist.js";
 import type { LiveTask } from "./base.js";

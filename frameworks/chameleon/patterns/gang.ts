@@ -14,8 +14,9 @@
  * `lifecycle.retries` times after the restart backoff.
  * `instances` gangs start at once; `arrivals` add more.
  */
+
+import type { TimerHandle } from "../../../engine/index.js";
 import type { TaskState, TaskStatus } from "../../../master/protocol/index.js";
-import type { TimerHandle } from "../../../sim/engine/index.js";
 import { drawTaskPlan, taskCommand } from "../commands.js";
 import { sample } from "../dist.js";
 import type { LiveTask, Placement, Round, TaskRequest } from "./base.js";

@@ -6,8 +6,9 @@
  * the restart backoff. Arrival times and each job's draws come from the
  * group's own streams, so they do not depend on how the cluster answers.
  */
+
+import type { Rng } from "../../../engine/index.js";
 import type { TaskState, TaskStatus } from "../../../master/protocol/index.js";
-import type { Rng } from "../../../sim/engine/index.js";
 import { type ArrivalProcess, arrivalProcess } from "../arrivals.js";
 import { sample } from "../dist.js";
 import type { GroupConfig } from "../spec.js";

@@ -8,8 +8,9 @@
  * Subclasses reuse the slots: stateful (serial, sticky), elasticScale
  * (moving target), crashLoop, constrainedPlacement, bigNodeTasks.
  */
+
+import type { TimerHandle } from "../../../engine/index.js";
 import type { TaskState, TaskStatus } from "../../../master/protocol/index.js";
-import type { TimerHandle } from "../../../sim/engine/index.js";
 import type { GroupConfig } from "../spec.js";
 import { type Host, type LiveTask, neverStarted, Pattern, type TaskRequest } from "./base.js";
 import type { PatternMeta } from "./meta.js";

@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import cliProgress from "cli-progress";
 import Table from "cli-table3";
 import type { Command } from "commander";
-import { simError } from "../../errors.js";
+import { simError } from "../../../common/errors.js";
 import type { CliContext } from "../context.js";
 import { parseDurationFlag, parseSeedFlag } from "../flags.js";
 

@@ -13,6 +13,9 @@
  */
 import closeWithGrace from "close-with-grace";
 import type { Command } from "commander";
+import { isSimError, simError } from "../../../common/errors.js";
+import { parseDuration } from "../../../common/schema/duration.js";
+import { RngStreams } from "../../../engine/index.js";
 import {
 	type ChameleonConfig,
 	type ChameleonFramework,
@@ -23,11 +26,8 @@ import {
 import { schedulerEndpoint } from "../../../frameworks/sdk/http/transport.js";
 import type { Scheduler } from "../../../frameworks/sdk/scheduler.js";
 import { loadChameleonSpec, readText } from "../../chameleon.js";
-import { RngStreams } from "../../engine/index.js";
-import { isSimError, simError } from "../../errors.js";
 import { WallClockEngine } from "../../remote/clock.js";
 import { RemoteFramework } from "../../remote/framework.js";
-import { parseDuration } from "../../scenario/duration.js";
 import type { CliContext } from "../context.js";
 import { parseSeedFlag } from "../flags.js";
 

@@ -8,7 +8,7 @@
 import closeWithGrace from "close-with-grace";
 import type { Command } from "commander";
 import type { FastifyBaseLogger } from "fastify";
-import { simError } from "../../errors.js";
+import { simError } from "../../../common/errors.js";
 import { loadScenarioFile } from "../../scenario/load.js";
 import type { Scenario } from "../../scenario/types.js";
 import { validateScenario } from "../../scenario/validate.js";

@@ -10,11 +10,11 @@
  * start of the simulation. Cost: O(agents + tasks + offers) per snapshot; the
  * dashboard should use the operator event stream for deltas, not poll these.
  */
-import { AGENT_STATE } from "./cluster.js";
-import { completedTasksOf, type Master, unreachableTasksOf } from "./master.js";
-import type { Attribute, Offer, Range, Resource, TaskState, TaskStatus } from "./protocol/messages.js";
-import { fixed, formatRanges, normalizeRanges, SCALAR_NAMES } from "./protocol/resources.js";
-import type { FrameworkRecord, TaskRecord } from "./records.js";
+import { AGENT_STATE } from "../cluster.js";
+import { completedTasksOf, type Master, unreachableTasksOf } from "../master.js";
+import type { Attribute, Offer, Range, Resource, TaskState, TaskStatus } from "../protocol/messages.js";
+import { fixed, formatRanges, normalizeRanges, SCALAR_NAMES } from "../protocol/resources.js";
+import type { FrameworkRecord, TaskRecord } from "../records.js";
 
 type Json = Record<string, unknown>;
 
