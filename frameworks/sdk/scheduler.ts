@@ -1,8 +1,8 @@
 /**
  * What a framework implements (Scheduler) and what it may use (FrameworkContext).
  * A framework sees the master only through these: Events in, Calls out
- * (DESIGN.md "Layers"). Time comes from the engine, randomness from the
- * framework's own Rng stream (DESIGN.md "Determinism").
+ * (docs/architecture.md "Layers"). Time comes from the engine, randomness
+ * from the framework's own Rng stream (docs/architecture.md "Determinism").
  */
 
 import type { Rng, TimerHandle } from "../../engine/index.js";

@@ -142,9 +142,10 @@ export function schedulerHandler(ctx: HttpContext): (req: SchedulerRequest) => n
 	}
 
 	/**
-	 * The framework and stream checks, in the reference's order (mesos-api.md
-	 * §1, as the master core does them): unknown framework, stream id missing
-	 * or wrong (400), then not subscribed (403).
+	 * The framework and stream checks, in the order the master core does them:
+	 * unknown framework, stream id missing or wrong (400), then not subscribed
+	 * (403). Mesos's `Master::Http::scheduler` checks "not subscribed" first
+	 * (docs/mesos-rules.md §1); docs/api.md lists the difference.
 	 */
 	function checkFramework(req: ApiRequest, frameworkId: string): string {
 		const fw = master.framework(frameworkId);

@@ -1,5 +1,5 @@
 /**
- * Apache Mesos's published allocator figures (reference: mesos-api.md §7),
+ * Apache Mesos's published allocator figures (docs/mesos-rules.md §7),
  * for `--compare`. They were measured on other hardware, by other builds, in
  * other years: they say what order of magnitude Mesos's own allocator had,
  * not how fast it would be on this machine.

@@ -133,5 +133,5 @@ export function compareTable(runs: readonly (readonly CellResult[])[]): string {
 		}
 	}
 	if (rows === 0) return "no published Mesos figure for these cells (see docs/benchmarks.md)\n";
-	return `${t.toString()}\nMesos figures: published, other hardware (reference: mesos-api.md §7). mesosim: this machine${runs.length > 1 ? `, median [min–max] of ${runs.length} fresh processes` : ", one process"}.\n`;
+	return `${t.toString()}\nMesos figures: published, other hardware (docs/mesos-rules.md §7). mesosim: this machine${runs.length > 1 ? `, median [min–max] of ${runs.length} fresh processes` : ", one process"}.\n`;
 }

@@ -1,5 +1,5 @@
 /**
- * DESIGN.md, Determinism: same scenario + same seed => byte-identical report
+ * docs/architecture.md, Determinism: same scenario + same seed => byte-identical report
  * (once `wall` is removed) and event-log hash; each framework draws from its
  * own stream, so adding a framework changes no other framework's draws.
  */

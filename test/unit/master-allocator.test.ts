@@ -1,6 +1,6 @@
 /**
- * The allocator's rules (reference/mesos-api.md §4, DESIGN.md "The way of one
- * offer"): when cycles run, what an offer holds, DRF order, weights,
+ * The allocator's rules (docs/mesos-rules.md §4, docs/architecture.md "The
+ * way of one offer"): when cycles run, what an offer holds, DRF order, weights,
  * hierarchical roles, quota limits, min_allocatable, filters, SUPPRESS/REVIVE,
  * offer_timeout, GPU agents, the DRF paper example, and candidate agents
  * against a full scan.

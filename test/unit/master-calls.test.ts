@@ -1,5 +1,5 @@
 /**
- * The master's scheduler calls, one test per rule of reference/mesos-api.md
+ * The master's scheduler calls, one test per rule of docs/mesos-rules.md
  * (§1 scheduler API, §2 master rules): SUBSCRIBE, status codes, ACCEPT
  * validation, DECLINE, KILL, ACKNOWLEDGE, RECONCILE, MESSAGE,
  * UPDATE_FRAMEWORK, TEARDOWN, status updates and framework failover.

@@ -1,5 +1,5 @@
 /**
- * Agent and framework lifecycle (reference/mesos-api.md §1 IDs, §5): ids,
+ * Agent and framework lifecycle (docs/mesos-rules.md §1 identifiers, §5): ids,
  * agent health (pings, unreachable, FAILURE, RESCIND), partitions healing,
  * crashes and reboots, bounded completed lists, operator actions.
  */

@@ -1,5 +1,5 @@
 /**
- * DESIGN.md, Layers: nothing below the drivers (sim/runner, the cli) reads the wall clock,
+ * docs/architecture.md, Layers: nothing below the drivers (sim/runner, the cli) reads the wall clock,
  * Math.random or timers; time and randomness come from the engine. This test
  * scans the simulated system's sources (HTTP adapters excepted) for them.
  */
