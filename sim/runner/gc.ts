@@ -21,7 +21,7 @@
  *    (test/unit/live-gc.test.ts checks).
  *
  * 2. Idle-time scavenges (IdleScavenger). A burst allocates ~10 MB, about
- *    what the young generation holds, so a scavenge used to land in most
+ *    what the young generation holds, so left alone a scavenge lands in most
  *    bursts, copying that burst's live objects (3–12 ms). Once calls have
  *    stopped for a moment, one scavenge of what the last burst left (nearly
  *    all dead: ~1 ms) gives the next burst an empty young generation.

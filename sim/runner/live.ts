@@ -56,9 +56,10 @@ export class LiveDriver {
 	onKeepAlive: (() => void) | null;
 	/**
 	 * Runs after each paced tick's catch-up (not when catching up on a call,
-	 * nor while behind). Polling before the catch-up instead, so that an idle
-	 * scavenge never follows an offer cycle's OFFERS in the same tick, measured
-	 * worse in 3 of 3 interleaved bench load runs; left after.
+	 * nor while behind), so it sees what the tick's events left: an idle
+	 * scavenge may then run just after an offer cycle's OFFERS, before the
+	 * frameworks' answers arrive. Polling before the catch-up gave a worse
+	 * call-latency p99 (docs/benchmarks.md, HTTP load).
 	 */
 	onTick: (() => void) | null = null;
 	#wallStart = 0;
