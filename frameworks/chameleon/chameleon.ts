@@ -62,7 +62,7 @@ import type {
 	TaskRequest,
 } from "./patterns/base.js";
 import { PATTERNS } from "./patterns/index.js";
-import type { ChameleonConfig } from "./spec.js";
+import type { ChameleonConfig } from "./spec/index.js";
 
 export interface ChameleonStats {
 	name: string;

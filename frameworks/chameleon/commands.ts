@@ -12,7 +12,7 @@
  */
 import type { Rng } from "../../engine/index.js";
 import { sample } from "./dist.js";
-import type { Lifecycle } from "./spec.js";
+import type { Lifecycle } from "./spec/index.js";
 
 /** The agent's startup-delay label (agents/fleet.ts STARTUP_DELAY_LABEL). */
 export const STARTUP_DELAY_LABEL = "mesosim.io/startup-delay-ms";
