@@ -2,21 +2,18 @@
 import { SimError } from "../../common/errors.js";
 
 /**
- * The items keyed by their own names, in the items' order, frozen. A name
- * given twice is a programming error, reported when the module loads.
+ * The values keyed by their names, in the given order, frozen. A name given
+ * twice is a programming error, reported when the registering module loads.
  */
-export function byName<T, V>(
+export function byName<V>(
 	kind: string,
-	items: readonly T[],
-	nameOf: (item: T) => string,
-	valueOf: (item: T) => V,
+	entries: readonly (readonly [string, V])[],
 ): Readonly<Record<string, V>> {
 	const out: Record<string, V> = {};
-	for (const item of items) {
-		const name = nameOf(item);
+	for (const [name, value] of entries) {
 		if (Object.hasOwn(out, name))
 			throw new SimError("SIM_ERR_INTERNAL", `${kind} "${name}" is registered twice`);
-		out[name] = valueOf(item);
+		out[name] = value;
 	}
 	return Object.freeze(out);
 }

@@ -49,9 +49,7 @@ const ENTRIES: readonly CatalogEntry[] = [
 /** Catalog entries by name, in catalog order. */
 export const CATALOG: Readonly<Record<string, CatalogEntry>> = byName(
 	"package",
-	ENTRIES,
-	(e) => e.name,
-	(e) => e,
+	ENTRIES.map((e) => [e.name, e] as const),
 );
 
 export const PACKAGE_NAMES: readonly string[] = Object.keys(CATALOG);

@@ -43,9 +43,7 @@ export type PatternName = (typeof REGISTRY)[number]["name"];
 /** Pattern metas by name, in registry order. */
 export const PATTERNS = byName(
 	"pattern",
-	REGISTRY,
-	(m) => m.name,
-	(m) => m.meta,
+	REGISTRY.map((m) => [m.name, m.meta] as const),
 ) as Readonly<Record<PatternName, PatternMeta>>;
 
 /** The registered names, in registry order (a non-empty tuple, as a schema enum needs). */
