@@ -21,6 +21,6 @@ export interface CatalogEntry {
 	spec: Omit<ChameleonSpecInput, "name" | "package">;
 	/** The steady task count the tests expect on a small cluster. */
 	expected: CatalogExpectation;
-	/** Where the defaults come from (reference/workloads.md). */
+	/** Where the defaults come from (docs/workloads.md). */
 	source: string;
 }
