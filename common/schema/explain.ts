@@ -11,9 +11,9 @@
  * are objects).
  */
 import type { TSchema } from "typebox";
+import { suggestion } from "../suggest.js";
 import type { IssueSink, Path } from "./issues.js";
 import { X_EXPECT } from "./keywords.js";
-import { suggestion } from "./names.js";
 
 type JsonSchema = Record<string, unknown>;
 

@@ -1,7 +1,16 @@
 /**
- * The chameleon: ONE framework driven by a spec (spec.ts), behaving like the
+ * The chameleon: ONE framework driven by a spec (spec/), behaving like the
  * workload it impersonates. Its groups (patterns/) say what to run and when;
  * this core answers offers for all of them under the spec's offer policy.
+ *
+ * Files: this one holds the Chameleon class (offer pool, replies, task
+ * bookkeeping, suppress/revive); a round's first-fit placement is
+ * placement-round.ts, the held offers' deadlines deadline-heap.ts. The class
+ * stays whole because its parts share one state: the pool's remaining
+ * resources are what placement commits against, what task bookkeeping gives
+ * back on a refused ACCEPT and what the hold policy keeps or declines; gang
+ * and hoarding policy live in their patterns (patterns/gang.ts,
+ * patterns/offerHoarder.ts), not here.
  *
  * Offers. Every offer received goes into a pool (offers of one agent and
  * role are merged, as one ACCEPT may name several offers of one agent). A
@@ -40,7 +49,6 @@ import {
 	isTerminalState,
 	type Offer,
 	type Range,
-	rangesSize,
 	rangesSubtract,
 	type TaskInfo,
 	type TaskState,
@@ -50,6 +58,7 @@ import type { FrameworkContext, Scheduler } from "../sdk/scheduler.js";
 import { offerQuantities, offerRole, pickPorts, taskInfo } from "../sdk/tasks.js";
 import type { CallFailure } from "../sdk/transport.js";
 import { STARTUP_DELAY_LABEL } from "./commands.js";
+import { DeadlineHeap } from "./deadline-heap.js";
 import type {
 	GroupStats,
 	Host,
@@ -58,11 +67,11 @@ import type {
 	Pattern,
 	Placement,
 	PoolOffer,
-	Round,
 	TaskRequest,
 } from "./patterns/base.js";
 import { PATTERNS } from "./patterns/index.js";
-import type { ChameleonConfig } from "./spec.js";
+import { PlacementRound } from "./placement-round.js";
+import type { ChameleonConfig } from "./spec/index.js";
 
 export interface ChameleonStats {
 	name: string;
@@ -115,21 +124,20 @@ interface Reply {
 	launched: LiveTask[];
 }
 
-const EPS = 1e-9;
 /**
  * Filters up to Mesos's default refuse time (5 s) run out about as soon as a
  * REVIVE would help; only longer ones make new work revive.
  */
 const SHORT_FILTER_S = 5;
 
+/** Test hook: `declineOnArrival: false` sends every offer through the pool (the result must not change). */
+export const chameleonTuning = { declineOnArrival: true };
+
 /**
  * A chameleon for a resolved spec. `rng` is the framework's own stream (the
  * runner's `framework/<name>`); one draw from it seeds the child streams.
  * Time and timers come from the driver's context once it starts.
  */
-/** Test hook: `declineOnArrival: false` sends every offer through the pool (the result must not change). */
-export const chameleonTuning = { declineOnArrival: true };
-
 export function createChameleon(config: ChameleonConfig, rng: Rng): ChameleonFramework {
 	return new Chameleon(config, rng);
 }
@@ -800,203 +808,3 @@ function mergeRanges(a: readonly Range[], b: readonly Range[]): Range[] {
 	}
 	return out;
 }
-
-/** A binary min-heap of (time, offer) with lazy deletion. */
-class DeadlineHeap {
-	#t: number[] = [];
-	#po: PoolOffer[] = [];
-
-	clear(): void {
-		this.#t = [];
-		this.#po = [];
-	}
-
-	push(t: number, po: PoolOffer): void {
-		const ts = this.#t;
-		const ps = this.#po;
-		let i = ts.length;
-		ts.push(t);
-		ps.push(po);
-		while (i > 0) {
-			const parent = (i - 1) >> 1;
-			if (ts[parent]! <= t) break;
-			ts[i] = ts[parent]!;
-			ps[i] = ps[parent]!;
-			i = parent;
-		}
-		ts[i] = t;
-		ps[i] = po;
-	}
-
-	#pop(): void {
-		const ts = this.#t;
-		const ps = this.#po;
-		const t = ts.pop()!;
-		const po = ps.pop()!;
-		const n = ts.length;
-		if (n === 0) return;
-		let i = 0;
-		for (;;) {
-			let c = 2 * i + 1;
-			if (c >= n) break;
-			if (c + 1 < n && ts[c + 1]! < ts[c]!) c++;
-			if (ts[c]! >= t) break;
-			ts[i] = ts[c]!;
-			ps[i] = ps[c]!;
-			i = c;
-		}
-		ts[i] = t;
-		ps[i] = po;
-	}
-
-	/** Earliest time among entries whose offer passes `live` (dropping the others). */
-	peek(live: (po: PoolOffer) => boolean): number {
-		while (this.#t.length > 0 && !live(this.#po[0]!)) this.#pop();
-		return this.#t.length > 0 ? this.#t[0]! : Number.POSITIVE_INFINITY;
-	}
-
-	/** Removes and returns the offers of entries due at or before `t` (unique, in order). */
-	popUntil(t: number): PoolOffer[] {
-		const out: PoolOffer[] = [];
-		const seen = new Set<PoolOffer>();
-		while (this.#t.length > 0 && this.#t[0]! <= t) {
-			const po = this.#po[0]!;
-			this.#pop();
-			if (!seen.has(po)) {
-				seen.add(po);
-				out.push(po);
-			}
-		}
-		return out;
-	}
-}
-
-type Committed = LiveTask & { info: TaskInfo };
-
-/** One round's placements over the pooled offers. */
-class PlacementRound implements Round {
-	readonly now: number;
-	readonly offers: PoolOffer[];
-	readonly launched: LiveTask[] = [];
-	readonly #core: Chameleon;
-	#byAgent: Map<string, PoolOffer[]> | null = null;
-	readonly #tasks = new Map<PoolOffer, Committed[]>();
-	readonly #values = new Map<Pattern, Map<PoolOffer, Map<string, string | undefined>>>();
-	readonly #undo = new Map<LiveTask, { need: Need; ports: Range[] }>();
-	readonly #limit: number;
-
-	constructor(core: Chameleon, offers: PoolOffer[], now: number) {
-		this.#core = core;
-		this.offers = offers;
-		this.now = now;
-		this.#limit = core.policy.maxTasksPerOffer > 0 ? core.policy.maxTasksPerOffer : Number.POSITIVE_INFINITY;
-	}
-
-	#offersOf(agentId: string): PoolOffer[] {
-		if (this.#byAgent === null) {
-			const m = new Map<string, PoolOffer[]>();
-			for (const po of this.offers) {
-				let list = m.get(po.agentId);
-				if (list === undefined) {
-					list = [];
-					m.set(po.agentId, list);
-				}
-				list.push(po);
-			}
-			this.#byAgent = m;
-		}
-		return this.#byAgent.get(agentId) ?? [];
-	}
-
-	values(g: Pattern, po: PoolOffer): Map<string, string | undefined> {
-		let m = this.#values.get(g);
-		if (m === undefined) {
-			m = new Map();
-			this.#values.set(g, m);
-		}
-		let v = m.get(po);
-		if (v === undefined) {
-			v = g.tracker.valuesOf(po.offer);
-			m.set(po, v);
-		}
-		return v;
-	}
-
-	fits(group: Pattern, po: PoolOffer, need: Need): boolean {
-		if (po.placed >= this.#limit) return false;
-		if (po.keptBy !== null && po.keptBy !== group) return false;
-		if (group.cfg.role !== null && po.role !== group.cfg.role) return false;
-		const h = po.have;
-		if (
-			h.cpus - need.cpus < -EPS ||
-			h.mem - need.mem < -EPS ||
-			h.disk - need.disk < -EPS ||
-			h.gpus - need.gpus < -EPS ||
-			rangesSize(h.ports) < need.ports
-		)
-			return false;
-		return group.tracker.empty || group.tracker.allows(this.values(group, po));
-	}
-
-	place(req: TaskRequest): Placement | null {
-		if (req.agentId !== null && this.now < req.stickyUntil) {
-			for (const po of this.#offersOf(req.agentId)) {
-				const p = this.placeOn(req, po);
-				if (p !== null) return p;
-			}
-			return null;
-		}
-		for (const po of this.offers) {
-			const p = this.placeOn(req, po);
-			if (p !== null) return p;
-		}
-		return null;
-	}
-
-	placeOn(req: TaskRequest, po: PoolOffer, need: Need = req.need): Placement | null {
-		const g = req.group;
-		if (!this.fits(g, po, need)) return null;
-		const portsBefore = po.have.ports;
-		const task = this.#core.commit(
-			req,
-			po,
-			need,
-			g.tracker.empty ? EMPTY_VALUES : this.values(g, po),
-		) as Committed;
-		const ports = rangesSubtract(portsBefore, po.have.ports);
-		this.#undo.set(task, { need, ports });
-		let list = this.#tasks.get(po);
-		if (list === undefined) {
-			list = [];
-			this.#tasks.set(po, list);
-		}
-		list.push(task);
-		this.launched.push(task);
-		return { task, offer: po };
-	}
-
-	undo(p: Placement): void {
-		const u = this.#undo.get(p.task);
-		if (u === undefined) return;
-		this.#undo.delete(p.task);
-		this.#core.uncommit(p, u.need, u.ports);
-		const list = this.#tasks.get(p.offer);
-		if (list !== undefined) {
-			const k = list.indexOf(p.task as Committed);
-			if (k >= 0) list.splice(k, 1);
-		}
-		const k = this.launched.indexOf(p.task);
-		if (k >= 0) this.launched.splice(k, 1);
-	}
-
-	keep(po: PoolOffer, group: Pattern, until: number): void {
-		po.keptBy = group;
-		po.keepUntil = Math.max(po.keepUntil, until);
-	}
-
-	tasksOn(po: PoolOffer): TaskInfo[] {
-		return (this.#tasks.get(po) ?? []).map((t) => t.info);
-	}
-}
-
-const EMPTY_VALUES: ReadonlyMap<string, string | undefined> = new Map();

@@ -1,7 +1,7 @@
 /**
  * Task commands from a lifecycle draw. The chameleon emits only the shell
  * subset the simulated agent understands (agents/command.ts), so a task means
- * the same on a real Mesos agent (DESIGN.md "Tasks mean what their commands say"):
+ * the same on a real Mesos agent:
  *
  *   finishes after 42.5 s        sleep 42.5
  *   fails after 12 s with 1      sleep 12 && exit 1
@@ -12,7 +12,7 @@
  */
 import type { Rng } from "../../engine/index.js";
 import { sample } from "./dist.js";
-import type { Lifecycle } from "./spec.js";
+import type { Lifecycle } from "./spec/index.js";
 
 /** The agent's startup-delay label (agents/fleet.ts STARTUP_DELAY_LABEL). */
 export const STARTUP_DELAY_LABEL = "mesosim.io/startup-delay-ms";

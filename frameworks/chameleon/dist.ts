@@ -6,7 +6,7 @@
  *    durations ("90s", "5m") or numbers of seconds, resolved to integer ms;
  *  - a bare value stands for `{kind: const, value}`.
  * Every kind except uniform takes optional `min` / `max` clamps.
- * Sampling draws only from the Rng it is given (DESIGN.md "Determinism").
+ * Sampling draws only from the Rng it is given (docs/architecture.md "Determinism").
  */
 import { type TProperties, type TSchema, Type } from "typebox";
 import type { Rng } from "../../engine/index.js";

@@ -15,9 +15,22 @@
  * `mesosim package list|describe`.
  */
 import { type SimError, simError } from "../../common/errors.js";
-import { CATALOG, type CatalogEntry, PACKAGE_NAMES } from "./catalog/index.js";
-import { PATTERN_NAMES, PATTERNS, type PatternName } from "./patterns/index.js";
-import { closeMatches, resolveChameleonSpec, unknownPackageMessage } from "./spec.js";
+import { closeMatchesOrAll } from "../../common/suggest.js";
+import {
+	CATALOG,
+	type CatalogEntry,
+	findPackage,
+	PACKAGE_NAMES,
+	unknownPackageMessage,
+} from "./catalog/index.js";
+import {
+	isPatternName,
+	PATTERN_NAMES,
+	PATTERNS,
+	type PatternName,
+	requirementMessage,
+} from "./patterns/index.js";
+import { resolveChameleonSpec } from "./spec/index.js";
 
 export interface AgentShapeFlag {
 	cpus: number;
@@ -73,26 +86,27 @@ export function frameworkFromFlag(value: string): Record<string, unknown> {
 		const pattern = parts[1];
 		if (pattern === undefined || parts.length > 3)
 			throw bad("--package", value, "write pattern:PATTERN or pattern:PATTERN:ALIAS");
-		if (!(PATTERN_NAMES as readonly string[]).includes(pattern)) {
-			const close = closeMatches(pattern, PATTERN_NAMES);
+		if (!isPatternName(pattern))
 			throw bad(
 				"--package",
 				value,
-				`unknown pattern ${JSON.stringify(pattern)}${close.length > 0 ? `; close matches: ${close.join(", ")}` : `; patterns: ${PATTERN_NAMES.join(", ")}`}`,
+				`unknown pattern ${JSON.stringify(pattern)}${closeMatchesOrAll(pattern, PATTERN_NAMES)}`,
 			);
-		}
-		if (pattern === "traceReplay")
+		// A field the pattern needs and has no default for (traceReplay's trace) cannot come from a flag.
+		const meta = PATTERNS[pattern];
+		const missing = meta.requires?.find((r) => !Object.hasOwn(meta.defaults, r.field));
+		if (missing !== undefined)
 			throw bad(
 				"--package",
 				value,
-				"traceReplay needs a trace file; write it in a scenario (see docs/chameleon.md)",
+				`${requirementMessage(pattern, missing)}; write it in a scenario (see docs/chameleon.md)`,
 			);
 		const name = parts[2] ?? pattern;
 		return { type: "chameleon", name, groups: [{ name, pattern }] };
 	}
 	if (parts.length > 2) throw bad("--package", value, "write NAME or NAME:ALIAS");
 	const [pkg, alias] = parts as [string, string | undefined];
-	if (!Object.hasOwn(CATALOG, pkg)) throw bad("--package", value, unknownPackageMessage(pkg));
+	if (findPackage(pkg) === undefined) throw bad("--package", value, unknownPackageMessage(pkg));
 	return { type: "chameleon", name: alias ?? pkg, package: pkg };
 }
 
@@ -185,7 +199,7 @@ export function listPackages(): PackageSummary[] {
 
 /** Everything about one package, as plain data. Unknown name: SimError SIM_ERR_USAGE listing close matches. */
 export function describePackage(name: string): PackageDescription {
-	const e = Object.hasOwn(CATALOG, name) ? CATALOG[name] : undefined;
+	const e = findPackage(name);
 	if (e === undefined) throw simError("SIM_ERR_USAGE", { reason: unknownPackageMessage(name) });
 	const config = resolveChameleonSpec({ package: name }, name);
 	const constOf = (d: { kind: string; value?: number }) => (d.kind === "const" ? (d.value ?? null) : null);

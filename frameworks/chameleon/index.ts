@@ -12,7 +12,7 @@ import { SimError } from "../../common/errors.js";
 import type { Rng } from "../../engine/index.js";
 import type { Scheduler } from "../sdk/scheduler.js";
 import { createChameleon } from "./chameleon.js";
-import { resolveChameleonSpec } from "./spec.js";
+import { resolveChameleonSpec } from "./spec/index.js";
 
 /** What the runner passes (structurally: sim/scenario FrameworkSpec and sim/runner Simulation). */
 export interface ChameleonFactoryInput {
@@ -53,7 +53,7 @@ export function createChameleonFactory(deps: ChameleonFactoryDeps = {}): Chamele
 	};
 }
 
-export { CATALOG, type CatalogEntry, PACKAGE_NAMES } from "./catalog/index.js";
+export { CATALOG, type CatalogEntry, findPackage, PACKAGE_NAMES } from "./catalog/index.js";
 export {
 	type ChameleonFramework,
 	type ChameleonStats,
@@ -72,7 +72,7 @@ export {
 	type ScenarioFlags,
 	scenarioFromFlags,
 } from "./flags.js";
-export { PATTERN_NAMES, PATTERNS, type PatternName } from "./patterns/index.js";
+export { isPatternName, PATTERN_NAMES, PATTERNS, type PatternName } from "./patterns/index.js";
 export {
 	type ChameleonConfig,
 	type ChameleonSpecInput,
@@ -81,5 +81,5 @@ export {
 	type GroupConfig,
 	parseChameleonSpec,
 	resolveChameleonSpec,
-} from "./spec.js";
+} from "./spec/index.js";
 export { parseTrace, type TraceRow } from "./trace.js";

@@ -8,7 +8,7 @@ import type { TSchema } from "typebox";
 import { CATALOG, PACKAGE_NAMES } from "./catalog/index.js";
 import { X_TYPE } from "./dist.js";
 import { PATTERN_NAMES, PATTERNS } from "./patterns/index.js";
-import { SPEC_SECTIONS } from "./spec.js";
+import { SPEC_SECTIONS } from "./spec/index.js";
 
 type JsonSchema = Record<string, unknown>;
 

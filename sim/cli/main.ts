@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { formatErrorForCli, simError } from "../../common/errors.js";
+import { didYouMean } from "../../common/suggest.js";
 import { COMMANDS } from "./commands/index.js";
 import { type CliContext, type CliIo, createContext } from "./context.js";
 import { readVersion } from "./version.js";
@@ -21,34 +22,67 @@ export function buildProgram(ctx: CliContext): Command {
 			// main prints errors itself, in one format.
 			outputError: () => {},
 		})
-		.showSuggestionAfterError(true);
+		// Suggestions come from common/suggest.ts (fromCommander), as everywhere else.
+		.showSuggestionAfterError(false);
 	for (const register of COMMANDS) register(program, ctx);
 	return program;
 }
 
+/** The (sub)command that argv names: the deepest one its leading words select. */
+function commandOf(program: Command, argv: readonly string[]): Command {
+	let cmd = program;
+	for (const word of argv.slice(2)) {
+		if (word.startsWith("-")) continue;
+		const sub = cmd.commands.find((c) => c.name() === word || c.aliases().includes(word));
+		if (sub === undefined) break;
+		cmd = sub;
+	}
+	return cmd;
+}
+
+/** ` (did you mean X?)` for an unknown option or command, from common/suggest.ts. */
+function commanderSuggestion(err: CommanderError, cmd: Command): string {
+	const unknown = /unknown (option|command) '([^']+)'/.exec(err.message);
+	if (unknown === null) return "";
+	const word = unknown[2]!;
+	if (unknown[1] === "command") {
+		const match = didYouMean(
+			word,
+			cmd.commands.flatMap((c) => [c.name(), ...c.aliases()]),
+		);
+		return match === undefined ? "" : ` (did you mean ${match}?)`;
+	}
+	if (!word.startsWith("--")) return "";
+	const longs: string[] = ["help"];
+	for (let c: Command | null = cmd; c !== null; c = c.parent)
+		for (const o of c.options) if (o.long !== undefined) longs.push(o.long.slice(2));
+	const match = didYouMean(word.slice(2).split("=")[0]!, longs);
+	return match === undefined ? "" : ` (did you mean --${match}?)`;
+}
+
 /** Commander's own exits: help and version are fine, anything else is a usage error. */
-function fromCommander(err: CommanderError, argv: readonly string[]): number | Error {
+function fromCommander(err: CommanderError, program: Command, argv: readonly string[]): number | Error {
 	if (err.code === "commander.helpDisplayed" || err.code === "commander.version") return 0;
 	if (err.code === "commander.help") return 2; // help shown because no command was given
 	const sub = argv.slice(2).find((a) => !a.startsWith("-"));
 	const helpHint =
 		sub !== undefined && err.code !== "commander.unknownCommand" ? `mesosim ${sub} --help` : "mesosim --help";
-	const reason = err.message
-		.replace(/^error: /, "")
-		.replace(/\s*\(Did you mean (.+)\?\)\s*$/s, " (did you mean $1?)");
+	const reason = `${err.message.replace(/^error: /, "").trimEnd()}${commanderSuggestion(err, commandOf(program, argv))}`;
 	return simError("SIM_ERR_USAGE", { reason: `${reason} (see ${helpHint})` }, { cause: err });
 }
 
 /** Runs the CLI; returns the process exit code. */
 export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
 	const ctx = createContext(io);
+	let program: Command | undefined;
 	try {
-		await buildProgram(ctx).parseAsync([...argv]);
+		program = buildProgram(ctx);
+		await program.parseAsync([...argv]);
 		return 0;
 	} catch (caught) {
 		let err: unknown = caught;
-		if (caught instanceof CommanderError) {
-			const mapped = fromCommander(caught, argv);
+		if (caught instanceof CommanderError && program !== undefined) {
+			const mapped = fromCommander(caught, program, argv);
 			if (typeof mapped === "number") return mapped;
 			err = mapped;
 		}

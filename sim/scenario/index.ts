@@ -1,9 +1,10 @@
 export { formatDuration, parseDuration } from "../../common/schema/duration.js";
 export type { IssueAnchor, Locator, Path, PathSegment, ScenarioIssue } from "../../common/schema/issues.js";
 export { formatIssue, toPointer } from "../../common/schema/issues.js";
-export { didYouMean, editDistance, roleNameProblem } from "../../common/schema/names.js";
+export { roleNameProblem } from "../../common/schema/names.js";
 export type { ParsedSource, SourceFormat } from "../../common/schema/source.js";
 export { parseSource } from "../../common/schema/source.js";
+export { didYouMean, editDistance } from "../../common/suggest.js";
 export { loadScenarioFile, parseScenario } from "./load.js";
 export type {
 	AgentGroupInput,

@@ -14,7 +14,8 @@ import { isSimError } from "../../common/errors.js";
 import { parseDuration } from "../../common/schema/duration.js";
 import { explain } from "../../common/schema/explain.js";
 import { IssueList, issuesError, type Locator, type Path } from "../../common/schema/issues.js";
-import { groupNameProblem, roleNameProblem, suggestion } from "../../common/schema/names.js";
+import { groupNameProblem, roleNameProblem } from "../../common/schema/names.js";
+import { suggestion } from "../../common/suggest.js";
 import { normalizeRanges } from "../../master/protocol/resources.js";
 import {
 	AGENT_DEFAULTS,

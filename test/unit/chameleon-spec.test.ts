@@ -32,7 +32,7 @@ import {
 	scenarioFromFlags,
 } from "../../frameworks/chameleon/index.js";
 import { generatedBlock, referenceTables } from "../../frameworks/chameleon/reference.js";
-import type { Lifecycle } from "../../frameworks/chameleon/spec.js";
+import type { Lifecycle } from "../../frameworks/chameleon/spec/index.js";
 import type { Offer } from "../../master/protocol/index.js";
 import { loadChameleonSpec } from "../../sim/chameleon.js";
 import { buildSimulation, runSimulation } from "../../sim/runner/index.js";
@@ -439,7 +439,9 @@ describe("scenario from flags", () => {
 		expect(unknown.message).toContain("close matches: kafka");
 		expect(thrown(() => frameworkFromFlag("pattern:gangg")).message).toContain("close matches: gang");
 		expect(thrown(() => frameworkFromFlag("spark:")).code).toBe("SIM_ERR_BAD_FLAG");
-		expect(thrown(() => frameworkFromFlag("pattern:traceReplay")).message).toContain("needs a trace file");
+		expect(thrown(() => frameworkFromFlag("pattern:traceReplay")).message).toContain(
+			`traceReplay needs "trace" (a CSV path or rows); write it in a scenario`,
+		);
 		const dup = thrown(() => scenarioFromFlags({ agents: 3, packages: ["spark", "spark"], duration: "1m" }));
 		expect(dup.message).toContain("spark:spark-2");
 		expect(thrown(() => scenarioFromFlags({ agents: 0, packages: [], duration: "1m" })).code).toBe(

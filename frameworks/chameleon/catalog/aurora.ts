@@ -19,5 +19,5 @@ export const aurora: CatalogEntry = {
 	},
 	expected: { measure: "running", tasks: 5, within: "2m" },
 	source:
-		'workloads.md §2 Aurora: hoards >= 5 min + <= 1 min jitter, refuse 5 s; docs: "might starve other frameworks"',
+		'docs/workloads.md §2 Aurora: hoards >= 5 min + <= 1 min jitter, refuse 5 s; docs: "might starve other frameworks"',
 };

@@ -21,5 +21,5 @@ export const cassandra: CatalogEntry = {
 		],
 	},
 	expected: { measure: "running", tasks: 3, within: "3m" },
-	source: "workloads.md §2 Cassandra (SDK): 3 x 0.5/4096/10240, hostname MAX_PER 1, serial",
+	source: "docs/workloads.md §2 Cassandra (SDK): 3 x 0.5/4096/10240, hostname MAX_PER 1, serial",
 };

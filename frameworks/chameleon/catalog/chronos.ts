@@ -24,5 +24,5 @@ export const chronos: CatalogEntry = {
 		],
 	},
 	expected: { measure: "launched", tasks: 10, within: "2m" },
-	source: "workloads.md §2 Chronos (retries 2, failure_retry 60 s, revive-for-new-jobs off), §6 chronos",
+	source: "docs/workloads.md §2 Chronos (retries 2, failure_retry 60 s, revive-for-new-jobs off), §6 chronos",
 };

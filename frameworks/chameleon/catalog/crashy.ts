@@ -24,5 +24,5 @@ export const crashy: CatalogEntry = {
 	},
 	expected: { measure: "launched", tasks: 20, within: "10m" },
 	source:
-		"workloads.md §3 failures (crash loop exits after U(1,30) s; Marathon backoff 1 s x 1.15^n, cap 300 s), dcos-commons crash-loop.yml",
+		"docs/workloads.md §3 failures (crash loop exits after U(1,30) s; Marathon backoff 1 s x 1.15^n, cap 300 s), dcos-commons crash-loop.yml",
 };

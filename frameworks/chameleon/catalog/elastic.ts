@@ -36,5 +36,5 @@ export const elastic: CatalogEntry = {
 	},
 	expected: { measure: "running", tasks: 6, within: "3m" },
 	source:
-		"workloads.md §2 Elastic (SDK): master 3 x 1/2048/2000, data 2 x 1/4096/10000, coord 1 x 1/2048/1000, UNIQUE",
+		"docs/workloads.md §2 Elastic (SDK): master 3 x 1/2048/2000, data 2 x 1/4096/10000, coord 1 x 1/2048/1000, UNIQUE",
 };

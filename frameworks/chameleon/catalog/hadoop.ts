@@ -28,5 +28,5 @@ export const hadoop: CatalogEntry = {
 	},
 	expected: { measure: "running", tasks: 6, within: "3m", group: "tasktracker" },
 	source:
-		"workloads.md §2 Hadoop MR (TaskTracker sized to offer, slots 1/1024/1024, <= 50+50), §6 hadoop (median 30 s maps [proposed])",
+		"docs/workloads.md §2 Hadoop MR (TaskTracker sized to offer, slots 1/1024/1024, <= 50+50), §6 hadoop (median 30 s maps [proposed])",
 };

@@ -54,7 +54,7 @@ export const hdfs: CatalogEntry = {
 	},
 	expected: { measure: "running", tasks: 10, within: "5m" },
 	source:
-		"workloads.md §2 HDFS (SDK): unneeded offers declined 3600 s, not-ready 5 s, suppress when idle, serial deploy",
+		"docs/workloads.md §2 HDFS (SDK): unneeded offers declined 3600 s, not-ready 5 s, suppress when idle, serial deploy",
 };
 
 export { SDK_POLICY };

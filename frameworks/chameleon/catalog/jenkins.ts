@@ -23,5 +23,5 @@ export const jenkins: CatalogEntry = {
 	},
 	expected: { measure: "launched", tasks: 3, within: "15m" },
 	source:
-		"workloads.md §2 Jenkins: agent per queued build, killed after 3 min idle; decline 600 s when queue empty; revive on enqueue",
+		"docs/workloads.md §2 Jenkins: agent per queued build, killed after 3 min idle; decline 600 s when queue empty; revive on enqueue",
 };

@@ -21,5 +21,5 @@ export const kafka: CatalogEntry = {
 		],
 	},
 	expected: { measure: "running", tasks: 3, within: "3m" },
-	source: "workloads.md §2 Kafka (SDK): 3 x 1/2048/5000, heap 512, MAX_PER 1, dynamic port",
+	source: "docs/workloads.md §2 Kafka (SDK): 3 x 1/2048/5000, heap 512, MAX_PER 1, dynamic port",
 };

@@ -18,5 +18,5 @@ export const kubernetesLegacy: CatalogEntry = {
 		],
 	},
 	expected: { measure: "launched", tasks: 50, within: "5m" },
-	source: "workloads.md §2 k8sm: pod = task, no-limit pod 0.25/64, holds offers 5 s (offer-ttl)",
+	source: "docs/workloads.md §2 k8sm: pod = task, no-limit pod 0.25/64, holds offers 5 s (offer-ttl)",
 };

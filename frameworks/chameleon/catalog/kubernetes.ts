@@ -38,5 +38,5 @@ export const kubernetes: CatalogEntry = {
 	},
 	expected: { measure: "running", tasks: 5, within: "5m" },
 	source:
-		"workloads.md §2 Kubernetes (MKE): node 2/2048/10240 + system 1/1024; control plane 1/3072/10240 (+0.5/1024); etcd 0.5/1024/3.5 GB",
+		"docs/workloads.md §2 Kubernetes (MKE): node 2/2048/10240 + system 1/1024; control plane 1/3072/10240 (+0.5/1024); etcd 0.5/1024/3.5 GB",
 };

@@ -29,5 +29,5 @@ export const marathon: CatalogEntry = {
 	},
 	expected: { measure: "running", tasks: 3, within: "2m" },
 	source:
-		"workloads.md §2 Marathon, §6 marathon: decline 120 s, suppress when idle, revive >= 5 s apart, <= 5 tasks/offer",
+		"docs/workloads.md §2 Marathon, §6 marathon: decline 120 s, suppress when idle, revive >= 5 s apart, <= 5 tasks/offer",
 };

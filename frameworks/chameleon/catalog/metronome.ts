@@ -22,5 +22,5 @@ export const metronome: CatalogEntry = {
 	},
 	expected: { measure: "launched", tasks: 5, within: "2m" },
 	source:
-		"workloads.md §2 Metronome (ALLOW/FORBID, startingDeadline 15 min, restart NEVER), offers likely Marathon-style",
+		"docs/workloads.md §2 Metronome (ALLOW/FORBID, startingDeadline 15 min, restart NEVER), offers likely Marathon-style",
 };

@@ -21,5 +21,5 @@ export const mpi: CatalogEntry = {
 	},
 	expected: { measure: "running", tasks: 16, within: "3m" },
 	source:
-		"workloads.md §2 MPI / gang: N x 1/1024, runs once all N are up; holds partial allocations (NSDI'11); timeout 10 min [proposed]",
+		"docs/workloads.md §2 MPI / gang: N x 1/1024, runs once all N are up; holds partial allocations (NSDI'11); timeout 10 min [proposed]",
 };

@@ -22,5 +22,5 @@ export const spark: CatalogEntry = {
 	},
 	expected: { measure: "running", tasks: 11, within: "3m" },
 	source:
-		"workloads.md §2 Spark coarse (no cores.max: takes everything; rejectOfferDuration 120 s), §6 spark",
+		"docs/workloads.md §2 Spark coarse (no cores.max: takes everything; rejectOfferDuration 120 s), §6 spark",
 };

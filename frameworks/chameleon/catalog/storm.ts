@@ -26,5 +26,5 @@ export const storm: CatalogEntry = {
 	},
 	expected: { measure: "running", tasks: 12, within: "3m" },
 	source:
-		"workloads.md §2 Storm: supervisor 0.1/500 + workers 1/1000 per host; buffers offers per host; suppress when no slots needed",
+		"docs/workloads.md §2 Storm: supervisor 0.1/500 + workers 1/1000 per host; buffers offers per host; suppress when no slots needed",
 };

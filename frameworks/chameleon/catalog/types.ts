@@ -1,6 +1,6 @@
 /** A catalog entry: a chameleon spec that impersonates a well-known framework. */
-import type { PatternName } from "../patterns/meta.js";
-import type { ChameleonSpecInput } from "../spec.js";
+import type { PatternName } from "../patterns/index.js";
+import type { ChameleonSpecInput } from "../spec/schema.js";
 
 export interface CatalogExpectation {
 	/** "running": exactly this many tasks RUNNING at `within`; "launched": at least this many launched by then. */
@@ -21,6 +21,6 @@ export interface CatalogEntry {
 	spec: Omit<ChameleonSpecInput, "name" | "package">;
 	/** The steady task count the tests expect on a small cluster. */
 	expected: CatalogExpectation;
-	/** Where the defaults come from (reference/workloads.md). */
+	/** Where the defaults come from (docs/workloads.md). */
 	source: string;
 }

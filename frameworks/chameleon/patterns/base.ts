@@ -15,7 +15,7 @@ import type { Offer, TaskState, TaskStatus } from "../../../master/protocol/inde
 import { backoffDelay, drawTaskPlan, type TaskPlan } from "../commands.js";
 import { ConstraintTracker } from "../constraints.js";
 import { sample } from "../dist.js";
-import type { GroupConfig, OfferPolicy } from "../spec.js";
+import type { GroupConfig, OfferPolicy } from "../spec/config.js";
 
 export interface Need {
 	cpus: number;

@@ -7,12 +7,21 @@
 import type { PatternMeta } from "./meta.js";
 import { SteadyService } from "./steadyService.js";
 
-export const bigNodeTasksMeta: PatternMeta = {
-	name: "bigNodeTasks",
+/** The pattern's name in specs, docs and the CLI (registered in patterns/index.ts). */
+export const name = "bigNodeTasks";
+
+export const meta: PatternMeta = {
 	description: "One big long-running task per host (hostname UNIQUE is implied).",
 	stresses: "bin packing, head-of-line blocking, fragmentation",
 	fields: ["instances", "count"],
 	defaultInstances: 3,
 	defaults: { resources: { cpus: 3, mem: 3072, disk: 10240 }, lifecycle: { runFor: "infinite" } },
+	// One task per host, whatever else the group's constraints say.
+	refine(group) {
+		const onePerHost = group.constraints.some(
+			(c) => c.field === "hostname" && (c.op === "UNIQUE" || (c.op === "MAX_PER" && c.max === 1)),
+		);
+		if (!onePerHost) group.constraints.unshift({ field: "hostname", op: "UNIQUE" });
+	},
 	create: (cfg, host) => new SteadyService(cfg, host),
 };

@@ -106,14 +106,16 @@ export class BurstyQueue extends PoissonBatch {
 	}
 }
 
-export const burstyQueueMeta: PatternMeta = {
-	name: "burstyQueue",
+/** The pattern's name in specs, docs and the CLI (registered in patterns/index.ts). */
+export const name = "burstyQueue";
+
+export const meta: PatternMeta = {
 	description:
 		"Work items arrive in bursts; an agent task per waiting item (up to maxAgents), idle agents reaped after idleTimeout; long declines when the queue is empty, REVIVE on enqueue.",
 	stresses: "revive storms, short-lived agents, long decline filters",
 	fields: ["arrivals", "idleTimeout", "maxAgents", "maxJobs"],
 	defaultInstances: 0,
-	needsArrivals: true,
+	requires: [{ field: "arrivals" }],
 	defaults: {
 		resources: { cpus: 0.1, mem: 512 },
 		arrivals: { kind: "mmpp", rates: [0.5, 5], meanSojournMs: [600_000, 120_000] },

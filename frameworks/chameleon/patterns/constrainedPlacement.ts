@@ -8,8 +8,10 @@
 import type { PatternMeta } from "./meta.js";
 import { SteadyService } from "./steadyService.js";
 
-export const constrainedPlacementMeta: PatternMeta = {
-	name: "constrainedPlacement",
+/** The pattern's name in specs, docs and the CLI (registered in patterns/index.ts). */
+export const name = "constrainedPlacement";
+
+export const meta: PatternMeta = {
 	description:
 		"Service instances under Marathon placement constraints (at least one required); waits rather than break one.",
 	stresses: "decline rate, filters hiding good agents, spread across racks and zones",
@@ -19,6 +21,10 @@ export const constrainedPlacementMeta: PatternMeta = {
 		constraints: [["hostname", "UNIQUE"]],
 		resources: { cpus: 0.5, mem: 512 },
 		lifecycle: { runFor: "infinite" },
+	},
+	refine(group, input, problem) {
+		if (group.constraints.length === 0 && (input.constraints ?? []).length === 0)
+			problem(["constraints"], `${name} needs at least one constraint`);
 	},
 	create: (cfg, host) => new SteadyService(cfg, host),
 };

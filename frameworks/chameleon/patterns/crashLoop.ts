@@ -7,8 +7,10 @@
 import type { PatternMeta } from "./meta.js";
 import { SteadyService } from "./steadyService.js";
 
-export const crashLoopMeta: PatternMeta = {
-	name: "crashLoop",
+/** The pattern's name in specs, docs and the CLI (registered in patterns/index.ts). */
+export const name = "crashLoop";
+
+export const meta: PatternMeta = {
 	description: "Instances that keep failing; each restart waits backoffMs × factor^(n−1), up to capMs.",
 	stresses: "status-update rate, offer recycling, restart backoff",
 	fields: ["instances", "count"],

@@ -43,19 +43,25 @@ export class CronBurst extends PoissonBatch {
 	}
 }
 
-export const cronBurstMeta: PatternMeta = {
-	name: "cronBurst",
+/** The pattern's name in specs, docs and the CLI (registered in patterns/index.ts). */
+export const name = "cronBurst";
+
+export const meta: PatternMeta = {
 	description:
 		"At each cron tick, jobsPerTick jobs arrive together (with optional jitter); FORBID skips busy ticks; late jobs miss their deadline.",
 	stresses: "herds at :00, time to first offer, starvation under short declines",
 	fields: ["arrivals", "jobsPerTick", "tasksPerJob", "concurrencyPolicy", "startingDeadline", "maxJobs"],
 	defaultInstances: 0,
-	needsArrivals: true,
+	requires: [{ field: "arrivals" }],
 	defaults: {
 		resources: { cpus: 0.1, mem: 128 },
 		arrivals: { kind: "cron", every: "1h" },
 		jobsPerTick: 10,
 		lifecycle: { runFor: { kind: "lognormal", median: 60, sigma: 1, max: "1h" } },
+	},
+	refine(group, _input, problem) {
+		if (group.arrivals !== null && group.arrivals.kind !== "cron")
+			problem(["arrivals", "kind"], `${name} arrivals must be of kind "cron" (got "${group.arrivals.kind}")`);
 	},
 	create: (cfg, host) => new CronBurst(cfg, host),
 };

@@ -54,13 +54,16 @@ export class ElasticScale extends SteadyService {
 	}
 }
 
-export const elasticScaleMeta: PatternMeta = {
-	name: "elasticScale",
+/** The pattern's name in specs, docs and the CLI (registered in patterns/index.ts). */
+export const name = "elasticScale";
+
+export const meta: PatternMeta = {
 	description:
 		"Instances follow a periodic target between min and max (step or ramp); scale-down kills the newest.",
 	stresses: "suppress/revive oscillation, allocation churn",
 	fields: ["elastic"],
 	defaultInstances: 0,
+	requires: [{ field: "elastic", hint: "{min, max, periodMs}" }],
 	defaults: {
 		elastic: { min: 1, max: 5, periodMs: 600_000, shape: "step" },
 		resources: { cpus: 0.5, mem: 256 },

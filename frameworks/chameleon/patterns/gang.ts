@@ -180,13 +180,16 @@ export class Gang extends PoissonBatch {
 	}
 }
 
-export const gangMeta: PatternMeta = {
-	name: "gang",
+/** The pattern's name in specs, docs and the CLI (registered in patterns/index.ts). */
+export const name = "gang";
+
+export const meta: PatternMeta = {
 	description:
 		"Jobs of gangSize tasks, all or nothing: a partial gang never launches; acceptPartialGang holds offers for it (hoarding).",
 	stresses: "partial-gang deadlock, hoarding, head-of-line blocking",
 	fields: ["instances", "count", "gangSize", "gangTimeout", "arrivals", "maxJobs"],
 	defaultInstances: 1,
+	requires: [{ field: "gangSize" }],
 	defaults: {
 		gangSize: 4,
 		resources: { cpus: 1, mem: 1024 },

@@ -86,8 +86,10 @@ export class GreedyGrabber extends Pattern {
 	}
 }
 
-export const greedyGrabberMeta: PatternMeta = {
-	name: "greedyGrabber",
+/** The pattern's name in specs, docs and the CLI (registered in patterns/index.ts). */
+export const name = "greedyGrabber";
+
+export const meta: PatternMeta = {
 	description:
 		"One task per agent, sized to the offer (all its cpus, or as many slots as fit), up to instances / cpusMax.",
 	stresses: "DRF shares, quota and weights, starvation of late frameworks (no preemption)",

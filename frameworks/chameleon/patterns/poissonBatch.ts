@@ -11,7 +11,7 @@ import type { Rng } from "../../../engine/index.js";
 import type { TaskState, TaskStatus } from "../../../master/protocol/index.js";
 import { type ArrivalProcess, arrivalProcess } from "../arrivals.js";
 import { sample } from "../dist.js";
-import type { GroupConfig } from "../spec.js";
+import type { GroupConfig } from "../spec/config.js";
 import { type Host, type LiveTask, type Need, neverStarted, Pattern, type TaskRequest } from "./base.js";
 import type { PatternMeta } from "./meta.js";
 
@@ -98,14 +98,16 @@ export class PoissonBatch extends Pattern {
 	}
 }
 
-export const poissonBatchMeta: PatternMeta = {
-	name: "poissonBatch",
+/** The pattern's name in specs, docs and the CLI (registered in patterns/index.ts). */
+export const name = "poissonBatch";
+
+export const meta: PatternMeta = {
 	description:
 		"Jobs of tasksPerJob tasks arrive as a Poisson (or diurnal / MMPP / cron) process; tasks run a drawn time and may fail.",
 	stresses: "offer throughput, allocation latency, DRF fairness over short tasks, decline-filter churn",
 	fields: ["arrivals", "tasksPerJob", "maxJobs"],
 	defaultInstances: 0,
-	needsArrivals: true,
+	requires: [{ field: "arrivals" }],
 	defaults: {
 		resources: { cpus: 0.5, mem: 512 },
 		arrivals: { kind: "poisson", ratePerMin: 6 },

@@ -43,8 +43,10 @@ export class Stateful extends SteadyService {
 	}
 }
 
-export const statefulMeta: PatternMeta = {
-	name: "stateful",
+/** The pattern's name in specs, docs and the CLI (registered in patterns/index.ts). */
+export const name = "stateful";
+
+export const meta: PatternMeta = {
 	description:
 		"Fixed ordinal tasks <group>-<i>, deployed one at a time (next when the previous is RUNNING), relaunched on the same agent where possible.",
 	stresses: "serial deploys, sticky relaunch, recovery after agent loss, long declines + suppress",

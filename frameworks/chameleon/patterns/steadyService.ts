@@ -11,7 +11,7 @@
 
 import type { TimerHandle } from "../../../engine/index.js";
 import type { TaskState, TaskStatus } from "../../../master/protocol/index.js";
-import type { GroupConfig } from "../spec.js";
+import type { GroupConfig } from "../spec/config.js";
 import { type Host, type LiveTask, neverStarted, Pattern, type TaskRequest } from "./base.js";
 import type { PatternMeta } from "./meta.js";
 
@@ -140,8 +140,10 @@ export class SteadyService extends Pattern {
 	}
 }
 
-export const steadyServiceMeta: PatternMeta = {
-	name: "steadyService",
+/** The pattern's name in specs, docs and the CLI (registered in patterns/index.ts). */
+export const name = "steadyService";
+
+export const meta: PatternMeta = {
 	description: "N long-running instances kept alive; a task that ends is replaced after the restart backoff.",
 	stresses: "long-lived allocations, fragmentation, suppress/revive when idle",
 	fields: ["instances", "count"],

@@ -5,7 +5,7 @@
  * `sleep X && exit C`). Rows come from a CSV file or inline.
  */
 import { drawTaskPlan } from "../commands.js";
-import type { Lifecycle } from "../spec.js";
+import type { Lifecycle } from "../spec/config.js";
 import { Pattern } from "./base.js";
 import type { PatternMeta } from "./meta.js";
 
@@ -46,13 +46,16 @@ export class TraceReplay extends Pattern {
 	}
 }
 
-export const traceReplayMeta: PatternMeta = {
-	name: "traceReplay",
+/** The pattern's name in specs, docs and the CLI (registered in patterns/index.ts). */
+export const name = "traceReplay";
+
+export const meta: PatternMeta = {
 	description:
 		"Replays a trace: one task per CSV row (arrival_s, duration_s, cpus, mem) at its arrival time.",
 	stresses: "realism: heavy tails, hogs, bursts as they happened",
 	fields: ["trace", "timeScale"],
 	defaultInstances: 0,
+	requires: [{ field: "trace", hint: "(a CSV path or rows)" }],
 	defaults: { resources: { cpus: 1, mem: 128 } },
 	create: (cfg, host) => new TraceReplay(cfg, host),
 };
