@@ -42,7 +42,9 @@ describe("dates: the simulated clock is Unix time", () => {
 			name: "live-dates",
 			seed: 3,
 			agents: [{ group: "a", count: 2, cpus: 4, mem: 8192, disk: 10240 }],
-			frameworks: [{ type: "simple", name: "sleeper", tasks: { count: 2, cpus: 1, mem: 128, command: "sleep 5" } }],
+			frameworks: [
+				{ type: "simple", name: "sleeper", tasks: { count: 2, cpus: 1, mem: 128, command: "sleep 5" } },
+			],
 		});
 
 	it("live mode: /master/state's times and status timestamps are within seconds of the wall clock", async () => {
@@ -157,7 +159,9 @@ describe("the stock UI's master endpoints", () => {
 			type: "ACCEPT",
 			accept: {
 				offer_ids: [offer.id],
-				operations: [{ type: "LAUNCH", launch: { task_infos: [taskFor(offer, "w1", "sleep 1000", 2, 256)] } }],
+				operations: [
+					{ type: "LAUNCH", launch: { task_infos: [taskFor(offer, "w1", "sleep 1000", 2, 256)] } },
+				],
 			},
 		});
 		expect(accepted.statusCode).toBe(202);
@@ -192,12 +196,12 @@ describe("the stock UI's master endpoints", () => {
 		const state = (await getJson(c, "/master/state")).json;
 		const busy = state.slaves.find((s: any) => s.used_resources.cpus > 0);
 		const idle = state.slaves.find((s: any) => s.used_resources.cpus === 0);
-		expect((await operator(c.app, { type: "DRAIN_AGENT", drain_agent: { agent_id: { value: busy.id } } })).status).toBe(
-			200,
-		);
-		expect((await operator(c.app, { type: "DRAIN_AGENT", drain_agent: { agent_id: { value: idle.id } } })).status).toBe(
-			200,
-		);
+		expect(
+			(await operator(c.app, { type: "DRAIN_AGENT", drain_agent: { agent_id: { value: busy.id } } })).status,
+		).toBe(200);
+		expect(
+			(await operator(c.app, { type: "DRAIN_AGENT", drain_agent: { agent_id: { value: idle.id } } })).status,
+		).toBe(200);
 		// The busy agent's task is being killed: draining until it has ended.
 		const during = (await getJson(c, "/master/state")).json;
 		const b = during.slaves.find((s: any) => s.id === busy.id);
@@ -232,7 +236,9 @@ describe("agent pages on the master's port", () => {
 				operations: [
 					{
 						type: "LAUNCH",
-						launch: { task_infos: [taskFor(offer, "long", "sleep 1000"), taskFor(offer, "short", "sleep 1")] },
+						launch: {
+							task_infos: [taskFor(offer, "long", "sleep 1000"), taskFor(offer, "short", "sleep 1")],
+						},
 					},
 				],
 			},
@@ -260,7 +266,16 @@ describe("agent pages on the master's port", () => {
 		const r = await getJson(c, `/${processId}/state`);
 		expect(r.status).toBe(200);
 		const s = r.json;
-		for (const k of ["id", "pid", "hostname", "resources", "flags", "version", "start_time", "master_hostname"])
+		for (const k of [
+			"id",
+			"pid",
+			"hostname",
+			"resources",
+			"flags",
+			"version",
+			"start_time",
+			"master_hostname",
+		])
 			expect(s).toHaveProperty(k);
 		expect(s.id).toBe(agent.id);
 		expect(s.pid).toBe(agent.pid);
@@ -290,7 +305,10 @@ describe("agent pages on the master's port", () => {
 		expect((await c.app.inject({ method: "GET", url: "/nobody/state" })).statusCode).toBe(404);
 		expect((await getJson(c, "/files/browse?path=/var/lib/mesos")).json).toEqual([]);
 		expect((await getJson(c, "/files/read?path=/x/stdout&offset=0")).json).toEqual({ data: "", offset: 0 });
-		const jsonp = await c.app.inject({ method: "GET", url: "/files/browse?path=%2F&jsonp=angular.callbacks._3" });
+		const jsonp = await c.app.inject({
+			method: "GET",
+			url: "/files/browse?path=%2F&jsonp=angular.callbacks._3",
+		});
 		expect(jsonp.body).toBe("angular.callbacks._3([]);");
 	});
 
