@@ -7,6 +7,11 @@
  * moves on and the stale heap entry is skipped when it surfaces.
  * Invariants: time is an integer number of simulated milliseconds and never
  * goes backwards; equal times run first-in, first-out.
+ * Origin: the clock starts at `originMs`, the Unix time (ms) that simulated
+ * time 0 stands for: 0 (1970-01-01T00:00:00Z) unless a driver passes one, so
+ * reproducible runs keep their times; the live driver passes the wall clock
+ * at its start, so every time the system reports (status timestamps,
+ * registration times) is a real date. Nothing here reads the wall clock.
  * Hot path: one monomorphic event shape (handler.onEvent(kind, a, b)); the
  * closure form (`timeout`) is for cold paths only.
  * Guarded by: `mesosim bench engine`.
@@ -28,8 +33,15 @@ class ClosureHandler implements EventHandler {
 }
 const closureHandler = new ClosureHandler();
 
+export interface EngineOptions {
+	/** Unix time in ms at which the clock starts (default 0). A whole number. */
+	originMs?: number;
+}
+
 export class Engine {
-	#now = 0;
+	/** Unix time (ms) the clock started at; `now - originMs` is the time simulated so far. */
+	readonly originMs: number;
+	#now: number;
 	#seq = 0;
 	#heap = new EventHeap(4096);
 	#handler: EventHandler[] = [];
@@ -45,7 +57,16 @@ export class Engine {
 	/** Called after every event (invariant checks); null when unused. */
 	afterEvent: (() => void) | null = null;
 
-	/** Current simulated time in integer milliseconds. */
+	constructor(opts: EngineOptions = {}) {
+		const origin = opts.originMs ?? 0;
+		if (!Number.isSafeInteger(origin) || origin < 0) {
+			throw new RangeError(`engine: originMs must be a whole number of ms >= 0 (got ${origin})`);
+		}
+		this.originMs = origin;
+		this.#now = origin;
+	}
+
+	/** Current simulated time in integer milliseconds (Unix time: it starts at originMs). */
 	get now(): number {
 		return this.#now;
 	}

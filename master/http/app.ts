@@ -7,6 +7,9 @@
  *   POST /api/v1/scheduler   v1 scheduler API (scheduler.ts)
  *   POST /api/v1             v1 operator API and its event stream (operator.ts)
  *   GET  /master/*, /metrics/snapshot, /version   v0 JSON (v0.ts)
+ *   GET  /master/maintenance/*                     maintenance (maintenance.ts)
+ *   GET  /slave(N)/*, /files/*                     agent pages (agent-pages.ts)
+ *   GET  /, static files                           a web UI directory, if given (webui.ts)
  *
  * Every error, whoever throws it, goes through the one error handler below and
  * leaves as a plain-text body with the status of its MST_ERR_* code. Open
@@ -21,12 +24,15 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Engine } from "../../engine/index.js";
 import type { Master } from "../master.js";
+import { registerAgentPages } from "./agent-pages.js";
 import type { HttpContext } from "./context.js";
 import { ApiError, bodyTooLargeMessage, type ErrorReply, errorReply } from "./errors.js";
+import { registerMaintenance } from "./maintenance.js";
 import { OperatorHub, registerOperator } from "./operator.js";
 import { registerScheduler, SCHEDULER_PATH, type SchedulerRequest, schedulerHandler } from "./scheduler.js";
 import type { RecordIoStream } from "./stream.js";
 import { registerV0 } from "./v0.js";
+import { registerWebUi } from "./webui.js";
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 export const DEFAULT_MAX_OPERATOR_SUBSCRIBERS = 1000;
@@ -46,6 +52,10 @@ export interface BuildAppOptions {
 	maxBufferedBytes?: number;
 	/** Runs before each call reaches the master (the live driver catches the clock up to the wall). */
 	beforeCall?: () => void;
+	/** Agents show the master's hostname, so a browser reaches their pages (/slave(N)/...) on its port. */
+	agentsOnMasterHost?: boolean;
+	/** A directory served as the web UI root (Mesos's --webui_dir): `/` is its index.html. */
+	webuiDir?: string;
 }
 
 /** What the app exposes to its driver. */
@@ -109,6 +119,7 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
 		httpStreamIds: new Set(),
 		maxBufferedBytes: opts.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
 		heartbeatIntervalMs: master.flags.heartbeatIntervalMs,
+		agentsOnMasterHost: opts.agentsOnMasterHost === true,
 	};
 	const hub = new OperatorHub(ctx, {
 		maxSubscribers: opts.maxOperatorSubscribers ?? DEFAULT_MAX_OPERATOR_SUBSCRIBERS,
@@ -165,6 +176,9 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
 	registerScheduler(app, handleScheduler);
 	registerOperator(app, ctx, hub);
 	registerV0(app, ctx, hub);
+	registerMaintenance(app, ctx);
+	registerAgentPages(app, ctx, hub);
+	if (opts.webuiDir !== undefined) registerWebUi(app, opts.webuiDir);
 
 	/**
 	 * POST /api/v1/scheduler straight from node:http: the same handler, body

@@ -18,4 +18,6 @@ export interface HttpContext {
 	httpStreamIds: Set<string>;
 	maxBufferedBytes: number;
 	heartbeatIntervalMs: number;
+	/** Agents show the master's hostname in the views (BuildAppOptions.agentsOnMasterHost). */
+	agentsOnMasterHost: boolean;
 }

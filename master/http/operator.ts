@@ -95,6 +95,7 @@ export class OperatorHub {
 			drains: this.drains,
 			operatorSubscribers: this.subscribers.size,
 			eventQueue: this.#ctx.eventQueue(),
+			agentsOnMasterHost: this.#ctx.agentsOnMasterHost,
 		};
 	}
 

@@ -5,16 +5,17 @@
  * /metrics/snapshot (src/master/metrics.cpp, docs/monitoring.md).
  *
  * Pure functions of a Master: they read, never change it (expired offer
- * filters are dropped on the way, as any lookup does). Times are simulated:
- * seconds (v0, TaskStatus.timestamp) or TimeInfo nanoseconds (v1) since the
- * start of the simulation. Cost: O(agents + tasks + offers) per snapshot; the
+ * filters are dropped on the way, as any lookup does). Times are the
+ * simulated clock's, which is Unix time (the engine's origin: the wall clock
+ * at start in live mode, 1970-01-01 in headless runs): seconds (v0,
+ * TaskStatus.timestamp) or TimeInfo nanoseconds (v1). Cost: O(agents + tasks + offers) per snapshot; the
  * dashboard should use the operator event stream for deltas, not poll these.
  */
 import { AGENT_STATE } from "../cluster.js";
 import { completedTasksOf, type Master, unreachableTasksOf } from "../master.js";
 import type { Attribute, Offer, Range, Resource, TaskState, TaskStatus } from "../protocol/messages.js";
 import { fixed, formatRanges, normalizeRanges, SCALAR_NAMES } from "../protocol/resources.js";
-import type { FrameworkRecord, TaskRecord } from "../records.js";
+import type { FrameworkRecord, OfferRecord, TaskRecord } from "../records.js";
 
 type Json = Record<string, unknown>;
 
@@ -136,7 +137,7 @@ export function agentUsed(m: Master, a: number): Quantities {
 	return finish(q);
 }
 
-function attributesV0(attrs: readonly Attribute[]): Record<string, string | number> {
+export function attributesV0(attrs: readonly Attribute[]): Record<string, string | number> {
 	const out: Record<string, string | number> = {};
 	for (const at of attrs) {
 		if (at.type === "SCALAR" && at.scalar !== undefined) out[at.name] = at.scalar.value;
@@ -147,10 +148,34 @@ function attributesV0(attrs: readonly Attribute[]): Record<string, string | numb
 	return out;
 }
 
-const AGENT_PORT = 5051;
+/**
+ * Agents are libprocess processes `slave(N)` on the master's own address, as
+ * in `mesos-local` (N = agent index + 1): the stock web UI reads an agent's
+ * pages from `//<hostname>:<port of pid>/slave(N)/...` (agent-pages.ts).
+ */
+export function agentProcessId(a: number): string {
+	return `slave(${a + 1})`;
+}
+
+/** The agent index of a process id `slave(N)`, or -1. */
+export function agentOfProcessId(m: Master, processId: string): number {
+	const match = /^slave\((\d{1,9})\)$/.exec(processId);
+	if (match === null) return -1;
+	const a = Number(match[1]) - 1;
+	return a >= 0 && a < m.cluster.size ? a : -1;
+}
+
+function masterAddress(m: Master): string {
+	return `127.0.0.1:${m.masterInfo().port}`;
+}
 
 function agentPid(m: Master, a: number): string {
-	return `slave(1)@${m.cluster.hostnames[a]}:${AGENT_PORT}`;
+	return `${agentProcessId(a)}@${masterAddress(m)}`;
+}
+
+/** The hostname the HTTP views give an agent: its own, or the master's (StateOptions.agentsOnMasterHost). */
+export function agentHostname(m: Master, a: number, opts: StateOptions): string {
+	return opts.agentsOnMasterHost === true ? m.masterInfo().hostname : m.cluster.hostnames[a]!;
 }
 
 function agentActive(m: Master, a: number): boolean {
@@ -171,6 +196,11 @@ export interface DrainInfo {
 	markGone: boolean;
 }
 
+/** Mesos's DrainInfo message: `mark_gone` has a default, so JSON::Protobuf always writes it. */
+function drainInfoJson(d: DrainInfo): Json {
+	return { state: d.state, config: { mark_gone: d.markGone } };
+}
+
 export interface StateOptions {
 	/** Drain information per agent index (from DRAIN_AGENT). */
 	drains?: ReadonlyMap<number, DrainInfo>;
@@ -178,13 +208,15 @@ export interface StateOptions {
 	operatorSubscribers?: number;
 	/** Pending engine events (metrics: event_queue_dispatches). */
 	eventQueue?: number;
+	/** Agents show the master's hostname (so a browser reaches their pages on the master's port). */
+	agentsOnMasterHost?: boolean;
 }
 
-export function agentInfoV1(m: Master, a: number): Json {
+export function agentInfoV1(m: Master, a: number, opts: StateOptions = {}): Json {
 	const cl = m.cluster;
 	return {
-		hostname: cl.hostnames[a]!,
-		port: AGENT_PORT,
+		hostname: agentHostname(m, a, opts),
+		port: m.masterInfo().port,
 		resources: v1Resources(agentTotal(m, a)),
 		attributes: cl.attributes[a] ?? [],
 		id: { value: cl.ids[a]! },
@@ -194,7 +226,7 @@ export function agentInfoV1(m: Master, a: number): Json {
 export function agentV1(m: Master, a: number, opts: StateOptions = {}): Json {
 	const cl = m.cluster;
 	const out: Json = {
-		agent_info: agentInfoV1(m, a),
+		agent_info: agentInfoV1(m, a, opts),
 		active: agentActive(m, a),
 		deactivated: agentDeactivated(m, a),
 		version: m.masterInfo().version,
@@ -206,20 +238,20 @@ export function agentV1(m: Master, a: number, opts: StateOptions = {}): Json {
 		capabilities: AGENT_CAPABILITIES.map((type) => ({ type })),
 	};
 	const drain = opts.drains?.get(a);
-	if (drain !== undefined) out.drain_info = { state: drain.state, config: { mark_gone: drain.markGone } };
+	if (drain !== undefined) out.drain_info = drainInfoJson(drain);
 	return out;
 }
 
-export function agentV0(m: Master, a: number): Json {
+export function agentV0(m: Master, a: number, opts: StateOptions = {}): Json {
 	const cl = m.cluster;
 	const total = agentTotal(m, a);
 	const used = agentUsed(m, a);
 	const offered = agentOffered(m, a);
-	return {
+	const out: Json = {
 		id: cl.ids[a]!,
 		pid: agentPid(m, a),
-		hostname: cl.hostnames[a]!,
-		port: AGENT_PORT,
+		hostname: agentHostname(m, a, opts),
+		port: m.masterInfo().port,
 		registered_time: secs(cl.registeredAt[a]!),
 		resources: flatResources(total),
 		used_resources: flatResources(used),
@@ -232,6 +264,10 @@ export function agentV0(m: Master, a: number): Json {
 		version: m.masterInfo().version,
 		capabilities: AGENT_CAPABILITIES,
 	};
+	// The stock UI shows a deactivated agent with drain_info as "Draining"/"Drained".
+	const drain = opts.drains?.get(a);
+	if (drain !== undefined) out.drain_info = drainInfoJson(drain);
+	return out;
 }
 
 // ---- tasks -------------------------------------------------------------------------
@@ -335,7 +371,7 @@ export function frameworkV1(m: Master, fw: FrameworkRecord): Json {
 		connected: fw.connected,
 		recovered: false,
 		registered_time: timeInfo(fw.registeredAt),
-		offers: [...fw.offers].map((o) => m.offerMessage(o)),
+		offers: [...fw.offers].map((o) => offerWithAllocation(m, o)),
 		inverse_offers: [],
 		allocated_resources: byRole(m, fw.tasks.values()),
 		offered_resources: byRole(m, fw.offers),
@@ -345,6 +381,17 @@ export function frameworkV1(m: Master, fw: FrameworkRecord): Json {
 	return out;
 }
 
+/**
+ * The offer as the master keeps it: with allocation_info, which Mesos strips
+ * only from what it sends a scheduler without MULTI_ROLE (src/common/http.cpp
+ * json(Offer) always writes it).
+ */
+function offerWithAllocation(m: Master, o: OfferRecord): Offer {
+	const msg = m.offerMessage(o);
+	if (msg.allocation_info !== undefined) return msg;
+	return { ...msg, allocation_info: { role: m.allocator.roles[o.role]?.name ?? "*" } };
+}
+
 function offerV0(o: Offer): Json {
 	const q = zero();
 	for (const r of o.resources) {
@@ -352,14 +399,13 @@ function offerV0(o: Offer): Json {
 		else if (r.type === "SCALAR" && (SCALAR_NAMES as readonly string[]).includes(r.name))
 			q[r.name as "cpus"] = r.scalar?.value ?? 0;
 	}
-	const out: Json = {
+	return {
 		id: o.id.value,
 		framework_id: o.framework_id.value,
+		allocation_info: o.allocation_info,
 		slave_id: o.agent_id.value,
 		resources: flatResources(q),
 	};
-	if (o.allocation_info !== undefined) out.allocation_info = o.allocation_info;
-	return out;
 }
 
 function frameworkSummaryV0(m: Master, fw: FrameworkRecord): Json {
@@ -392,17 +438,9 @@ export function frameworkV0(m: Master, fw: FrameworkRecord): Json {
 		registered_time: secs(fw.registeredAt),
 		unregistered_time: fw.unregisteredAt === null ? 0 : secs(fw.unregisteredAt),
 		roles: fw.roles,
-		resources: flatResources(
-			finish({
-				cpus: used.cpus + offered.cpus,
-				mem: used.mem + offered.mem,
-				disk: used.disk + offered.disk,
-				gpus: used.gpus + offered.gpus,
-				ports: used.ports.concat(offered.ports),
-			}),
-		),
+		resources: flatResources(plus(used, offered)),
 		allocated_resources: flatResources(used),
-		offers: [...fw.offers].map((o) => offerV0(m.offerMessage(o))),
+		offers: [...fw.offers].map((o) => offerV0(offerWithAllocation(m, o))),
 		executors: [],
 		completed_executors: [],
 		tasks: tasks.live.map((t) => taskV0(m, t)),
@@ -585,15 +623,85 @@ export function getStateBody(m: Master, opts: StateOptions = {}): Json {
 	};
 }
 
-function roleQuantities(m: Master, role: number): { allocated: Quantities; offered: Quantities } {
-	const allocated = zero();
-	const offered = zero();
-	const r = m.allocator.roles[role]!;
-	for (const fw of r.frameworks) {
-		for (const t of fw.tasks.values()) if (!t.released && t.role === role) addInto(allocated, t.q, t.ports);
-		for (const o of fw.offers) if (o.role === role) addInto(offered, o.q, o.ports);
+interface RoleQuantities {
+	allocated: Quantities;
+	offered: Quantities;
+}
+
+/**
+ * Allocated and offered resources of each role's subtree (a task of
+ * `eng/web` counts for `eng/web` and `eng`), over every registered framework,
+ * as Mesos's RoleResourceBreakdown (src/master/master.cpp: allocatedToRoleSubtree).
+ */
+function roleSubtreeQuantities(m: Master): Map<number, RoleQuantities> {
+	const roles = m.allocator.roles;
+	const out = new Map<number, RoleQuantities>();
+	const add = (role: number, kind: keyof RoleQuantities, q: Float64Array, ports: readonly Range[]) => {
+		for (const r of [role, ...(roles[role]?.ancestors ?? [])]) {
+			let x = out.get(r);
+			if (x === undefined) {
+				x = { allocated: zero(), offered: zero() };
+				out.set(r, x);
+			}
+			addInto(x[kind], q, ports);
+		}
+	};
+	for (const fw of liveFrameworks(m)) {
+		for (const t of fw.tasks.values()) if (!t.released) add(t.role, "allocated", t.q, t.ports);
+		for (const o of fw.offers) add(o.role, "offered", o.q, o.ports);
 	}
-	return { allocated: finish(allocated), offered: finish(offered) };
+	for (const x of out.values()) {
+		x.allocated = finish(x.allocated);
+		x.offered = finish(x.offered);
+	}
+	return out;
+}
+
+/**
+ * The roles Mesos lists in /master/roles and GET_ROLES (Master::knownRoles):
+ * roles with a subscribed framework or resources allocated or offered to them,
+ * roles with a weight or a quota, and every ancestor of those; sorted by name.
+ * A role whose frameworks left, back at the default weight and without quota,
+ * drops out. (mesosim keeps no explicit weight of 1 apart from the default.)
+ */
+function knownRoles(m: Master, quantities: ReadonlyMap<number, RoleQuantities>): number[] {
+	const roles = m.allocator.roles;
+	const known = new Set<number>();
+	for (const r of roles) {
+		const used = quantities.get(r.idx);
+		const listed =
+			r.weight !== 1 ||
+			r.hasLimit ||
+			[...r.frameworks].some((f) => !f.removed) ||
+			(used !== undefined && (hasAny(used.allocated) || hasAny(used.offered)));
+		if (!listed) continue;
+		known.add(r.idx);
+		for (const a of r.ancestors) known.add(a);
+	}
+	return sortedRoles(m).filter((i) => known.has(i));
+}
+
+function hasAny(q: Quantities): boolean {
+	return q.cpus > 0 || q.mem > 0 || q.disk > 0 || q.gpus > 0 || q.ports.length > 0;
+}
+
+function plus(a: Quantities, b: Quantities): Quantities {
+	return finish({
+		cpus: a.cpus + b.cpus,
+		mem: a.mem + b.mem,
+		disk: a.disk + b.disk,
+		gpus: a.gpus + b.gpus,
+		ports: a.ports.concat(b.ports),
+	});
+}
+
+/** Roles as /master/roles and GET_ROLES list them, each with its subtree's resources. */
+function rolesWithQuantities(m: Master): { idx: number; allocated: Quantities; offered: Quantities }[] {
+	const quantities = roleSubtreeQuantities(m);
+	return knownRoles(m, quantities).map((idx) => ({
+		idx,
+		...(quantities.get(idx) ?? { allocated: zero(), offered: zero() }),
+	}));
 }
 
 function quotaLimits(m: Master, role: number): Record<string, { value: number }> {
@@ -618,15 +726,15 @@ function sortedRoles(m: Master): number[] {
 }
 
 export function getRoles(m: Master): Json {
-	const roles = sortedRoles(m).map((idx) => {
+	const roles = rolesWithQuantities(m).map(({ idx, allocated, offered }) => {
 		const r = m.allocator.roles[idx]!;
-		const { allocated, offered } = roleQuantities(m, idx);
 		const limits = quotaLimits(m, idx);
 		return {
 			name: r.name,
 			weight: r.weight,
 			frameworks: [...r.frameworks].filter((f) => !f.removed).map((f) => ({ value: f.id })),
-			resources: v1Resources(allocated, r.name),
+			// Deprecated in Mesos for allocated + offered, which it is.
+			resources: v1Resources(plus(allocated, offered), r.name),
 			allocated: v1Resources(allocated, r.name),
 			offered: v1Resources(offered, r.name),
 			reserved: [],
@@ -727,11 +835,11 @@ function leaderInfo(m: Master): Json {
 	};
 }
 
-export function stateV0(m: Master): Json {
+export function stateV0(m: Master, opts: StateOptions = {}): Json {
 	const mi = m.masterInfo();
 	const counts = agentCounts(m);
 	const slaves: Json[] = [];
-	for (let a = 0; a < m.cluster.size; a++) if (isRegisteredAgent(m, a)) slaves.push(agentV0(m, a));
+	for (let a = 0; a < m.cluster.size; a++) if (isRegisteredAgent(m, a)) slaves.push(agentV0(m, a, opts));
 	return {
 		version: mi.version,
 		...BUILD_INFO,
@@ -775,7 +883,7 @@ function emptyCounts(): Record<string, number> {
 	return o;
 }
 
-export function stateSummaryV0(m: Master): Json {
+export function stateSummaryV0(m: Master, opts: StateOptions = {}): Json {
 	const perAgent = new Map<number, { counts: Record<string, number>; fws: Set<string> }>();
 	const frameworks: Json[] = [];
 	const agentOf = (a: number) => {
@@ -805,7 +913,11 @@ export function stateSummaryV0(m: Master): Json {
 	for (let a = 0; a < m.cluster.size; a++) {
 		if (!isRegisteredAgent(m, a)) continue;
 		const x = perAgent.get(a);
-		slaves.push({ ...agentV0(m, a), ...(x?.counts ?? emptyCounts()), framework_ids: [...(x?.fws ?? [])] });
+		slaves.push({
+			...agentV0(m, a, opts),
+			...(x?.counts ?? emptyCounts()),
+			framework_ids: [...(x?.fws ?? [])],
+		});
 	}
 	return { hostname: m.masterInfo().hostname, slaves, frameworks };
 }
@@ -818,9 +930,9 @@ export function frameworksV0(m: Master): Json {
 	};
 }
 
-export function slavesV0(m: Master): Json {
+export function slavesV0(m: Master, opts: StateOptions = {}): Json {
 	const slaves: Json[] = [];
-	for (let a = 0; a < m.cluster.size; a++) if (isRegisteredAgent(m, a)) slaves.push(agentV0(m, a));
+	for (let a = 0; a < m.cluster.size; a++) if (isRegisteredAgent(m, a)) slaves.push(agentV0(m, a, opts));
 	return { slaves, recovered_slaves: [] };
 }
 
@@ -851,9 +963,8 @@ export function tasksV0(m: Master, q: TasksQuery = {}): Json {
 }
 
 export function rolesV0(m: Master): Json {
-	const roles = sortedRoles(m).map((idx) => {
+	const roles = rolesWithQuantities(m).map(({ idx, allocated, offered }) => {
 		const r = m.allocator.roles[idx]!;
-		const { allocated, offered } = roleQuantities(m, idx);
 		const limits = quotaLimits(m, idx);
 		const limitFlat: Record<string, number> = {};
 		for (const [k, v] of Object.entries(limits)) limitFlat[k] = v.value;
@@ -861,7 +972,7 @@ export function rolesV0(m: Master): Json {
 			name: r.name,
 			weight: r.weight,
 			frameworks: [...r.frameworks].filter((f) => !f.removed).map((f) => f.id),
-			resources: flatResources(allocated),
+			resources: flatResources(plus(allocated, offered)),
 			allocated: flatResources(allocated),
 			offered: flatResources(offered),
 			reserved: {},

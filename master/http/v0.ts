@@ -23,14 +23,14 @@ import {
 
 const JSONP_NAME = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
 
-function query(req: FastifyRequest): Record<string, string | undefined> {
+export function query(req: FastifyRequest): Record<string, string | undefined> {
 	const q = req.query as Record<string, string | string[] | undefined> | undefined;
 	const out: Record<string, string | undefined> = {};
 	for (const [k, v] of Object.entries(q ?? {})) out[k] = Array.isArray(v) ? v[0] : v;
 	return out;
 }
 
-function sendJson(req: FastifyRequest, reply: FastifyReply, body: unknown): FastifyReply {
+export function sendJson(req: FastifyRequest, reply: FastifyReply, body: unknown): FastifyReply {
 	const json = JSON.stringify(body);
 	const jsonp = query(req).jsonp;
 	if (jsonp !== undefined && jsonp !== "") {
@@ -60,11 +60,11 @@ export function registerV0(app: FastifyInstance, ctx: HttpContext, hub: Operator
 			return sendJson(req, reply, build(req));
 		});
 	};
-	json("/master/state", () => stateV0(m));
-	json("/master/state.json", () => stateV0(m));
-	json("/master/state-summary", () => stateSummaryV0(m));
+	json("/master/state", () => stateV0(m, hub.stateOptions()));
+	json("/master/state.json", () => stateV0(m, hub.stateOptions()));
+	json("/master/state-summary", () => stateSummaryV0(m, hub.stateOptions()));
 	json("/master/frameworks", () => frameworksV0(m));
-	json("/master/slaves", () => slavesV0(m));
+	json("/master/slaves", () => slavesV0(m, hub.stateOptions()));
 	json("/master/roles", () => rolesV0(m));
 	json("/master/flags", () => flagsV0(m));
 	json("/master/tasks", (req) => {

@@ -71,8 +71,13 @@ function frameworkStart(spec: FrameworkSpec): number {
 	return spec.type === "simple" ? spec.startAtMs : Number(spec.spec.startAtMs ?? 0) || 0;
 }
 
-export function buildSimulation(scenario: Scenario): Simulation {
-	const engine = new Engine();
+export interface BuildOptions {
+	/** Unix time (ms) simulated time 0 stands for (Engine originMs; default 0). */
+	originMs?: number;
+}
+
+export function buildSimulation(scenario: Scenario, opts: BuildOptions = {}): Simulation {
+	const engine = new Engine(opts.originMs === undefined ? {} : { originMs: opts.originMs });
 	const streams = new RngStreams(scenario.seed);
 	const m = scenario.master;
 	const master = new Master({
@@ -170,7 +175,7 @@ export function selectAgents(sim: Simulation, sel: TimelineEvent["agents"]): num
 }
 
 function applyTimeline(sim: Simulation, ev: TimelineEvent): void {
-	const remaining = Math.max(0, sim.scenario.durationMs - sim.engine.now);
+	const remaining = Math.max(0, sim.scenario.durationMs - (sim.engine.now - sim.engine.originMs));
 	switch (ev.action) {
 		case "crashAgents":
 			for (const a of selectAgents(sim, ev.agents)) sim.fleet.crash(a, ev.downForMs ?? null);

@@ -18,6 +18,11 @@
  * 15 wall seconds: each stream that was silent for that long gets a HEARTBEAT.
  * A client therefore sees at least one HEARTBEAT per 15 s of either clock.
  *
+ * Dates: the simulated clock is Unix time. The driver reads the wall clock
+ * once, at start, and builds the engine with it as its origin (or with the
+ * `startTimeMs` it is given), so /master/state's times, status timestamps and
+ * log lines show real dates; headless runs (run.ts) keep origin 0.
+ *
  * GC: calls come in bursts (one per offer cycle), so startLive turns V8's
  * allocation-site pretenuring off and runs one scavenge once the calls of a
  * burst have stopped (gc.ts): GC pauses stay out of the bursts.
@@ -26,7 +31,7 @@ import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import type { Engine } from "../../engine/index.js";
-import { buildApp } from "../../master/http/index.js";
+import { type BuildAppOptions, buildApp } from "../../master/http/index.js";
 import type { Scenario } from "../scenario/index.js";
 import { buildSimulation, type Simulation } from "./build.js";
 import { applyLiveV8Flags, IdleScavenger } from "./gc.js";
@@ -160,7 +165,14 @@ export interface LiveServerOptions {
 	port: number;
 	speed: number;
 	logger?: FastifyBaseLogger;
+	/** Unix time (ms) the simulated clock starts at (default: the wall clock now). */
+	startTimeMs?: number;
+	/** Options of the HTTP app (the stock web UI's needs: agent pages, a UI directory). */
+	app?: LiveAppOptions;
 }
+
+/** What `serve` may pass on to buildApp. */
+export type LiveAppOptions = Pick<BuildAppOptions, "agentsOnMasterHost" | "webuiDir">;
 
 export interface LiveServer {
 	url: string;
@@ -179,9 +191,11 @@ export async function startLive(opts: LiveServerOptions): Promise<LiveServer> {
 	// Bursty load: keep GC out of the bursts of calls (gc.ts).
 	applyLiveV8Flags();
 	const scavenger = new IdleScavenger({ wallNow: () => performance.now() });
-	const sim = buildSimulation(opts.scenario);
+	// The one read of the wall clock's date: simulated time starts there.
+	const sim = buildSimulation(opts.scenario, { originMs: opts.startTimeMs ?? Date.now() });
 	const driver = new LiveDriver({ engine: sim.engine, speed: opts.speed });
 	const app = buildApp({
+		...opts.app,
 		master: sim.master,
 		engine: sim.engine,
 		...(opts.logger === undefined ? {} : { logger: opts.logger }),

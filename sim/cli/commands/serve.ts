@@ -5,6 +5,7 @@
  * ones. One log line with the URL goes to stderr at start; SIGINT/SIGTERM end
  * every open stream, close the server and exit (within a second).
  */
+import { statSync } from "node:fs";
 import closeWithGrace from "close-with-grace";
 import type { Command } from "commander";
 import type { FastifyBaseLogger } from "fastify";
@@ -22,6 +23,9 @@ export interface ServeFlags {
 	agents?: string;
 	speed?: string;
 	seed?: string;
+	startTime?: string;
+	webuiDir?: string;
+	agentsOnMasterHost?: boolean;
 }
 
 export interface ServeOptions {
@@ -31,6 +35,10 @@ export interface ServeOptions {
 	seed?: number;
 	scenarioPath?: string;
 	agents?: number;
+	/** Unix time (ms) the simulated clock starts at; the wall clock at start when absent. */
+	startTimeMs?: number;
+	webuiDir?: string;
+	agentsOnMasterHost: boolean;
 }
 
 export const DEFAULT_SERVE_AGENTS = 10;
@@ -54,8 +62,15 @@ export function parseServeFlags(flags: ServeFlags): ServeOptions {
 	if (speedText === "" || !Number.isFinite(speed) || speed <= 0 || speed > MAX_SPEED) {
 		badFlag("--speed", speedText, `must be a number greater than 0 and at most ${MAX_SPEED}`);
 	}
-	const out: ServeOptions = { host, port: Number(portText), speed };
+	const out: ServeOptions = {
+		host,
+		port: Number(portText),
+		speed,
+		agentsOnMasterHost: flags.agentsOnMasterHost === true,
+	};
 	if (flags.seed !== undefined) out.seed = parseSeedFlag(flags.seed);
+	if (flags.startTime !== undefined) out.startTimeMs = parseStartTime(flags.startTime);
+	if (flags.webuiDir !== undefined) out.webuiDir = parseWebUiDir(flags.webuiDir);
 	if (flags.scenario !== undefined && flags.agents !== undefined) {
 		throw simError("SIM_ERR_USAGE", {
 			reason: "--scenario and --agents cannot be used together (see mesosim serve --help)",
@@ -70,6 +85,41 @@ export function parseServeFlags(flags: ServeFlags): ServeOptions {
 		out.agents = Number(text);
 	}
 	return out;
+}
+
+/**
+ * --start-time: an ISO 8601 date ("2024-05-01T09:00:00Z"; without a zone it
+ * is UTC) or Unix seconds ("1714554000", fractions allowed). Whole ms.
+ */
+export function parseStartTime(text: string): number {
+	const t = text.trim();
+	let ms: number;
+	if (/^\d+(\.\d+)?$/.test(t)) ms = Math.round(Number(t) * 1000);
+	else if (/^\d{4}-\d{2}-\d{2}([T ][\d:.]+)?(Z|[+-]\d{2}:?\d{2})?$/i.test(t)) {
+		const zoned = /(Z|[+-]\d{2}:?\d{2})$/i.test(t) || !/[T ]/.test(t) ? t : `${t}Z`;
+		ms = Date.parse(zoned);
+	} else ms = Number.NaN;
+	if (!Number.isSafeInteger(ms) || ms < 0) {
+		badFlag(
+			"--start-time",
+			text,
+			"must be an ISO date (2024-05-01T09:00:00Z) or Unix seconds (1714554000), not before 1970",
+		);
+	}
+	return ms;
+}
+
+function parseWebUiDir(text: string): string {
+	const dir = text.trim();
+	if (dir === "") badFlag("--webui-dir", text, "must name a directory");
+	let isDir = false;
+	try {
+		isDir = statSync(dir).isDirectory();
+	} catch {
+		badFlag("--webui-dir", text, "no such directory");
+	}
+	if (!isDir) badFlag("--webui-dir", text, "is not a directory");
+	return dir;
 }
 
 /** N agents of 8 cpus, 32 GB, 100 GB disk, ports [31000-32000]; no frameworks. */
@@ -105,6 +155,15 @@ export function registerServe(program: Command, ctx: CliContext): void {
 		)
 		.option("--speed <x>", "simulated seconds per wall-clock second (remote clients: keep 1)", "1")
 		.option("--seed <n>", "seed for every random stream (overrides the scenario's seed)")
+		.option(
+			"--start-time <date>",
+			"Unix time the simulated clock starts at: ISO date or Unix seconds (default: now)",
+		)
+		.option("--webui-dir <dir>", "serve this directory as the web UI at / (e.g. Mesos's src/webui)")
+		.option(
+			"--agents-on-master-host",
+			"agents report the master's hostname, so the stock web UI can open their pages",
+		)
 		.action(async (flags: ServeFlags) => {
 			const opts = parseServeFlags(flags);
 			const scenario = serveScenario(opts);
@@ -118,6 +177,11 @@ export function registerServe(program: Command, ctx: CliContext): void {
 					host: opts.host,
 					port: opts.port,
 					speed: opts.speed,
+					...(opts.startTimeMs === undefined ? {} : { startTimeMs: opts.startTimeMs }),
+					app: {
+						agentsOnMasterHost: opts.agentsOnMasterHost,
+						...(opts.webuiDir === undefined ? {} : { webuiDir: opts.webuiDir }),
+					},
 					// fastify's own info lines ("Server listening at") stay quiet: one line announces the URL.
 					logger: logger.child(
 						{},
