@@ -1,0 +1,2 @@
+export { type ActionResult, applyAction, controlAction, frameworkNamed, selectAgents } from "./apply.js";
+export { badControl, ControlError, notFound } from "./errors.js";
