@@ -120,7 +120,10 @@ function prepare(sim: Simulation, ev: TimelineEvent, strict: boolean): Plan {
 function prepareInstall(sim: Simulation, ev: TimelineEvent): Plan {
 	const name = ev.name ?? ev.package ?? "";
 	if (sim.frameworks.some((f) => f.name === name))
-		throw new ControlError(409, `a framework named "${name}" is installed already (choose another name)`);
+		throw new ControlError(
+			400,
+			`name: a framework named "${name}" is installed already (choose another with --name)`,
+		);
 	if (ev.package !== undefined && CATALOG[ev.package] === undefined)
 		throw notFound(`unknown package "${ev.package}"${suggestion(ev.package, PACKAGE_NAMES)}`);
 	const fields: Record<string, unknown> = { ...(ev.spec ?? {}) };

@@ -6,9 +6,9 @@
  * prints the message.
  */
 export class ControlError extends Error {
-	readonly status: 400 | 404 | 409;
+	readonly status: 400 | 404;
 
-	constructor(status: 400 | 404 | 409, message: string) {
+	constructor(status: 400 | 404, message: string) {
 		super(message);
 		this.name = "ControlError";
 		this.status = status;

@@ -484,6 +484,11 @@ class Resolver {
 		const frameworkNames = frameworks.map((f) => f.name);
 		for (const { k, event } of resolved) {
 			const path: Path = ["timeline", k];
+			if (event.package !== undefined && !PACKAGE_NAMES.includes(event.package))
+				this.#add(
+					[...path, "package"],
+					`unknown package ${JSON.stringify(event.package)}${suggestion(event.package, PACKAGE_NAMES)} (see mesosim package list)`,
+				);
 			if (event.action === "installPackage" && event.name !== undefined) {
 				if (frameworkNames.includes(event.name))
 					this.#add([...path, "name"], `a framework named ${JSON.stringify(event.name)} exists already`);
@@ -577,11 +582,6 @@ class Resolver {
 				);
 			if (e.package === undefined && e.name === undefined)
 				this.#add([...path, "name"], 'installPackage with "spec" needs "name"');
-			else if (e.package !== undefined && !PACKAGE_NAMES.includes(e.package))
-				this.#add(
-					[...path, "package"],
-					`unknown package ${JSON.stringify(e.package)}${suggestion(e.package, PACKAGE_NAMES)} (see mesosim package list)`,
-				);
 			event.name = e.name ?? e.package!;
 			if (e.package !== undefined) event.package = e.package;
 			if (e.spec !== undefined) event.spec = { ...e.spec };
