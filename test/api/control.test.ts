@@ -199,7 +199,7 @@ describe("/sim/v1 packages", () => {
 		expect(r.status).toBe(200);
 		runFor(1_000);
 		expect(server.sim.frameworks.some((f) => f.name === "kafka-2")).toBe(false);
-		expect(server.sim.master.frameworks.filter((f) => !f.removed).map((f) => f.name)).not.toContain(
+		expect(server.sim.master.frameworks.filter((f) => !f.removed).map((f) => f.info.name)).not.toContain(
 			"kafka-2",
 		);
 	});
