@@ -445,6 +445,45 @@ export class AgentFleet implements AgentEndpoint, EventHandler {
 		return true;
 	}
 
+	/** Ends a partition now (the agent reregisters); false when it is not partitioned. */
+	heal(local: number): boolean {
+		this.#check(local);
+		if ((this.#flags[local]! & FLAG.PARTITIONED) === 0) return false;
+		this.#heal(local);
+		return true;
+	}
+
+	/**
+	 * The agent process restarts; the host and its executors stay up (Mesos
+	 * src/slave/slave.cpp recover(): the agent reads its checkpoints and
+	 * reregisters with the same id, Master::reregisterSlave). The master sees
+	 * the connection drop (agentExited); tasks of frameworks for which
+	 * `survives(frameworkId)` is false (frameworks that do not checkpoint) are
+	 * not recovered and vanish; after `downForMs` the agent reregisters
+	 * reporting the rest. Updates sent meanwhile are lost and retried, as in a
+	 * partition. Unlike crash(), the agent keeps its id. False when the agent
+	 * is not registered or already cut off.
+	 */
+	restartProcess(local: number, downForMs: number, survives: (frameworkId: string) => boolean): boolean {
+		this.#check(local);
+		const id = this.#agentId[local];
+		if (this.#host[local] !== HOST.UP || id === null || id === undefined) return false;
+		if ((this.#flags[local]! & FLAG.PARTITIONED) !== 0) return false;
+		const byFramework = this.#tasks[local];
+		if (byFramework !== null && byFramework !== undefined) {
+			for (const [frameworkId, tasks] of [...byFramework]) {
+				if (survives(frameworkId)) continue;
+				for (const rec of tasks.values()) this.#drop(rec);
+				byFramework.delete(frameworkId);
+			}
+			if (byFramework.size === 0) this.#tasks[local] = null;
+		}
+		this.#flags[local] = this.#flags[local]! | FLAG.PARTITIONED;
+		this.#control(() => this.#master.agentExited(id));
+		this.#engine.at(this.#engine.now + downForMs, this, KIND.HEAL, local, this.#gen[local]!);
+		return true;
+	}
+
 	/** `times` partitions of `downMs`, separated by `upMs` (stops if the agent crashes meanwhile). */
 	flap(local: number, times: number, downMs: number, upMs: number): void {
 		this.#check(local);

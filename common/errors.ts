@@ -95,6 +95,22 @@ export const SIM_ERRORS = {
 			"`mesosim serve` could not open its port: it is in use (EADDRINUSE), needs privileges (EACCES) or the host is not an address of this machine (EADDRNOTAVAIL).",
 		fix: "Pick another `--port` (0 takes any free port) or `--host`, or stop the process that holds the port.",
 	},
+	SIM_ERR_MASTER_UNREACHABLE: {
+		message: "cannot reach the master at {url}: {reason}",
+		exitCode: 1,
+		httpStatus: 502,
+		meaning:
+			"A client command (`mesosim cluster`, `agent`, `package install` …) found no live master at the URL.",
+		fix: "Start one (`mesosim demo` or `mesosim serve`), or point at it with `--master URL` or MESOSIM_MASTER.",
+	},
+	SIM_ERR_CONTROL_REFUSED: {
+		message: "the master refused {what} ({status}): {reason}",
+		exitCode: 2,
+		httpStatus: 400,
+		meaning:
+			"The live master answered a control call with an error: an unknown agent, group, package or framework (404, with close matches), or a value out of range or a selector that matches nothing (400, naming the field). Nothing was changed.",
+		fix: "Fix the name or value the message names; `mesosim cluster status` and `mesosim agent list` show what exists.",
+	},
 	SIM_ERR_BENCH_PROCESS: {
 		message: "benchmark process failed: {command}: {reason}",
 		exitCode: 1,

@@ -4,7 +4,6 @@ export {
 	type FrameworkHandle,
 	registerFrameworkType,
 	type Simulation,
-	selectAgents,
 } from "./build.js";
 export { RunMetrics } from "./metrics.js";
 export {

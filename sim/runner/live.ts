@@ -32,6 +32,7 @@ import { performance } from "node:perf_hooks";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import type { Engine } from "../../engine/index.js";
 import { type BuildAppOptions, buildApp } from "../../master/http/index.js";
+import { controlPlugin } from "../control/index.js";
 import type { Scenario } from "../scenario/index.js";
 import { buildSimulation, type Simulation } from "./build.js";
 import { applyLiveV8Flags, IdleScavenger } from "./gc.js";
@@ -52,7 +53,8 @@ export interface LiveDriverOptions {
 }
 
 export class LiveDriver {
-	readonly speed: number;
+	#speed: number;
+	#paused = false;
 	readonly #engine: Engine;
 	readonly #tickMs: number;
 	readonly #budgetMs: number;
@@ -78,7 +80,7 @@ export class LiveDriver {
 	constructor(opts: LiveDriverOptions) {
 		const speed = opts.speed ?? 1;
 		if (!Number.isFinite(speed) || speed <= 0) throw new RangeError(`speed must be > 0 (got ${speed})`);
-		this.speed = speed;
+		this.#speed = speed;
 		this.#engine = opts.engine;
 		this.#tickMs = opts.tickMs ?? 10;
 		this.#budgetMs = opts.budgetMs ?? 20;
@@ -91,9 +93,15 @@ export class LiveDriver {
 		return this.#running;
 	}
 
-	/** Simulated time the wall clock asks for now. */
+	/** Simulated ms per wall ms. */
+	get speed(): number {
+		return this.#speed;
+	}
+
+	/** Simulated time the wall clock asks for now (while paused: where the clock stopped). */
 	target(): number {
-		return this.#simStart + Math.floor((this.#wallNow() - this.#wallStart) * this.speed);
+		if (this.#paused) return this.#simStart;
+		return this.#simStart + Math.floor((this.#wallNow() - this.#wallStart) * this.#speed);
 	}
 
 	/** How far (simulated ms) the engine is behind the wall clock after the last catch-up. */
@@ -144,6 +152,51 @@ export class LiveDriver {
 		}
 	}
 
+	// ---- control (the /sim/v1 clock calls) ------------------------------------
+
+	get paused(): boolean {
+		return this.#paused;
+	}
+
+	/** The clock restarts from the engine's time now: later pacing counts from here. */
+	#rebase(): void {
+		this.#simStart = this.#engine.now;
+		this.#wallStart = this.#wallNow();
+	}
+
+	/** Simulated time stops (HTTP calls are still served at the stopped time). */
+	pause(): void {
+		this.catchUp();
+		this.#paused = true;
+		this.#rebase();
+	}
+
+	resume(): void {
+		if (!this.#paused) return;
+		this.#paused = false;
+		this.#rebase();
+	}
+
+	/** A new speed from now on (the simulated time reached so far stays). */
+	setSpeed(speed: number): void {
+		if (!Number.isFinite(speed) || speed <= 0) throw new RangeError(`speed must be > 0 (got ${speed})`);
+		this.catchUp();
+		this.#speed = speed;
+		this.#rebase();
+	}
+
+	/**
+	 * Runs every event before simulated time `t` (then the clock reads t - 1)
+	 * or up to and including `t` (`inclusive`), whatever the pacing; used
+	 * while paused to step to the next allocation cycle or through it.
+	 */
+	advanceTo(t: number, inclusive: boolean): void {
+		const engine = this.#engine;
+		const end = inclusive ? t : t - 1;
+		if (end > engine.now) engine.runUntil(end);
+		this.#rebase();
+	}
+
 	#schedule(): void {
 		if (!this.#running) return;
 		const tick = () => {
@@ -154,6 +207,12 @@ export class LiveDriver {
 		};
 		this.#timer = this.#behind ? setImmediate(tick) : setTimeout(tick, this.#tickMs);
 	}
+}
+
+/** The /sim/v1 control API (sim/control/http.ts) on the live app, driving this driver's clock. */
+function registerControl(app: FastifyInstance, sim: Simulation, driver: LiveDriver): void {
+	const started = performance.now();
+	app.register(controlPlugin, { sim, clock: driver, wallMs: () => performance.now() - started });
 }
 
 /** Wall ms a closing server waits for connections to end before destroying them. */
@@ -204,6 +263,7 @@ export async function startLive(opts: LiveServerOptions): Promise<LiveServer> {
 			driver.catchUp();
 		},
 	});
+	registerControl(app, sim, driver);
 	driver.onKeepAlive = () => app.mesos.keepAlive();
 	driver.onTick = () => scavenger.poll();
 	try {

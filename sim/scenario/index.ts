@@ -35,4 +35,4 @@ export type {
 } from "./types.js";
 export { TIMELINE_ACTIONS } from "./types.js";
 export type { ValidateOptions } from "./validate.js";
-export { validateScenario } from "./validate.js";
+export { AGENT_RESTART_DEFAULT_MS, validateAction, validateScenario } from "./validate.js";

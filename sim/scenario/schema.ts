@@ -397,6 +397,22 @@ export const AgentSelectorSchema = Type.Object(
 				description: "These 0-based agent indices (within the group if one is given).",
 			}),
 		),
+		ids: Type.Optional(
+			Type.Array(Type.String({ minLength: 1 }), {
+				minItems: 1,
+				description: "Agents with these agent ids (as the master gave them).",
+			}),
+		),
+		hostnames: Type.Optional(
+			Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: "Agents with these hostnames." }),
+		),
+		attribute: Type.Optional(
+			Type.String({
+				pattern: "^[^=]+=.*$",
+				description: "Agents whose attribute has this value, written name=value (e.g. rack=r3).",
+				[X_EXPECT]: "name=value, e.g. rack=r3",
+			}),
+		),
 	},
 	{
 		additionalProperties: false,
@@ -413,7 +429,7 @@ export const TimelineEventSchema = Type.Object(
 		for: Type.Optional(
 			nullableDuration({
 				description:
-					'crashAgents/partitionAgents: how long until they come back (default null, or "never": not by themselves); flapAgents: the down time (required).',
+					'crashAgents/partitionAgents: how long until they come back (default null, or "never": not by themselves); flapAgents: the down time (required); restartAgentProcesses: how long the agent process is down (default 5s); disconnectFramework: how long the scheduler stays away (default: for good).',
 			}),
 		),
 		times: Type.Optional(
@@ -427,10 +443,48 @@ export const TimelineEventSchema = Type.Object(
 			duration({ description: "flapAgents: up time between downs (default: same as `for`)." }),
 		),
 		framework: Type.Optional(
-			Type.String({ description: "teardownFramework/reviveFramework: the framework name." }),
+			Type.String({
+				description:
+					"teardownFramework/reviveFramework/disconnectFramework/uninstallPackage: the framework name.",
+			}),
 		),
 		group: Type.Optional(Type.String({ description: "addAgents: the agent group whose shape they take." })),
 		count: Type.Optional(Type.Integer({ minimum: 1, description: "addAgents: how many agents to add." })),
+		role: Type.Optional(Type.String({ minLength: 1, description: "updateWeights/updateQuota: the role." })),
+		weight: Type.Optional(
+			Type.Number({ exclusiveMinimum: 0, description: "updateWeights: the role's new weight." }),
+		),
+		quota: Type.Optional(
+			ScalarQuantitiesSchema({ description: "updateQuota: the role's new quota limits ({} removes it)." }),
+		),
+		package: Type.Optional(
+			Type.String({
+				minLength: 1,
+				description: "installPackage: the catalog package (see `mesosim package list`).",
+			}),
+		),
+		name: Type.Optional(
+			Type.String({
+				minLength: 1,
+				description: "installPackage: the framework's name (default: the package's name).",
+			}),
+		),
+		spec: Type.Optional(
+			Type.Object(
+				{},
+				{
+					additionalProperties: true,
+					description: "installPackage: a chameleon spec (the fields of a `type: chameleon` framework).",
+				},
+			),
+		),
+		instances: Type.Optional(
+			Type.Integer({
+				minimum: 0,
+				maximum: 100_000,
+				description: "installPackage: instance count of every group of the package that has one.",
+			}),
+		),
 	},
 	{ additionalProperties: false, description: "A fault or operation at a point in simulated time." },
 );

@@ -86,6 +86,17 @@ export const TIMELINE_ACTIONS = [
 	"teardownFramework",
 	"addAgents",
 	"reviveFramework",
+	"healAgents",
+	"restartAgentProcesses",
+	"drainAgents",
+	"deactivateAgents",
+	"reactivateAgents",
+	"markAgentsGone",
+	"updateWeights",
+	"updateQuota",
+	"disconnectFramework",
+	"installPackage",
+	"uninstallPackage",
 ] as const;
 export type TimelineAction = (typeof TIMELINE_ACTIONS)[number];
 
@@ -101,6 +112,12 @@ export interface AgentSelector {
 	fraction?: number;
 	/** 0-based indices within the group (or the whole cluster, in group order). */
 	indices?: number[];
+	/** Agents with these agent ids (live runs: the ids the master gave). */
+	ids?: string[];
+	/** Agents with these hostnames. */
+	hostnames?: string[];
+	/** Agents whose attribute has this value, written `name=value` (e.g. `rack=r3`). */
+	attribute?: string;
 }
 
 export interface TimelineEvent {
@@ -120,6 +137,20 @@ export interface TimelineEvent {
 	group?: string;
 	/** addAgents: how many. */
 	count?: number;
+	/** updateWeights, updateQuota: the role. */
+	role?: string;
+	/** updateWeights: the role's new weight. */
+	weight?: number;
+	/** updateQuota: the role's new quota limits ({} removes the quota). */
+	quota?: ScalarQuantities;
+	/** installPackage: the catalog package (or none with `spec`). */
+	package?: string;
+	/** installPackage: the framework's name (default: the package name). */
+	name?: string;
+	/** installPackage: a chameleon spec (fields of a `type: chameleon` framework). */
+	spec?: Record<string, unknown>;
+	/** installPackage: instance count of every group that has one. */
+	instances?: number;
 }
 
 export interface Scenario {

@@ -16,6 +16,7 @@ import { explain } from "../../common/schema/explain.js";
 import { IssueList, issuesError, type Locator, type Path } from "../../common/schema/issues.js";
 import { groupNameProblem, roleNameProblem } from "../../common/schema/names.js";
 import { suggestion } from "../../common/suggest.js";
+import { PACKAGE_NAMES } from "../../frameworks/chameleon/index.js";
 import { normalizeRanges } from "../../master/protocol/resources.js";
 import {
 	AGENT_DEFAULTS,
@@ -32,6 +33,7 @@ import {
 	type SimpleFrameworkInput,
 	TASK_DEFAULTS,
 	type TimelineEventInput,
+	TimelineEventSchema,
 } from "./schema.js";
 import type {
 	AgentGroup,
@@ -95,6 +97,35 @@ export function validateScenario(input: unknown, options: ValidateOptions = {}):
 	return scenario;
 }
 
+const compileAction = () => Compile(TimelineEventSchema);
+let compiledAction: ReturnType<typeof compileAction> | undefined;
+
+/**
+ * Checks and resolves one timeline action given on its own (the live control
+ * API, /sim/v1): the same schema and per-action rules as a scenario's
+ * `timeline[]` entry, with `at` optional (default 0: now). Cross-references
+ * (framework, group, agents) are the caller's: they depend on the live state.
+ * Throws SimError SIM_ERR_SCENARIO_INVALID naming each wrong field.
+ */
+export function validateAction(input: unknown, sourceName = "<request body>"): TimelineEvent {
+	const issues = new IssueList();
+	if (input === null || typeof input !== "object" || Array.isArray(input)) {
+		issues.add([], 'expected a JSON object such as {"action": "crashAgents", "agents": {"count": 1}}');
+		throw issuesError(issues.issues, sourceName);
+	}
+	const withAt = { at: 0, ...(input as Record<string, unknown>) };
+	compiledAction ??= compileAction();
+	if (!compiledAction.Check(withAt)) {
+		explain(TimelineEventSchema, withAt, [], issues);
+		if (issues.length === 0)
+			for (const e of compiledAction.Errors(withAt).slice(0, 5)) issues.add([], e.message);
+		throw issuesError(issues.issues, sourceName);
+	}
+	const event = new Resolver(issues, {}).action(withAt as TimelineEventInput);
+	if (issues.length > 0) throw issuesError(issues.issues, sourceName);
+	return event;
+}
+
 function defaultName(sourceName: string | undefined): string {
 	if (sourceName === undefined || sourceName === "" || sourceName.startsWith("<"))
 		return SCENARIO_DEFAULTS.name;
@@ -138,6 +169,11 @@ class Resolver {
 		if (raw === null) return null;
 		if (typeof raw === "string" && NULL_WORDS.has(raw.trim().toLowerCase())) return null;
 		return this.#duration(raw, path, { positive: true });
+	}
+
+	/** One timeline entry on its own (validateAction). */
+	action(e: TimelineEventInput): TimelineEvent {
+		return this.#event(e, []);
 	}
 
 	resolve(input: ScenarioInput): Scenario {
@@ -449,6 +485,16 @@ class Resolver {
 		const frameworkNames = frameworks.map((f) => f.name);
 		for (const { k, event } of resolved) {
 			const path: Path = ["timeline", k];
+			if (event.package !== undefined && !PACKAGE_NAMES.includes(event.package))
+				this.#add(
+					[...path, "package"],
+					`unknown package ${JSON.stringify(event.package)}${suggestion(event.package, PACKAGE_NAMES)} (see mesosim package list)`,
+				);
+			if (event.action === "installPackage" && event.name !== undefined) {
+				if (frameworkNames.includes(event.name))
+					this.#add([...path, "name"], `a framework named ${JSON.stringify(event.name)} exists already`);
+				frameworkNames.push(event.name);
+			}
 			if (event.framework !== undefined && !frameworkNames.includes(event.framework))
 				this.#add(
 					[...path, "framework"],
@@ -522,8 +568,33 @@ class Resolver {
 					e.upFor !== undefined
 						? this.#duration(e.upFor, [...path, "upFor"], { positive: true })
 						: (event.downForMs ?? 0);
-			} else event.downForMs = e.for === undefined ? null : this.#nullableDuration(e.for, [...path, "for"]);
+			} else if (action === "restartAgentProcesses")
+				event.downForMs =
+					e.for === undefined || e.for === null
+						? AGENT_RESTART_DEFAULT_MS
+						: this.#duration(e.for, [...path, "for"], { positive: true });
+			else event.downForMs = e.for === undefined ? null : this.#nullableDuration(e.for, [...path, "for"]);
 		}
+		if (action === "installPackage") {
+			if ((e.package === undefined) === (e.spec === undefined))
+				this.#add(
+					[...path, "package"],
+					'installPackage needs "package" (a catalog name) or "spec", not both',
+				);
+			if (e.package === undefined && e.name === undefined)
+				this.#add([...path, "name"], 'installPackage with "spec" needs "name"');
+			event.name = e.name ?? e.package!;
+			if (e.package !== undefined) event.package = e.package;
+			if (e.spec !== undefined) event.spec = { ...e.spec };
+			if (e.instances !== undefined) event.instances = e.instances;
+		}
+		if (e.role !== undefined && rule.allowed.includes("role")) {
+			const problem = roleNameProblem(e.role);
+			if (problem !== null) this.#add([...path, "role"], problem);
+			event.role = e.role;
+		}
+		if (e.weight !== undefined && rule.allowed.includes("weight")) event.weight = e.weight;
+		if (e.quota !== undefined && rule.allowed.includes("quota")) event.quota = { ...e.quota };
 		if (e.framework !== undefined && rule.allowed.includes("framework")) event.framework = e.framework;
 		if (e.group !== undefined && rule.allowed.includes("group")) event.group = e.group;
 		if (e.count !== undefined && rule.allowed.includes("count")) event.count = e.count;
@@ -543,11 +614,28 @@ class Resolver {
 		if (s.count !== undefined) out.count = s.count;
 		if (s.fraction !== undefined) out.fraction = s.fraction;
 		if (s.indices !== undefined) out.indices = [...s.indices];
+		if (s.ids !== undefined) out.ids = [...s.ids];
+		if (s.hostnames !== undefined) out.hostnames = [...s.hostnames];
+		if (s.attribute !== undefined) out.attribute = s.attribute;
 		return out;
 	}
 }
 
-type EventField = "agents" | "for" | "times" | "upFor" | "framework" | "group" | "count";
+type EventField =
+	| "agents"
+	| "for"
+	| "times"
+	| "upFor"
+	| "framework"
+	| "group"
+	| "count"
+	| "role"
+	| "weight"
+	| "quota"
+	| "package"
+	| "name"
+	| "spec"
+	| "instances";
 
 const AGENTS_ONLY = { allowed: ["agents"], required: ["agents"] } as const;
 const ACTION_FIELDS: Record<
@@ -561,7 +649,21 @@ const ACTION_FIELDS: Record<
 	teardownFramework: { allowed: ["framework"], required: ["framework"] },
 	reviveFramework: { allowed: ["framework"], required: ["framework"] },
 	addAgents: { allowed: ["group", "count"], required: ["group", "count"] },
+	healAgents: AGENTS_ONLY,
+	restartAgentProcesses: { allowed: ["agents", "for"], required: ["agents"] },
+	drainAgents: AGENTS_ONLY,
+	deactivateAgents: AGENTS_ONLY,
+	reactivateAgents: AGENTS_ONLY,
+	markAgentsGone: AGENTS_ONLY,
+	updateWeights: { allowed: ["role", "weight"], required: ["role", "weight"] },
+	updateQuota: { allowed: ["role", "quota"], required: ["role", "quota"] },
+	disconnectFramework: { allowed: ["framework", "for"], required: ["framework"] },
+	installPackage: { allowed: ["package", "name", "spec", "instances"], required: [] },
+	uninstallPackage: { allowed: ["framework"], required: ["framework"] },
 };
+
+/** restartAgentProcesses: how long the agent process is down by default. */
+export const AGENT_RESTART_DEFAULT_MS = 5_000;
 
 const REQUIRED_HINT: Record<EventField, string> = {
 	agents: " (e.g. agents: {count: 10}, agents: {group: web, fraction: 0.1}; {} means all agents)",
@@ -571,4 +673,11 @@ const REQUIRED_HINT: Record<EventField, string> = {
 	framework: " (the framework's name)",
 	group: " (the agent group whose shape the new agents take)",
 	count: " (how many agents)",
+	role: " (the role's name)",
+	weight: " (a number > 0)",
+	quota: " (e.g. quota: {cpus: 100, mem: 409600})",
+	package: "",
+	name: "",
+	spec: "",
+	instances: "",
 };

@@ -6,6 +6,8 @@ import type { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { registerBench } from "./bench.js";
 import { registerChameleon } from "./chameleon.js";
+import { registerControl } from "./control.js";
+import { registerDemo } from "./demo.js";
 import { registerPackage } from "./package.js";
 import { registerRun } from "./run.js";
 import { registerServe } from "./serve.js";
@@ -20,4 +22,6 @@ export const COMMANDS: readonly RegisterCommand[] = [
 	registerPackage,
 	registerBench,
 	registerChameleon,
+	registerControl,
+	registerDemo,
 ];

@@ -1,0 +1,273 @@
+/**
+ * Applying an action (a scenario timeline entry, or the same object posted to
+ * the live control API) to a simulation, in two steps: `prepare` resolves
+ * every name and selector and builds what the action needs (a scheduler for
+ * an install), changing nothing; `run` then applies the whole plan. A live
+ * call is therefore applied whole or not at all, and the master only ever
+ * sees the calls an operator, an agent or a framework could make.
+ *
+ * Strict mode (live API) refuses unknown names with 404 and empty or
+ * out-of-range selections with 400 (ControlError); lenient mode (a scenario
+ * timeline, already checked when the file was loaded) applies what still
+ * matches and skips the rest, as timelines always did.
+ *
+ * Which action is which (docs/scenario.md, Timeline actions):
+ *  - crashAgents: the host dies with its tasks; it comes back (after `for`,
+ *    or on restartAgents) as a NEW agent with a new id.
+ *  - restartAgentProcesses: only the agent process restarts; it recovers and
+ *    reregisters with the SAME id; tasks of checkpointing frameworks survive.
+ */
+import { suggestion } from "../../common/suggest.js";
+import { CATALOG, PACKAGE_NAMES } from "../../frameworks/chameleon/index.js";
+import { addGroup, type Simulation } from "../runner/build.js";
+import { attachFramework, type FrameworkHandle, makeScheduler } from "../runner/frameworks.js";
+import type { ChameleonFrameworkSpec, TimelineEvent } from "../scenario/index.js";
+import { ControlError, notFound } from "./errors.js";
+import { selectAgents } from "./selectors.js";
+
+export { selectAgents };
+
+/** What `run` does; everything in it has been checked. */
+type Plan =
+	| { kind: "agents"; ev: TimelineEvent; agents: number[] }
+	| { kind: "framework"; ev: TimelineEvent; handle: FrameworkHandle }
+	| { kind: "install"; spec: ChameleonFrameworkSpec; scheduler: ReturnType<typeof makeScheduler> }
+	| { kind: "other"; ev: TimelineEvent };
+
+/** What an applied action changed, for the caller to show. */
+export interface ActionResult {
+	action: TimelineEvent["action"];
+	/** Agents hit (hostnames), for agent actions. */
+	agents?: string[];
+	/** The framework (un)installed, torn down, disconnected or revived. */
+	framework?: string;
+}
+
+const AGENT_ACTIONS = new Set<TimelineEvent["action"]>([
+	"crashAgents",
+	"restartAgents",
+	"partitionAgents",
+	"flapAgents",
+	"healAgents",
+	"restartAgentProcesses",
+	"drainAgents",
+	"deactivateAgents",
+	"reactivateAgents",
+	"markAgentsGone",
+]);
+
+/** Applies a timeline action (lenient: what no longer matches is skipped). */
+export function applyAction(sim: Simulation, ev: TimelineEvent): void {
+	let plan: Plan;
+	try {
+		plan = prepare(sim, ev, false);
+	} catch (err) {
+		if (err instanceof ControlError) return;
+		throw err;
+	}
+	run(sim, plan);
+}
+
+/** Applies a live control action: checks everything first, throws ControlError before any change. */
+export function controlAction(sim: Simulation, ev: TimelineEvent): ActionResult {
+	const plan = prepare(sim, ev, true);
+	run(sim, plan);
+	const out: ActionResult = { action: ev.action };
+	if (plan.kind === "agents") out.agents = plan.agents.map((a) => sim.fleet.hostname(a));
+	if (plan.kind === "framework") out.framework = plan.handle.name;
+	if (plan.kind === "install") out.framework = plan.spec.name;
+	return out;
+}
+
+/** The framework handle of a name (404 with close matches). */
+export function frameworkNamed(sim: Simulation, name: string | undefined): FrameworkHandle {
+	const h = sim.frameworks.find((f) => f.name === name);
+	if (h === undefined)
+		throw notFound(
+			`unknown framework "${name}"${suggestion(
+				name ?? "",
+				sim.frameworks.map((f) => f.name),
+			)}`,
+		);
+	return h;
+}
+
+function prepare(sim: Simulation, ev: TimelineEvent, strict: boolean): Plan {
+	if (AGENT_ACTIONS.has(ev.action))
+		return { kind: "agents", ev, agents: selectAgents(sim, ev.agents, strict) };
+	switch (ev.action) {
+		case "teardownFramework":
+		case "reviveFramework":
+		case "disconnectFramework":
+		case "uninstallPackage":
+			return { kind: "framework", ev, handle: frameworkNamed(sim, ev.framework) };
+		case "installPackage":
+			return prepareInstall(sim, ev);
+		case "addAgents":
+			if (!sim.scenario.agents.some((g) => g.group === ev.group))
+				throw notFound(
+					`unknown agent group "${ev.group}"${suggestion(
+						ev.group ?? "",
+						sim.scenario.agents.map((g) => g.group),
+					)}`,
+				);
+			return { kind: "other", ev };
+		default:
+			return { kind: "other", ev };
+	}
+}
+
+function prepareInstall(sim: Simulation, ev: TimelineEvent): Plan {
+	const name = ev.name ?? ev.package ?? "";
+	if (sim.frameworks.some((f) => f.name === name))
+		throw new ControlError(
+			400,
+			`name: a framework named "${name}" is installed already (choose another with --name)`,
+		);
+	if (ev.package !== undefined && CATALOG[ev.package] === undefined)
+		throw notFound(`unknown package "${ev.package}"${suggestion(ev.package, PACKAGE_NAMES)}`);
+	const fields: Record<string, unknown> = { ...(ev.spec ?? {}) };
+	if (ev.package !== undefined) fields.package = ev.package;
+	if (ev.instances !== undefined) {
+		const groups = (ev.package !== undefined ? CATALOG[ev.package]!.spec.groups : fields.groups) as
+			| Record<string, unknown>[]
+			| undefined;
+		fields.groups = withInstances(groups ?? [], ev.instances, ev.package === undefined);
+	}
+	const spec: ChameleonFrameworkSpec = { type: "chameleon", name, spec: fields };
+	let scheduler: ReturnType<typeof makeScheduler>;
+	try {
+		scheduler = makeScheduler(sim, spec);
+	} catch (err) {
+		throw new ControlError(400, (err as Error).message);
+	}
+	return { kind: "install", spec, scheduler };
+}
+
+/**
+ * Every group that has an instance count gets `n`. A catalog package takes a
+ * map of overrides by group name (merged into the package); a spec of one's
+ * own is rewritten in place.
+ */
+function withInstances(groups: Record<string, unknown>[], n: number, asList: boolean): unknown {
+	const counted = (g: Record<string, unknown>) => g.instances !== undefined || g.count !== undefined;
+	if (asList) return groups.map((g) => (counted(g) ? { ...g, instances: n, count: undefined } : g));
+	const out: Record<string, unknown> = {};
+	for (const g of groups) if (counted(g)) out[String(g.name)] = { instances: n };
+	return out;
+}
+
+function run(sim: Simulation, plan: Plan): void {
+	switch (plan.kind) {
+		case "agents":
+			runAgents(sim, plan.ev, plan.agents);
+			return;
+		case "framework":
+			runFramework(sim, plan.ev, plan.handle);
+			return;
+		case "install":
+			attachFramework(sim, plan.spec, plan.scheduler, 0);
+			return;
+		case "other":
+			runOther(sim, plan.ev);
+			return;
+	}
+}
+
+function runAgents(sim: Simulation, ev: TimelineEvent, agents: number[]): void {
+	const { fleet, master } = sim;
+	const remaining = Math.max(0, sim.scenario.durationMs - (sim.engine.now - sim.engine.originMs));
+	// Operator calls name the agent by the id the master gave it.
+	const idsOf = () => agents.map((a) => fleet.agentId(a)).filter((id): id is string => id !== null);
+	switch (ev.action) {
+		case "crashAgents":
+			for (const a of agents) fleet.crash(a, ev.downForMs ?? null);
+			return;
+		case "restartAgents":
+			for (const a of agents) if (!fleet.isUp(a)) fleet.start(a);
+			return;
+		case "partitionAgents":
+			for (const a of agents) fleet.partition(a, ev.downForMs ?? remaining + 1);
+			return;
+		case "flapAgents":
+			for (const a of agents) fleet.flap(a, ev.times ?? 3, ev.downForMs ?? 30_000, ev.upForMs ?? 30_000);
+			return;
+		case "healAgents":
+			for (const a of agents) fleet.heal(a);
+			return;
+		case "restartAgentProcesses": {
+			const survives = (fwId: string) => master.framework(fwId)?.checkpoint === true;
+			for (const a of agents) fleet.restartProcess(a, ev.downForMs ?? 5_000, survives);
+			return;
+		}
+		case "drainAgents":
+			for (const id of idsOf()) master.drainAgent(id);
+			return;
+		case "deactivateAgents":
+			for (const id of idsOf()) master.setAgentActive(id, false);
+			return;
+		case "reactivateAgents":
+			for (const id of idsOf()) master.setAgentActive(id, true);
+			return;
+		case "markAgentsGone":
+			for (const id of idsOf()) master.markAgentGone(id);
+			return;
+	}
+}
+
+function runFramework(sim: Simulation, ev: TimelineEvent, h: FrameworkHandle): void {
+	const id = h.id();
+	switch (ev.action) {
+		case "teardownFramework":
+			// As before: a framework not yet subscribed is left alone by a timeline.
+			if (id !== null) {
+				h.driver.stop();
+				sim.master.teardown(id);
+			}
+			return;
+		case "uninstallPackage":
+			h.driver.stop();
+			if (id !== null) sim.master.teardown(id);
+			sim.frameworks.splice(sim.frameworks.indexOf(h), 1);
+			return;
+		case "reviveFramework":
+			h.driver.context.revive();
+			return;
+		case "disconnectFramework":
+			// The scheduler goes away; the master keeps it for its failover timeout.
+			// Back after `for` (a failover with the same id), if the master still has it.
+			h.driver.stop();
+			if (ev.downForMs !== null && ev.downForMs !== undefined)
+				sim.engine.timeout(ev.downForMs, () => h.driver.start());
+			return;
+	}
+}
+
+function runOther(sim: Simulation, ev: TimelineEvent): void {
+	switch (ev.action) {
+		case "addAgents": {
+			const g = sim.scenario.agents.find((x) => x.group === ev.group);
+			if (g === undefined) return;
+			const n = ev.count ?? 1;
+			const already = (sim.groups.get(g.group) ?? []).reduce((s, r) => s + r.count, 0);
+			// New agents continue the group's numbering so hostnames stay unique.
+			const range = addGroup(sim, { ...g, hostname: shiftTemplate(g.hostname, already) }, n);
+			for (let i = 0; i < range.count; i++) sim.fleet.start(range.first + i);
+			return;
+		}
+		case "updateWeights":
+			if (ev.role !== undefined && ev.weight !== undefined)
+				sim.master.updateWeights([{ role: ev.role, weight: ev.weight }]);
+			return;
+		case "updateQuota":
+			if (ev.role !== undefined) sim.master.updateQuota(ev.role, { ...ev.quota });
+			return;
+	}
+}
+
+/** Rewrites `{i}`-style expressions so that index i renders as i + offset. */
+function shiftTemplate(template: string, offset: number): string {
+	return template.replace(/\{([^{}]*)\}/g, (whole, expr: string) =>
+		/\bi\b/.test(expr) ? `{${expr.replace(/\bi\b/g, `(i + ${offset})`)}}` : whole,
+	);
+}
