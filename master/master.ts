@@ -16,8 +16,11 @@ import type { Engine, EventHandler, Rng, RngStreams } from "../engine/index.js";
 import { Allocator } from "./allocator.js";
 import { BoundedList } from "./bounded.js";
 import { AGENT_STATE, Cluster } from "./cluster.js";
+import { EventLog } from "./event-log.js";
 import { FrameworkFilters, RefusedPool, refuseMs } from "./filters.js";
 import { type MasterFlags, withDefaults } from "./flags.js";
+import { OfferBook } from "./offers/book.js";
+import { isMultiRole, OfferMessages } from "./offers/message.js";
 import type { AgentEndpoint, AgentSpec, MasterAgentApi, ReportedTask } from "./protocol/agent.js";
 import {
 	type Call,
@@ -27,7 +30,6 @@ import {
 	type Offer,
 	type Operation,
 	type Range,
-	type Resource,
 	type TaskInfo,
 	type TaskState,
 	type TaskStatus,
@@ -42,10 +44,9 @@ import {
 	rangesContain,
 	rangesSubtract,
 	SCALAR_COUNT,
-	SCALAR_NAMES,
 } from "./protocol/resources.js";
 import type { CallResult, EventSink, MasterSchedulerApi, SubscribeResult } from "./protocol/scheduler.js";
-import type { FrameworkRecord, OfferRecord, TaskRecord } from "./records.js";
+import type { FrameworkRecord, MasterObserver, OfferRecord, TaskRecord } from "./records.js";
 import { checkFrameworkInfo } from "./validate.js";
 
 const K = {
@@ -57,19 +58,7 @@ const K = {
 	UNREACHABLE: 5,
 } as const;
 
-export type OfferEnd = "accepted" | "declined" | "rescinded";
-
-/** Hooks for the runner, metrics and invariant checks (all optional). */
-export interface MasterObserver {
-	offerMade?(offer: OfferRecord): void;
-	offerEnded?(offer: OfferRecord, how: OfferEnd): void;
-	taskChanged?(task: TaskRecord, previous: TaskState | null): void;
-	agentChanged?(agent: number): void;
-	frameworkChanged?(fw: FrameworkRecord, what: "added" | "updated" | "removed"): void;
-	eventSent?(fw: FrameworkRecord, event: Event): void;
-	/** An allocation cycle made its decisions; its OFFERS events are built and sent next (benchmarks time the split). */
-	cycleDecided?(): void;
-}
+export type { MasterObserver, OfferEnd } from "./records.js";
 
 export interface MasterOptions {
 	engine: Engine;
@@ -79,7 +68,7 @@ export interface MasterOptions {
 
 const EPS = 1e-9;
 /** Shared empty port list (port lists are replaced, never mutated). */
-const NO_PORTS: Range[] = [];
+const _NO_PORTS: Range[] = [];
 
 function bad(status: 400 | 403 | 404 | 409 | 501 | 503, message: string): CallResult {
 	return { ok: false, status, message };
@@ -97,8 +86,6 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 	observer: MasterObserver = {};
 	/** Invariant violations found while running (double offer end, …). */
 	readonly violations: string[] = [];
-	/** A running hash of everything sent to frameworks (determinism check). */
-	eventLogHash = 0x811c9dc5;
 	readonly metrics = {
 		offersSent: 0,
 		offersDeclined: 0,
@@ -122,27 +109,17 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 	readonly #fwById = new Map<string, FrameworkRecord>();
 	readonly #removedIds = new Set<string>();
 	readonly #streams = new Map<string, FrameworkRecord>();
-	/** Outstanding offers by number; an id "<masterId>-O<n>" is looked up by its n (#offerById). */
-	readonly #offersByNum = new Map<number, OfferRecord>();
-	readonly #offerPrefix: string;
-	/** Per agent: its one outstanding offer, or a Set once it has had two at a time (insertion order kept). */
-	readonly #agentOffers: (OfferRecord | Set<OfferRecord> | undefined)[] = [];
+	readonly #log: EventLog;
+	readonly #messages: OfferMessages;
+	readonly #offers: OfferBook;
 	readonly #agentTasks: (Set<TaskRecord> | undefined)[] = [];
 	readonly #goneAgents = new Set<string>();
-	/** Per agent: what its last offer held, and its frozen Resource objects once offered twice alike. */
-	readonly #resourceCache: (ResourceCacheEntry | undefined)[] = [];
-	readonly #agentIdValues: (Readonly<{ value: string }> | undefined)[] = [];
-	/** Char codes of "<master id>-O", the prefix of every offer id (#mixOffers). */
-	readonly #offerIdPrefix: Uint16Array;
-	readonly #digits = new Uint8Array(20);
 	/** Refused resources of every framework's filters, shared (filters.ts). */
 	readonly #refused = new RefusedPool();
 	#nextFw = 0;
 	#nextAgent = 0;
-	#nextOffer = 0;
 	#nextStream = 0;
 	#cycleScheduled = false;
-	#pendingOffers = new Map<FrameworkRecord, OfferRecord[]>();
 	#started = false;
 
 	constructor(opts: MasterOptions) {
@@ -150,16 +127,32 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		this.flags = withDefaults(opts.flags);
 		this.#rng = opts.streams.stream("master");
 		this.id = uuidString(this.#rng);
-		this.#offerPrefix = `${this.id}-O`;
-		this.#offerIdPrefix = new Uint16Array(this.#offerPrefix.length);
-		for (let i = 0; i < this.#offerPrefix.length; i++)
-			this.#offerIdPrefix[i] = this.#offerPrefix.charCodeAt(i);
+		this.#log = new EventLog(`${this.id}-O`);
 		this.startedAt = this.#engine.now;
 		this.completedFrameworks = new BoundedList(this.flags.maxCompletedFrameworks);
 		this.allocator = new Allocator(this.flags, this.cluster, opts.streams.stream("allocator"), {
 			now: () => this.#engine.now,
-			offer: (fw, role, agent, q, ports) => this.#makeOffer(fw, role, agent, q, ports),
-			cycleDone: () => this.#flushOffers(),
+			offer: (fw, role, agent, q, ports) => this.#offers.make(fw, role, agent, q, ports),
+			cycleDone: () => this.#offers.flush(),
+		});
+		this.#messages = new OfferMessages(this.cluster, this.allocator.roles);
+		const master = this;
+		const engine = this.#engine;
+		this.#offers = new OfferBook({
+			masterId: this.id,
+			cluster: this.cluster,
+			accounting: this.allocator,
+			messages: this.#messages,
+			flags: this.flags,
+			metrics: this.metrics,
+			violations: this.violations,
+			get observer() {
+				return master.observer;
+			},
+			now: () => engine.now,
+			armTimeout: (num) => engine.after(this.flags.offerTimeoutMs ?? 0, this, K.OFFER_TIMEOUT, num),
+			cancelTimer: (timer) => engine.cancel(timer),
+			send: (fw, event, records) => this.#send(fw, event, records),
 		});
 	}
 
@@ -185,11 +178,9 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 				this.allocator.request();
 				this.allocator.cycle();
 				break;
-			case K.OFFER_TIMEOUT: {
-				const o = this.#offersByNum.get(a);
-				if (o !== undefined) this.#rescindOffer(o, true);
+			case K.OFFER_TIMEOUT:
+				this.#offers.timedOut(a);
 				break;
-			}
 			case K.HEARTBEAT: {
 				const fw = this.frameworks[a];
 				if (fw?.connected && fw.heartbeatTimer === b) {
@@ -271,7 +262,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 				});
 			}
 			if (fw.streamId !== null) this.#streams.delete(fw.streamId);
-			this.#recoverOffersOf(fw, false);
+			this.#offers.rescindAllOf(fw, false);
 			fw.failoverTimer = -1;
 			const added = shape.roles.filter((r) => !fw!.roles.includes(r)).map((r) => this.allocator.roleIndex(r));
 			const removed = fw.roleIdx.filter((_, k) => !shape.roles.includes(fw!.roles[k]!));
@@ -311,6 +302,8 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 				unregisteredAt: null,
 				failoverTimer: -1,
 				heartbeatTimer: -1,
+				completedTasks: new BoundedList(this.flags.maxCompletedTasksPerFramework),
+				unreachableTasks: new BoundedList(this.flags.maxUnreachableTasksPerFramework),
 				minAllocatable: this.#minAllocatableOf(info, roleIdx, shape.roles),
 				counters: {
 					offersSent: 0,
@@ -369,7 +362,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		fw.sink = null;
 		fw.unregisteredAt = this.now;
 		fw.heartbeatTimer = -1;
-		this.#recoverOffersOf(fw, false);
+		this.#offers.rescindAllOf(fw, false);
 		this.allocator.syncActive(fw);
 		const timeoutMs = Math.round((fw.info.failover_timeout ?? 0) * 1000);
 		const token = this.#nextStream++;
@@ -472,223 +465,6 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		return out;
 	}
 
-	// ---- offers -------------------------------------------------------------
-
-	#makeOffer(fw: FrameworkRecord, role: number, agent: number, q: Float64Array, ports: Range[]): void {
-		const cl = this.cluster;
-		for (let k = 0; k < SCALAR_COUNT; k++) cl.offered[k]![agent] = cl.offered[k]![agent]! + q[k]!;
-		cl.freePorts[agent] = NO_PORTS;
-		const num = this.#nextOffer++;
-		const o: OfferRecord = {
-			id: `${this.id}-O${num}`,
-			num,
-			fw,
-			role,
-			agent,
-			q,
-			ports,
-			timer: -1,
-			createdAt: this.now,
-		};
-		this.allocator.track(fw, role, q, 1);
-		this.#offersByNum.set(num, o);
-		fw.offers.add(o);
-		const held = this.#agentOffers[agent];
-		if (held === undefined) this.#agentOffers[agent] = o;
-		else if (held instanceof Set) held.add(o);
-		else this.#agentOffers[agent] = new Set([held, o]);
-		if (this.flags.offerTimeoutMs !== null) {
-			o.timer = this.#engine.after(this.flags.offerTimeoutMs, this, K.OFFER_TIMEOUT, num);
-		}
-		let list = this.#pendingOffers.get(fw);
-		if (list === undefined) {
-			list = [];
-			this.#pendingOffers.set(fw, list);
-		}
-		list.push(o);
-		this.observer.offerMade?.(o);
-	}
-
-	#flushOffers(): void {
-		this.observer.cycleDecided?.();
-		if (this.#pendingOffers.size === 0) return;
-		for (const [fw, list] of this.#pendingOffers) {
-			const offers: Offer[] = [];
-			const multi = isMultiRole(fw);
-			let live = 0;
-			for (const o of list) {
-				if (!this.#offersByNum.has(o.num)) continue;
-				offers.push(this.#offerMessage(o, multi));
-				list[live++] = o;
-			}
-			if (offers.length === 0) continue;
-			list.length = live;
-			fw.counters.offersSent += offers.length;
-			this.metrics.offersSent += offers.length;
-			this.#send(fw, { type: "OFFERS", offers: { offers } }, list);
-		}
-		this.#pendingOffers.clear();
-	}
-
-	/**
-	 * mixEvent of an OFFERS event, from the offer records: each id is this
-	 * master's "<id>-O" prefix and the decimal digits of the offer's number, so
-	 * the hash is the same as mixString over the id, without reading the strings.
-	 */
-	#mixOffers(h: number, fw: FrameworkRecord, records: readonly OfferRecord[]): number {
-		h = mix(mix(mix(mix(h, this.now), this.now / 4294967296), fw.idx), EVENT_CODE.OFFERS!);
-		const prefix = this.#offerIdPrefix;
-		const digits = this.#digits;
-		for (const o of records) {
-			for (let i = 0; i < prefix.length; i++) h = mix(h, prefix[i]!);
-			let n = o.num;
-			let d = 0;
-			do {
-				digits[d++] = 48 + (n % 10);
-				n = Math.floor(n / 10);
-			} while (n > 0);
-			while (d > 0) h = mix(h, digits[--d]!);
-		}
-		return h;
-	}
-
-	offerMessage(o: OfferRecord): Offer {
-		return this.#offerMessage(o, isMultiRole(o.fw));
-	}
-
-	/**
-	 * The protocol Offer (what toResources + role "*" built, same keys in the
-	 * same order). An agent offered the same resources twice in a row (the
-	 * usual case: declined, offered again) gets its resources list built once,
-	 * frozen and shared by the later offers — offer messages are read-only, as
-	 * their `attributes` (interned per agent) already were.
-	 */
-	#offerMessage(o: OfferRecord, multi: boolean): Offer {
-		const role = this.allocator.roles[o.role]!.name;
-		const a = o.agent;
-		const offer: Offer = {
-			id: { value: o.id },
-			framework_id: o.fw.idValue,
-			agent_id: this.#agentIdValue(a),
-			hostname: this.cluster.hostnames[a]!,
-			resources: this.#offerResources(o, multi, role),
-			attributes: this.cluster.attributes[a]!,
-		};
-		if (multi) offer.allocation_info = { role };
-		return offer;
-	}
-
-	/** `{ value: agentId }`, frozen and shared by the agent's offer messages (read-only, like `attributes`). */
-	#agentIdValue(a: number): { value: string } {
-		const ids = this.#agentIdValues;
-		const id = this.cluster.ids[a]!;
-		let v = ids[a];
-		// Checked against the slot's id, so a cached object can never show a stale one.
-		if (v === undefined || v.value !== id) {
-			v = Object.freeze({ value: id });
-			ids[a] = v;
-		}
-		return v;
-	}
-
-	#offerResources(o: OfferRecord, multi: boolean, role: string): Resource[] {
-		const c = this.#resourceCache[o.agent];
-		const q = o.q;
-		const same =
-			c !== undefined &&
-			c.q0 === q[0] &&
-			c.q1 === q[1] &&
-			c.q2 === q[2] &&
-			c.q3 === q[3] &&
-			c.multi === multi &&
-			c.role === role &&
-			sameRanges(c.ports, o.ports);
-		if (same && c.items !== null) return c.items;
-		const items = buildResources(q, o.ports, multi, role, same);
-		if (same) c.items = Object.freeze(items) as Resource[];
-		else {
-			this.#resourceCache[o.agent] = {
-				q0: q[0]!,
-				q1: q[1]!,
-				q2: q[2]!,
-				q3: q[3]!,
-				multi,
-				role,
-				ports: o.ports,
-				items: null,
-			};
-		}
-		return items;
-	}
-
-	/** Removes an offer and gives its resources back (optionally with a filter). */
-	#endOffer(
-		o: OfferRecord,
-		how: OfferEnd,
-		refuse: number | null,
-		q: Float64Array = o.q,
-		ports: Range[] = o.ports,
-	): void {
-		if (!this.#offersByNum.delete(o.num)) {
-			this.violations.push(`offer ${o.id} ended twice (${how})`);
-			return;
-		}
-		this.#engine.cancel(o.timer);
-		o.fw.offers.delete(o);
-		const held = this.#agentOffers[o.agent];
-		if (held === o) this.#agentOffers[o.agent] = undefined;
-		else if (held instanceof Set) held.delete(o);
-		const cl = this.cluster;
-		const a = o.agent;
-		for (let k = 0; k < SCALAR_COUNT; k++) {
-			const v = cl.offered[k]![a]! - o.q[k]!;
-			cl.offered[k]![a] = Math.abs(v) < EPS ? 0 : v;
-		}
-		// The launched part moved to `allocated` already; give back what is left.
-		this.allocator.track(o.fw, o.role, o.q, -1);
-		let nothingBack = ports.length === 0;
-		for (let k = 0; k < SCALAR_COUNT && nothingBack; k++) if (q[k]! > EPS) nothingBack = false;
-		if (!nothingBack) {
-			// The offer's own list is normalized already (it was the agent's free list):
-			// with nothing else free it comes back as it is, the same array.
-			const free = cl.freePorts[a]!;
-			cl.freePorts[a] = free.length === 0 && ports === o.ports ? ports : rangesAdd(free, ports);
-			this.allocator.markCandidate(a);
-			if (refuse !== null && refuse > 0) {
-				const until = this.now + Math.max(this.flags.allocationIntervalMs, refuse);
-				o.fw.filters.set(a, o.role, {
-					expiresAt: until,
-					cpus: q[0]!,
-					mem: q[1]!,
-					disk: q[2]!,
-					gpus: q[3]!,
-					ports, // kept as is by the pool: port lists are replaced, never mutated
-				});
-				this.allocator.filterCreated(a, until);
-			}
-		}
-		if (how === "accepted") {
-			o.fw.counters.offersAccepted++;
-			this.metrics.offersAccepted++;
-		} else if (how === "declined") {
-			o.fw.counters.offersDeclined++;
-			this.metrics.offersDeclined++;
-		} else {
-			o.fw.counters.offersRescinded++;
-			this.metrics.offersRescinded++;
-		}
-		this.observer.offerEnded?.(o, how);
-	}
-
-	#rescindOffer(o: OfferRecord, notify: boolean): void {
-		this.#endOffer(o, "rescinded", null);
-		if (notify) this.#send(o.fw, { type: "RESCIND", rescind: { offer_id: { value: o.id } } });
-	}
-
-	#recoverOffersOf(fw: FrameworkRecord, notify: boolean): void {
-		for (const o of [...fw.offers]) this.#rescindOffer(o, notify);
-	}
-
 	// ---- ACCEPT / DECLINE -----------------------------------------------------
 
 	#decline(fw: FrameworkRecord, call: Call): CallResult {
@@ -696,9 +472,9 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		if (!Array.isArray(ids)) return bad(400, "Expecting 'decline.offer_ids' to be a list");
 		const refuse = refuseMs(call.decline?.filters?.refuse_seconds);
 		for (const v of ids) {
-			const o = this.#offerById(v?.value);
+			const o = this.#offers.byId(v?.value);
 			if (o === undefined || o.fw !== fw) continue; // unknown or not ours: ignored, as Mesos does
-			this.#endOffer(o, "declined", refuse);
+			this.#offers.end(o, "declined", refuse);
 		}
 		return ACCEPTED;
 	}
@@ -727,7 +503,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 				continue;
 			}
 			seen.add(id);
-			const o = this.#offerById(id);
+			const o = this.#offers.byId(id);
 			if (o === undefined) problem ??= `Offer ${id} is no longer valid`;
 			else if (o.fw !== fw) problem ??= `Offer ${id} belongs to another framework`;
 			else offers.push(o);
@@ -750,7 +526,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 					);
 				}
 			}
-			for (const o of offers) this.#endOffer(o, "declined", null);
+			for (const o of offers) this.#offers.end(o, "declined", null);
 			return ACCEPTED;
 		}
 
@@ -789,7 +565,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 				ports = left.ports;
 				leftovers.delete(o.role);
 			}
-			this.#endOffer(o, launched > 0 ? "accepted" : "declined", refuse, q, ports);
+			this.#offers.end(o, launched > 0 ? "accepted" : "declined", refuse, q, ports);
 		}
 		return ACCEPTED;
 	}
@@ -996,7 +772,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		const removedNames = fw.roles.filter((r) => !shape.roles.includes(r));
 		const removed = removedNames.map((r) => this.allocator.roleIndex(r));
 		// Offers in dropped roles are rescinded.
-		for (const o of [...fw.offers]) if (removed.includes(o.role)) this.#rescindOffer(o, true);
+		for (const o of [...fw.offers]) if (removed.includes(o.role)) this.#offers.rescind(o, true);
 		// Unsuppressed roles lose their filters.
 		for (const r of fw.suppressed) {
 			if (!suppressed.includes(r)) fw.filters.clearRole(this.allocator.roleIndex(r));
@@ -1068,7 +844,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		if (list.length === 0) {
 			// Implicit: the latest state of every task the master knows, unreachable ones included.
 			for (const t of fw.tasks.values()) this.#sendReconciled(fw, t);
-			for (const t of unreachableTasksOf(fw, this.flags.maxUnreachableTasksPerFramework).items()) {
+			for (const t of fw.unreachableTasks.items()) {
 				if (!fw.tasks.has(t.id)) this.#sendReconciled(fw, t);
 			}
 			return ACCEPTED;
@@ -1199,7 +975,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		this.#release(t);
 		t.fw.tasks.delete(t.id);
 		this.#agentTasks[t.agent]?.delete(t);
-		completedTasksOf(t.fw, this.flags.maxCompletedTasksPerFramework).push(t);
+		t.fw.completedTasks.push(t);
 	}
 
 	/** Master-made transition of a live task (agent lost, framework removed…). */
@@ -1252,7 +1028,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		if (fw.removed) return;
 		fw.removed = true;
 		fw.active = false;
-		this.#recoverOffersOf(fw, false);
+		this.#offers.rescindAllOf(fw, false);
 		const agents = new Set<number>();
 		for (const t of [...fw.tasks.values()]) {
 			agents.add(t.agent);
@@ -1304,10 +1080,8 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 	/** `offers`: the records of an OFFERS event, in its order (hashed without reading the id strings). */
 	#send(fw: FrameworkRecord, event: Event, offers?: readonly OfferRecord[]): void {
 		if (!fw.connected || fw.sink === null) return;
-		this.eventLogHash =
-			offers === undefined
-				? mixEvent(this.eventLogHash, this.now, fw.idx, event)
-				: this.#mixOffers(this.eventLogHash, fw, offers);
+		if (offers === undefined) this.#log.event(this.now, fw.idx, event);
+		else this.#log.offers(this.now, fw.idx, offers);
 		this.observer.eventSent?.(fw, event);
 		fw.sink.send(event);
 	}
@@ -1339,10 +1113,8 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		const a = this.cluster.add(id, { ...spec, ports }, endpoint, local, this.now);
 		// Per-agent side arrays stay dense: writing far past their end (agents get
 		// their first offer in shuffled order) would turn them into slow dictionaries.
-		while (this.#agentOffers.length <= a) this.#agentOffers.push(undefined);
+		this.#offers.addAgent(a);
 		while (this.#agentTasks.length <= a) this.#agentTasks.push(undefined);
-		while (this.#resourceCache.length <= a) this.#resourceCache.push(undefined);
-		while (this.#agentIdValues.length <= a) this.#agentIdValues.push(undefined);
 		this.cluster.setState(a, AGENT_STATE.ACTIVE);
 		this.allocator.agentTotals(a, 1);
 		this.observer.agentChanged?.(a);
@@ -1463,7 +1235,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 			reason: null,
 		};
 		this.#indexTask(t);
-		unreachableTasksOf(fw, this.flags.maxUnreachableTasksPerFramework).removeWhere((x) => x.id === t.id);
+		fw.unreachableTasks.removeWhere((x) => x.id === t.id);
 		this.observer.taskChanged?.(t, "TASK_UNREACHABLE");
 	}
 
@@ -1471,7 +1243,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		const a = this.cluster.indexOf(agentId);
 		if (a < 0 || this.cluster.state[a] !== AGENT_STATE.ACTIVE) return;
 		this.cluster.setState(a, AGENT_STATE.DISCONNECTED);
-		for (const o of this.#offersOf(a)) this.#rescindOffer(o, true);
+		this.#offers.rescindOnAgent(a);
 		// Tasks of frameworks that do not checkpoint die with the agent's connection.
 		for (const t of [...(this.#agentTasks[a] ?? [])]) {
 			if (t.released || t.fw.checkpoint) continue;
@@ -1518,7 +1290,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 	): void {
 		const cl = this.cluster;
 		this.metrics.agentRemovals++;
-		for (const o of this.#offersOf(a)) this.#rescindOffer(o, true);
+		this.#offers.rescindOnAgent(a);
 		for (const t of [...(this.#agentTasks[a] ?? [])]) {
 			const pa = t.fw.partitionAware;
 			if (t.released) {
@@ -1532,9 +1304,8 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 			this.#masterTransition(t, state, reason, `Agent ${cl.ids[a]} removed`, true);
 			t.fw.tasks.delete(t.id);
 			this.#agentTasks[a]?.delete(t);
-			if (state === "TASK_UNREACHABLE")
-				unreachableTasksOf(t.fw, this.flags.maxUnreachableTasksPerFramework).push(t);
-			else completedTasksOf(t.fw, this.flags.maxCompletedTasksPerFramework).push(t);
+			if (state === "TASK_UNREACHABLE") t.fw.unreachableTasks.push(t);
+			else t.fw.completedTasks.push(t);
 		}
 		const wasIn =
 			cl.state[a] !== AGENT_STATE.UNREACHABLE &&
@@ -1568,7 +1339,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		const st = cl.state[a];
 		if (!active && (st === AGENT_STATE.ACTIVE || st === AGENT_STATE.DRAINING)) {
 			cl.setState(a, AGENT_STATE.DEACTIVATED);
-			for (const o of this.#offersOf(a)) this.#rescindOffer(o, true);
+			this.#offers.rescindOnAgent(a);
 		} else if (active && (st === AGENT_STATE.DEACTIVATED || st === AGENT_STATE.DRAINING)) {
 			cl.setState(a, AGENT_STATE.ACTIVE);
 			this.allocator.markCandidate(a);
@@ -1584,32 +1355,26 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		return this.#agentTasks[a] ?? EMPTY_SET;
 	}
 
-	/** A copy of the agent's outstanding offers, in the order they were made. */
-	#offersOf(a: number): OfferRecord[] {
-		const held = this.#agentOffers[a];
-		if (held === undefined) return [];
-		return held instanceof Set ? [...held] : [held];
-	}
-
 	offersOnAgent(a: number): ReadonlySet<OfferRecord> {
-		const held = this.#agentOffers[a];
-		if (held === undefined) return EMPTY_OFFERS;
-		return held instanceof Set ? held : new Set([held]);
+		return this.#offers.onAgent(a);
 	}
 
 	get outstandingOffers(): number {
-		return this.#offersByNum.size;
+		return this.#offers.size;
 	}
 
 	offer(id: string): OfferRecord | undefined {
-		return this.#offerById(id);
+		return this.#offers.byId(id);
 	}
 
-	/** The outstanding offer with exactly this id (what a Map from ids would answer). */
-	#offerById(id: unknown): OfferRecord | undefined {
-		if (typeof id !== "string" || !id.startsWith(this.#offerPrefix)) return undefined;
-		const o = this.#offersByNum.get(Number(id.slice(this.#offerPrefix.length)));
-		return o !== undefined && o.id === id ? o : undefined;
+	/** The protocol Offer of an outstanding offer (shared, frozen parts: offers/message.ts). */
+	offerMessage(o: OfferRecord): Offer {
+		return this.#messages.build(o, isMultiRole(o.fw));
+	}
+
+	/** A running hash of everything sent to frameworks (determinism check; event-log.ts). */
+	get eventLogHash(): number {
+		return this.#log.hash;
 	}
 
 	/** Unweighted dominant share of a framework: max over resources of its allocation / total. */
@@ -1648,7 +1413,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		if (st !== AGENT_STATE.ACTIVE && st !== AGENT_STATE.DEACTIVATED && st !== AGENT_STATE.DRAINING)
 			return false;
 		cl.setState(a, AGENT_STATE.DRAINING);
-		for (const o of this.#offersOf(a)) this.#rescindOffer(o, true);
+		this.#offers.rescindOnAgent(a);
 		const endpoint = cl.endpoints[a]!;
 		const local = cl.local[a]!;
 		for (const t of this.#agentTasks[a] ?? []) {
@@ -1663,101 +1428,6 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 }
 
 const EMPTY_SET: ReadonlySet<TaskRecord> = new Set();
-const EMPTY_OFFERS: ReadonlySet<OfferRecord> = new Set();
-
-const completedLists = new WeakMap<FrameworkRecord, BoundedList<TaskRecord>>();
-const unreachableLists = new WeakMap<FrameworkRecord, BoundedList<TaskRecord>>();
-
-/** A framework's completed tasks, bounded by --max_completed_tasks_per_framework. */
-export function completedTasksOf(fw: FrameworkRecord, limit = 1000): BoundedList<TaskRecord> {
-	let l = completedLists.get(fw);
-	if (l === undefined) {
-		l = new BoundedList(limit);
-		completedLists.set(fw, l);
-	}
-	return l;
-}
-
-export function unreachableTasksOf(fw: FrameworkRecord, limit = 1000): BoundedList<TaskRecord> {
-	let l = unreachableLists.get(fw);
-	if (l === undefined) {
-		l = new BoundedList(limit);
-		unreachableLists.set(fw, l);
-	}
-	return l;
-}
-
-interface ResourceCacheEntry {
-	q0: number;
-	q1: number;
-	q2: number;
-	q3: number;
-	multi: boolean;
-	role: string;
-	/** The offer's port list (port lists are replaced, never mutated). */
-	ports: Range[];
-	items: Resource[] | null;
-}
-
-function sameRanges(a: readonly Range[], b: readonly Range[]): boolean {
-	if (a === b) return true;
-	if (a.length !== b.length) return false;
-	for (let i = 0; i < a.length; i++) if (a[i]!.begin !== b[i]!.begin || a[i]!.end !== b[i]!.end) return false;
-	return true;
-}
-
-/** An offer's Resource[]: scalars (cpus, mem, disk, gpus) then ports; frozen when they are to be shared. */
-function buildResources(
-	q: Float64Array,
-	ports: readonly Range[],
-	multi: boolean,
-	role: string,
-	freeze: boolean,
-): Resource[] {
-	const out: Resource[] = [];
-	for (let k = 0; k < SCALAR_COUNT; k++) {
-		const v = q[k]!;
-		if (v > 0) {
-			const scalar = { value: fixed(v) };
-			const r: Resource = multi
-				? { name: SCALAR_NAMES[k]!, type: "SCALAR", scalar, allocation_info: { role } }
-				: { name: SCALAR_NAMES[k]!, type: "SCALAR", scalar, role: "*" };
-			if (freeze) {
-				Object.freeze(scalar);
-				if (r.allocation_info !== undefined) Object.freeze(r.allocation_info);
-				Object.freeze(r);
-			}
-			out.push(r);
-		}
-	}
-	if (ports.length > 0) {
-		const range: Range[] = [];
-		for (let i = 0; i < ports.length; i++) {
-			const x = { begin: ports[i]!.begin, end: ports[i]!.end };
-			range.push(freeze ? Object.freeze(x) : x);
-		}
-		const ranges = { range };
-		const r: Resource = multi
-			? { name: "ports", type: "RANGES", ranges, allocation_info: { role } }
-			: { name: "ports", type: "RANGES", ranges, role: "*" };
-		if (freeze) {
-			Object.freeze(range);
-			Object.freeze(ranges);
-			if (r.allocation_info !== undefined) Object.freeze(r.allocation_info);
-			Object.freeze(r);
-		}
-		out.push(r);
-	}
-	return out;
-}
-
-function isMultiRole(fw: FrameworkRecord): boolean {
-	return fw.info.capabilities?.some(isMultiRoleCapability) === true;
-}
-
-function isMultiRoleCapability(c: { type: string }): boolean {
-	return c.type === "MULTI_ROLE";
-}
 
 function launchTasks(op: Operation): TaskInfo[] {
 	if (op === null || typeof op !== "object") return [];
@@ -1777,40 +1447,6 @@ function uuidString(rng: Rng): string {
 	for (let i = 0; i < 16; i++) h.push(rng.int(256).toString(16).padStart(2, "0"));
 	const s = h.join("");
 	return `${s.slice(0, 8)}-${s.slice(8, 12)}-4${s.slice(13, 16)}-${s.slice(16, 20)}-${s.slice(20, 32)}`;
-}
-
-const EVENT_CODE: Record<string, number> = {
-	SUBSCRIBED: 1,
-	OFFERS: 2,
-	RESCIND: 3,
-	UPDATE: 4,
-	MESSAGE: 5,
-	FAILURE: 6,
-	ERROR: 7,
-	HEARTBEAT: 8,
-};
-
-function mix(h: number, x: number): number {
-	return Math.imul(h ^ (x | 0), 16777619) >>> 0;
-}
-
-function mixString(h: number, s: string): number {
-	for (let i = 0; i < s.length; i++) h = mix(h, s.charCodeAt(i));
-	return h;
-}
-
-/** Folds an event into the running log hash (cheap: ids and states only). */
-export function mixEvent(h: number, now: number, fw: number, e: Event): number {
-	h = mix(mix(mix(h, now), now / 4294967296), fw);
-	h = mix(h, EVENT_CODE[e.type] ?? 0);
-	if (e.type === "OFFERS") {
-		for (const o of e.offers.offers) h = mixString(h, o.id.value);
-	} else if (e.type === "UPDATE") {
-		h = mixString(mixString(h, e.update.status.task_id.value), e.update.status.state);
-	} else if (e.type === "RESCIND") {
-		h = mixString(h, e.rescind.offer_id.value);
-	}
-	return h;
 }
 
 export type { Value };
