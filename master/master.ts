@@ -17,36 +17,28 @@ import { Allocator } from "./allocator.js";
 import { BoundedList } from "./bounded.js";
 import { AGENT_STATE, Cluster } from "./cluster.js";
 import { EventLog } from "./event-log.js";
-import { FrameworkFilters, RefusedPool, refuseMs } from "./filters.js";
+import { FrameworkFilters, RefusedPool } from "./filters.js";
 import { type MasterFlags, withDefaults } from "./flags.js";
+import { type AcceptHost, accept, decline } from "./offers/accept.js";
 import { OfferBook } from "./offers/book.js";
 import { isMultiRole, OfferMessages } from "./offers/message.js";
 import type { AgentEndpoint, AgentSpec, MasterAgentApi, ReportedTask } from "./protocol/agent.js";
-import {
-	type Call,
-	type Event,
-	type FrameworkInfo,
-	isTerminalState,
-	type Offer,
-	type Operation,
-	type Range,
-	type TaskInfo,
-	type TaskState,
-	type TaskStatus,
-	type TaskStatusReason,
-	type Value,
+import type {
+	Call,
+	Event,
+	FrameworkInfo,
+	Offer,
+	Operation,
+	Range,
+	TaskInfo,
+	TaskStatus,
+	TaskStatusReason,
+	Value,
 } from "./protocol/messages.js";
-import {
-	fixed,
-	normalizeRanges,
-	parseResources,
-	rangesAdd,
-	rangesContain,
-	rangesSubtract,
-	SCALAR_COUNT,
-} from "./protocol/resources.js";
+import { normalizeRanges, rangesContain, SCALAR_COUNT } from "./protocol/resources.js";
 import type { CallResult, EventSink, MasterSchedulerApi, SubscribeResult } from "./protocol/scheduler.js";
 import type { FrameworkRecord, MasterObserver, OfferRecord, TaskRecord } from "./records.js";
+import { TaskTable } from "./tasks/table.js";
 import { checkFrameworkInfo } from "./validate.js";
 
 const K = {
@@ -112,7 +104,8 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 	readonly #log: EventLog;
 	readonly #messages: OfferMessages;
 	readonly #offers: OfferBook;
-	readonly #agentTasks: (Set<TaskRecord> | undefined)[] = [];
+	readonly #tasks: TaskTable;
+	readonly #acceptHost: AcceptHost;
 	readonly #goneAgents = new Set<string>();
 	/** Refused resources of every framework's filters, shared (filters.ts). */
 	readonly #refused = new RefusedPool();
@@ -154,6 +147,25 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 			cancelTimer: (timer) => engine.cancel(timer),
 			send: (fw, event, records) => this.#send(fw, event, records),
 		});
+		this.#tasks = new TaskTable({
+			cluster: this.cluster,
+			accounting: this.allocator,
+			metrics: this.metrics,
+			get observer() {
+				return master.observer;
+			},
+			now: () => engine.now,
+			send: (fw, event) => this.#send(fw, event),
+			toAgent: (message) => engine.timeout(0, message),
+			framework: (id) => this.#fwById.get(id),
+			isGone: (agentId) => this.#goneAgents.has(agentId),
+		});
+		this.#acceptHost = {
+			offers: this.#offers,
+			tasks: this.#tasks,
+			roles: this.allocator,
+			cluster: this.cluster,
+		};
 	}
 
 	/** Starts the periodic allocation timer. */
@@ -403,24 +415,24 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 				this.#removeFramework(fw);
 				return ACCEPTED;
 			case "ACCEPT":
-				return this.#accept(fw, call);
+				return accept(this.#acceptHost, fw, call);
 			case "DECLINE":
-				return this.#decline(fw, call);
+				return decline(this.#acceptHost, fw, call);
 			case "REVIVE":
 				return this.#revive(fw, call.revive?.roles ?? null);
 			case "SUPPRESS":
 				return this.#suppress(fw, call.suppress?.roles ?? null);
 			case "KILL":
-				return this.#kill(fw, call);
+				return this.#tasks.kill(fw, call);
 			case "SHUTDOWN":
 				if (call.shutdown?.executor_id?.value === undefined || call.shutdown?.agent_id?.value === undefined) {
 					return bad(400, "Expecting 'shutdown' with 'executor_id' and 'agent_id'");
 				}
 				return ACCEPTED;
 			case "ACKNOWLEDGE":
-				return this.#acknowledge(fw, call);
+				return this.#tasks.acknowledge(fw, call);
 			case "RECONCILE":
-				return this.#reconcile(fw, call);
+				return this.#tasks.reconcile(fw, call);
 			case "MESSAGE":
 				return this.#message(fw, call);
 			case "REQUEST":
@@ -463,258 +475,6 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 			);
 		});
 		return out;
-	}
-
-	// ---- ACCEPT / DECLINE -----------------------------------------------------
-
-	#decline(fw: FrameworkRecord, call: Call): CallResult {
-		const ids = call.decline?.offer_ids;
-		if (!Array.isArray(ids)) return bad(400, "Expecting 'decline.offer_ids' to be a list");
-		const refuse = refuseMs(call.decline?.filters?.refuse_seconds);
-		for (const v of ids) {
-			const o = this.#offers.byId(v?.value);
-			if (o === undefined || o.fw !== fw) continue; // unknown or not ours: ignored, as Mesos does
-			this.#offers.end(o, "declined", refuse);
-		}
-		return ACCEPTED;
-	}
-
-	#accept(fw: FrameworkRecord, call: Call): CallResult {
-		const acc = call.accept;
-		if (acc === undefined || acc === null || !Array.isArray(acc.offer_ids)) {
-			return bad(400, "Expecting 'accept.offer_ids' to be a list");
-		}
-		const ops = acc.operations ?? [];
-		if (!Array.isArray(ops)) return bad(400, "'accept.operations' must be a list");
-		const refuse = refuseMs(acc.filters?.refuse_seconds);
-
-		// Offer validation (Master::accept): known, ours, one agent, no duplicates.
-		let problem: string | null = null;
-		const offers: OfferRecord[] = [];
-		const seen = new Set<string>();
-		for (const v of acc.offer_ids) {
-			const id = v?.value;
-			if (typeof id !== "string") {
-				problem = "Offer id is missing";
-				continue;
-			}
-			if (seen.has(id)) {
-				problem = `Duplicate offer ${id} in ACCEPT`;
-				continue;
-			}
-			seen.add(id);
-			const o = this.#offers.byId(id);
-			if (o === undefined) problem ??= `Offer ${id} is no longer valid`;
-			else if (o.fw !== fw) problem ??= `Offer ${id} belongs to another framework`;
-			else offers.push(o);
-		}
-		if (problem === null && offers.length > 0 && offers.some((o) => o.agent !== offers[0]!.agent)) {
-			problem = "Aggregated offers must belong to the same agent";
-		}
-		if (acc.offer_ids.length === 0) problem ??= "No offers specified";
-		if (problem !== null) {
-			// Tasks of LAUNCH operations are lost; valid offers come back unfiltered.
-			for (const op of ops) {
-				for (const t of launchTasks(op)) {
-					this.#masterUpdateFor(
-						fw,
-						t?.task_id?.value ?? "",
-						t?.agent_id?.value,
-						fw.partitionAware ? "TASK_DROPPED" : "TASK_LOST",
-						"REASON_INVALID_OFFERS",
-						problem,
-					);
-				}
-			}
-			for (const o of offers) this.#offers.end(o, "declined", null);
-			return ACCEPTED;
-		}
-
-		const agent = offers[0]!.agent;
-		// Pool of what the offers hold, per role.
-		const pool = new Map<number, { q: Float64Array; ports: Range[] }>();
-		for (const o of offers) {
-			const p = pool.get(o.role);
-			if (p === undefined) pool.set(o.role, { q: Float64Array.from(o.q), ports: o.ports.slice() });
-			else {
-				for (let k = 0; k < SCALAR_COUNT; k++) p.q[k] = p.q[k]! + o.q[k]!;
-				p.ports = rangesAdd(p.ports, o.ports);
-			}
-		}
-		let launched = 0;
-		for (const op of ops) {
-			if (op === null || typeof op !== "object") continue;
-			if (op.type === "LAUNCH") {
-				for (const t of op.launch?.task_infos ?? [])
-					if (this.#launchOne(fw, agent, pool, [t], null)) launched++;
-			} else if (op.type === "LAUNCH_GROUP") {
-				const tasks = op.launch_group?.task_group?.tasks ?? [];
-				launched += this.#launchOne(fw, agent, pool, tasks, op.launch_group?.executor ?? null);
-			}
-			// RESERVE, UNRESERVE, CREATE, DESTROY… are not modelled: resources stay in the pool.
-		}
-		// Each offer ends; what the launches did not use returns with the ACCEPT's filter.
-		const leftovers = new Map<number, { q: Float64Array; ports: Range[] }>(pool);
-		for (const o of offers) {
-			const left = leftovers.get(o.role);
-			let q: Float64Array = new Float64Array(SCALAR_COUNT);
-			let ports: Range[] = [];
-			if (left !== undefined) {
-				// Give the leftover back through the first offer of that role.
-				q = left.q;
-				ports = left.ports;
-				leftovers.delete(o.role);
-			}
-			this.#offers.end(o, launched > 0 ? "accepted" : "declined", refuse, q, ports);
-		}
-		return ACCEPTED;
-	}
-
-	/** Validates and launches one task (or a task group); returns the number launched. */
-	#launchOne(
-		fw: FrameworkRecord,
-		agent: number,
-		pool: Map<number, { q: Float64Array; ports: Range[] }>,
-		tasks: TaskInfo[],
-		executor: { resources?: unknown } | null,
-	): number {
-		const cl = this.cluster;
-		const agentId = cl.ids[agent]!;
-		const checked: { t: TaskInfo; q: Float64Array; ports: Range[]; role: number }[] = [];
-		let problem: string | null = null;
-		if (!Array.isArray(tasks) || tasks.length === 0) return 0;
-		// Work on a copy of the pool: a group is all or nothing.
-		const trial = new Map<number, { q: Float64Array; ports: Range[] }>();
-		for (const [r, p] of pool) trial.set(r, { q: Float64Array.from(p.q), ports: p.ports.slice() });
-		const groupIds = new Set<string>();
-		for (const t of tasks) {
-			const id = t?.task_id?.value;
-			if (typeof id !== "string" || id.length === 0) {
-				problem = "Task has no 'task_id'";
-				break;
-			}
-			if (fw.tasks.has(id) || groupIds.has(id)) {
-				problem = `Task '${id}' already exists`;
-				break;
-			}
-			groupIds.add(id);
-			if (t.agent_id?.value !== agentId) {
-				problem = `Task '${id}' uses agent ${String(t.agent_id?.value)} but the offers are for ${agentId}`;
-				break;
-			}
-			if (t.command === undefined && t.executor === undefined && executor === null) {
-				problem = `Task '${id}' should have at least one (but not both) of CommandInfo or ExecutorInfo present`;
-				break;
-			}
-			const parsed = parseResources(t.resources);
-			if (parsed.error !== undefined) {
-				problem = `Task '${id}': ${parsed.error}`;
-				break;
-			}
-			if (parsed.unknown.length > 0) {
-				problem = `Task '${id}' uses resources mesosim does not model: ${parsed.unknown.join(", ")}`;
-				break;
-			}
-			const q = Float64Array.of(
-				parsed.quantities.cpus,
-				parsed.quantities.mem,
-				parsed.quantities.disk,
-				parsed.quantities.gpus,
-			);
-			if (q.every((v) => v === 0) && parsed.quantities.ports.length === 0) {
-				problem = `Task '${id}' uses no resources`;
-				break;
-			}
-			const roleName = t.resources?.find((r) => r?.allocation_info?.role !== undefined)?.allocation_info
-				?.role;
-			let role = -1;
-			if (roleName !== undefined) role = this.allocator.findRole(roleName)?.idx ?? -2;
-			else if (trial.size === 1) role = [...trial.keys()][0]!;
-			else {
-				// Pick the first role whose pool fits.
-				for (const [r, p] of trial) if (fits(p, q, parsed.quantities.ports)) role = r;
-			}
-			const p = trial.get(role);
-			if (p === undefined || !fits(p, q, parsed.quantities.ports)) {
-				problem = `Task '${id}' uses more resources than offered`;
-				break;
-			}
-			for (let k = 0; k < SCALAR_COUNT; k++) p.q[k] = fixed(p.q[k]! - q[k]!);
-			p.ports = rangesSubtract(p.ports, parsed.quantities.ports);
-			checked.push({ t, q, ports: parsed.quantities.ports, role });
-		}
-		if (problem !== null) {
-			for (const t of tasks) {
-				this.#masterUpdateFor(
-					fw,
-					t?.task_id?.value ?? "",
-					agentId,
-					"TASK_ERROR",
-					"REASON_TASK_INVALID",
-					problem,
-				);
-			}
-			return 0;
-		}
-		for (const [r, p] of trial) pool.set(r, p);
-		for (const c of checked) {
-			for (let k = 0; k < SCALAR_COUNT; k++) cl.allocated[k]![agent] = cl.allocated[k]![agent]! + c.q[k]!;
-			// Offered → allocated happens when the offer ends: track both sides now
-			// (not a new allocation for the DRF tie-break: the offer was).
-			this.allocator.track(fw, c.role, c.q, 1, false);
-			const task: TaskRecord = {
-				id: c.t.task_id.value,
-				fw,
-				agent,
-				agentId,
-				role: c.role,
-				q: c.q,
-				ports: c.ports,
-				info: c.t,
-				state: "TASK_STAGING",
-				status: {
-					task_id: { value: c.t.task_id.value },
-					state: "TASK_STAGING",
-					source: "SOURCE_MASTER",
-					agent_id: { value: agentId },
-					timestamp: this.now / 1000,
-				},
-				statuses: [],
-				pendingUuid: null,
-				released: false,
-				launchedAt: this.now,
-				unreachableTime: null,
-				reason: null,
-			};
-			this.#offerPortsUsed(agent, c.ports);
-			this.#indexTask(task);
-			fw.counters.tasksLaunched++;
-			this.metrics.tasksLaunched++;
-			this.#countState("TASK_STAGING", 1);
-			this.observer.taskChanged?.(task, null);
-			const endpoint = cl.endpoints[agent]!;
-			const local = cl.local[agent]!;
-			const info = c.t;
-			this.#engine.timeout(0, () => endpoint.runTask(local, fw.id, info));
-		}
-		return checked.length;
-	}
-
-	/** Makes a live task findable by framework and by agent. */
-	#indexTask(t: TaskRecord): void {
-		t.fw.tasks.set(t.id, t);
-		let set = this.#agentTasks[t.agent];
-		if (set === undefined) {
-			set = new Set();
-			this.#agentTasks[t.agent] = set;
-		}
-		set.add(t);
-	}
-
-	/** Ports a task uses stay out of the free list (they are neither offered nor free). */
-	#offerPortsUsed(_agent: number, _ports: Range[]): void {
-		// Offered ports were already removed from freePorts when the offer was made;
-		// the task keeps them until it ends (#release gives them back).
 	}
 
 	// ---- REVIVE / SUPPRESS / UPDATE_FRAMEWORK ---------------------------------
@@ -790,113 +550,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		return { ok: true, status: 200 };
 	}
 
-	// ---- KILL / ACKNOWLEDGE / RECONCILE / MESSAGE -------------------------------
-
-	#kill(fw: FrameworkRecord, call: Call): CallResult {
-		const taskId = call.kill?.task_id?.value;
-		if (typeof taskId !== "string") return bad(400, "Expecting 'kill.task_id' to be present");
-		const t = fw.tasks.get(taskId);
-		if (t === undefined || t.released) {
-			if (t === undefined)
-				this.#masterUpdateFor(
-					fw,
-					taskId,
-					call.kill?.agent_id?.value,
-					"TASK_LOST",
-					"REASON_RECONCILIATION",
-					"Attempted to kill an unknown task",
-				);
-			return ACCEPTED;
-		}
-		const a = t.agent;
-		const endpoint = this.cluster.endpoints[a]!;
-		const local = this.cluster.local[a]!;
-		this.#engine.timeout(0, () => endpoint.killTask(local, fw.id, taskId));
-		return ACCEPTED;
-	}
-
-	#acknowledge(fw: FrameworkRecord, call: Call): CallResult {
-		const ack = call.acknowledge;
-		const agentId = ack?.agent_id?.value;
-		const taskId = ack?.task_id?.value;
-		const uuid = ack?.uuid;
-		if (typeof agentId !== "string" || typeof taskId !== "string" || typeof uuid !== "string") {
-			return bad(400, "Expecting 'acknowledge' with 'agent_id', 'task_id' and 'uuid'");
-		}
-		if (!/^[A-Za-z0-9+/]{22}==$/.test(uuid)) return bad(400, "'acknowledge.uuid' is not a valid UUID");
-		this.metrics.statusUpdateAcks++;
-		const a = this.cluster.indexOf(agentId);
-		if (a < 0) return ACCEPTED;
-		const t = fw.tasks.get(taskId);
-		if (t !== undefined && t.agent === a && t.pendingUuid === uuid) {
-			t.pendingUuid = null;
-			if (isTerminalState(t.state)) this.#removeTask(t);
-		}
-		const endpoint = this.cluster.endpoints[a]!;
-		const local = this.cluster.local[a]!;
-		this.#engine.timeout(0, () => endpoint.acknowledge(local, fw.id, taskId, uuid));
-		return ACCEPTED;
-	}
-
-	#reconcile(fw: FrameworkRecord, call: Call): CallResult {
-		const list = call.reconcile?.tasks ?? [];
-		if (!Array.isArray(list)) return bad(400, "'reconcile.tasks' must be a list");
-		if (list.length === 0) {
-			// Implicit: the latest state of every task the master knows, unreachable ones included.
-			for (const t of fw.tasks.values()) this.#sendReconciled(fw, t);
-			for (const t of fw.unreachableTasks.items()) {
-				if (!fw.tasks.has(t.id)) this.#sendReconciled(fw, t);
-			}
-			return ACCEPTED;
-		}
-		for (const item of list) {
-			const taskId = item?.task_id?.value;
-			if (typeof taskId !== "string") return bad(400, "Each 'reconcile.tasks' entry needs 'task_id'");
-		}
-		for (const item of list) {
-			const taskId = item.task_id.value;
-			const agentId = item.agent_id?.value;
-			const t = fw.tasks.get(taskId);
-			if (t !== undefined) {
-				this.#sendReconciled(fw, t);
-				continue;
-			}
-			const pa = fw.partitionAware;
-			let state: TaskState;
-			if (agentId === undefined) state = pa ? "TASK_UNKNOWN" : "TASK_LOST";
-			else {
-				const a = this.cluster.indexOf(agentId);
-				if (this.#goneAgents.has(agentId)) state = pa ? "TASK_GONE_BY_OPERATOR" : "TASK_LOST";
-				else if (a < 0) state = pa ? "TASK_UNKNOWN" : "TASK_LOST";
-				else if (this.cluster.state[a] === AGENT_STATE.UNREACHABLE)
-					state = pa ? "TASK_UNREACHABLE" : "TASK_LOST";
-				else state = pa ? "TASK_GONE" : "TASK_LOST";
-			}
-			this.#masterUpdateFor(
-				fw,
-				taskId,
-				agentId,
-				state,
-				"REASON_RECONCILIATION",
-				"Reconciliation: task is unknown",
-			);
-		}
-		return ACCEPTED;
-	}
-
-	#sendReconciled(fw: FrameworkRecord, t: TaskRecord): void {
-		const status: TaskStatus = {
-			task_id: { value: t.id },
-			state: t.state,
-			source: "SOURCE_MASTER",
-			reason: "REASON_RECONCILIATION",
-			message: "Reconciliation: Latest task state",
-			agent_id: { value: t.agentId },
-			timestamp: this.now / 1000,
-		};
-		if (t.unreachableTime !== null) status.unreachable_time = { nanoseconds: t.unreachableTime * 1e6 };
-		this.#send(fw, { type: "UPDATE", update: { status } });
-	}
+	// ---- MESSAGE ----------------------------------------------------------------
 
 	#message(fw: FrameworkRecord, call: Call): CallResult {
 		const m = call.message;
@@ -916,112 +570,6 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		return ACCEPTED;
 	}
 
-	// ---- tasks and status updates ----------------------------------------------
-
-	/** An update the master makes itself (no uuid, never acknowledged). */
-	#masterUpdateFor(
-		fw: FrameworkRecord,
-		taskId: string,
-		agentId: string | undefined,
-		state: TaskState,
-		reason: TaskStatusReason,
-		message: string,
-	): void {
-		const status: TaskStatus = {
-			task_id: { value: taskId },
-			state,
-			source: "SOURCE_MASTER",
-			reason,
-			message,
-			timestamp: this.now / 1000,
-		};
-		if (agentId !== undefined) status.agent_id = { value: agentId };
-		this.#countState(state, 0);
-		this.#send(fw, { type: "UPDATE", update: { status } });
-	}
-
-	#countState(state: TaskState, _n: number): void {
-		this.metrics.tasksByState[state] = (this.metrics.tasksByState[state] ?? 0) + 1;
-	}
-
-	/** Applies a state to a known task (releasing resources on a terminal state). */
-	#transition(t: TaskRecord, status: TaskStatus): void {
-		const prev = t.state;
-		t.state = status.state;
-		t.status = status;
-		t.statuses.push({ state: status.state, timestamp: this.now / 1000 });
-		if (status.reason !== undefined) t.reason = status.reason;
-		if (prev !== status.state) this.#countState(status.state, 1);
-		if (isTerminalState(status.state) || status.state === "TASK_UNREACHABLE") this.#release(t);
-		this.observer.taskChanged?.(t, prev);
-	}
-
-	#release(t: TaskRecord): void {
-		if (t.released) return;
-		t.released = true;
-		const cl = this.cluster;
-		const a = t.agent;
-		for (let k = 0; k < SCALAR_COUNT; k++) {
-			const v = cl.allocated[k]![a]! - t.q[k]!;
-			cl.allocated[k]![a] = Math.abs(v) < EPS ? 0 : v;
-		}
-		if (t.ports.length > 0) cl.freePorts[a] = rangesAdd(cl.freePorts[a]!, t.ports);
-		this.allocator.track(t.fw, t.role, t.q, -1);
-		// Mesos does not allocate on recovered resources: the agent waits for the next cycle.
-		this.allocator.markCandidate(a);
-	}
-
-	#removeTask(t: TaskRecord): void {
-		this.#release(t);
-		t.fw.tasks.delete(t.id);
-		this.#agentTasks[t.agent]?.delete(t);
-		t.fw.completedTasks.push(t);
-	}
-
-	/** Master-made transition of a live task (agent lost, framework removed…). */
-	#masterTransition(
-		t: TaskRecord,
-		state: TaskState,
-		reason: TaskStatusReason,
-		message: string,
-		notify: boolean,
-	): void {
-		const status: TaskStatus = {
-			task_id: { value: t.id },
-			state,
-			source: "SOURCE_MASTER",
-			reason,
-			message,
-			agent_id: { value: t.agentId },
-			timestamp: this.now / 1000,
-		};
-		if (state === "TASK_UNREACHABLE") {
-			t.unreachableTime = this.now;
-			status.unreachable_time = { nanoseconds: this.now * 1e6 };
-		}
-		this.#transition(t, status);
-		t.pendingUuid = null;
-		if (notify) this.#send(t.fw, { type: "UPDATE", update: { status } });
-	}
-
-	statusUpdate(agentId: string, frameworkId: string, status: TaskStatus): void {
-		this.metrics.statusUpdates++;
-		const a = this.cluster.indexOf(agentId);
-		if (a < 0) return;
-		const st = this.cluster.state[a];
-		if (st === AGENT_STATE.UNREACHABLE || st === AGENT_STATE.REMOVED || st === AGENT_STATE.GONE) return;
-		const fw = this.#fwById.get(frameworkId);
-		if (fw === undefined || fw.removed) return;
-		const t = fw.tasks.get(status.task_id.value);
-		if (t !== undefined && t.agent === a) {
-			if (!t.released || isTerminalState(status.state)) {
-				if (t.state !== status.state || t.status.uuid !== status.uuid) this.#transition(t, status);
-			}
-			t.pendingUuid = status.uuid ?? null;
-		}
-		if (fw.connected) this.#send(fw, { type: "UPDATE", update: { status } });
-	}
-
 	// ---- frameworks -------------------------------------------------------------
 
 	#removeFramework(fw: FrameworkRecord): void {
@@ -1029,14 +577,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		fw.removed = true;
 		fw.active = false;
 		this.#offers.rescindAllOf(fw, false);
-		const agents = new Set<number>();
-		for (const t of [...fw.tasks.values()]) {
-			agents.add(t.agent);
-			if (!t.released)
-				this.#masterTransition(t, "TASK_KILLED", "REASON_FRAMEWORK_REMOVED", "Framework removed", false);
-			this.#removeTask(t);
-		}
-		for (const a of agents) {
+		for (const a of this.#tasks.frameworkRemoved(fw)) {
 			const endpoint = this.cluster.endpoints[a]!;
 			const local = this.cluster.local[a]!;
 			this.#engine.timeout(0, () => endpoint.shutdownFramework(local, fw.id));
@@ -1088,6 +629,10 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 
 	// ==== agent API ===============================================================
 
+	statusUpdate(agentId: string, frameworkId: string, status: TaskStatus): void {
+		this.#tasks.statusUpdate(agentId, frameworkId, status);
+	}
+
 	registerAgent(endpoint: AgentEndpoint, local: number, spec: AgentSpec): void {
 		this.metrics.agentRegistrations++;
 		// A rebooted host registers anew: the old, disconnected agent at that host goes.
@@ -1114,7 +659,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		// Per-agent side arrays stay dense: writing far past their end (agents get
 		// their first offer in shuffled order) would turn them into slow dictionaries.
 		this.#offers.addAgent(a);
-		while (this.#agentTasks.length <= a) this.#agentTasks.push(undefined);
+		this.#tasks.addAgent(a);
 		this.cluster.setState(a, AGENT_STATE.ACTIVE);
 		this.allocator.agentTotals(a, 1);
 		this.observer.agentChanged?.(a);
@@ -1152,39 +697,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 			}
 		}
 		// Reconcile what the agent runs with what the master knows.
-		const reported = new Set<string>();
-		const shutdown = new Set<string>();
-		for (const rt of tasks) {
-			const fw = this.#fwById.get(rt.frameworkId);
-			const key = `${rt.frameworkId}\u0000${rt.task.task_id.value}`;
-			reported.add(key);
-			if (fw === undefined || fw.removed) {
-				shutdown.add(rt.frameworkId);
-				continue;
-			}
-			const known = fw.tasks.get(rt.task.task_id.value);
-			if (known !== undefined && known.agent === a && !known.released) continue;
-			if (!fw.partitionAware) {
-				shutdown.add(fw.id);
-				continue;
-			}
-			// A partition-aware task comes back: its resources are in use again.
-			this.#restoreTask(fw, a, rt);
-		}
-		for (const t of [...(this.#agentTasks[a] ?? [])]) {
-			if (t.released) continue;
-			if (!reported.has(`${t.fw.id}\u0000${t.id}`)) {
-				const pa = t.fw.partitionAware;
-				this.#masterTransition(
-					t,
-					pa ? "TASK_GONE" : "TASK_LOST",
-					"REASON_AGENT_RESTARTED",
-					"Task is unknown to the agent",
-					true,
-				);
-				this.#removeTask(t);
-			}
-		}
+		const shutdown = this.#tasks.agentReregistered(a, tasks);
 		for (const fwId of shutdown) this.#engine.timeout(0, () => endpoint.shutdownFramework(local, fwId));
 		this.#engine.timeout(0, () => endpoint.registered(local, agentId));
 		this.allocator.markCandidate(a);
@@ -1192,64 +705,12 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		this.#requestCycle(a);
 	}
 
-	#restoreTask(fw: FrameworkRecord, a: number, rt: ReportedTask): void {
-		const parsed = parseResources(rt.task.resources);
-		const q = Float64Array.of(
-			parsed.quantities.cpus,
-			parsed.quantities.mem,
-			parsed.quantities.disk,
-			parsed.quantities.gpus,
-		);
-		const cl = this.cluster;
-		const roleName = rt.task.resources?.find((r) => r?.allocation_info?.role !== undefined)?.allocation_info
-			?.role;
-		const role = this.allocator.roleIndex(roleName ?? fw.roles[0] ?? "*");
-		for (let k = 0; k < SCALAR_COUNT; k++) cl.allocated[k]![a] = cl.allocated[k]![a]! + q[k]!;
-		if (parsed.quantities.ports.length > 0)
-			cl.freePorts[a] = rangesSubtract(cl.freePorts[a]!, parsed.quantities.ports);
-		this.allocator.track(fw, role, q, 1);
-		const old = fw.tasks.get(rt.task.task_id.value);
-		if (old !== undefined) this.#agentTasks[old.agent]?.delete(old);
-		const t: TaskRecord = {
-			id: rt.task.task_id.value,
-			fw,
-			agent: a,
-			agentId: cl.ids[a]!,
-			role,
-			q,
-			ports: parsed.quantities.ports,
-			info: rt.task,
-			state: rt.state,
-			status: {
-				task_id: { value: rt.task.task_id.value },
-				state: rt.state,
-				source: "SOURCE_AGENT",
-				agent_id: { value: cl.ids[a]! },
-				timestamp: this.now / 1000,
-			},
-			statuses: old?.statuses ?? [],
-			pendingUuid: null,
-			released: false,
-			launchedAt: old?.launchedAt ?? this.now,
-			unreachableTime: null,
-			reason: null,
-		};
-		this.#indexTask(t);
-		fw.unreachableTasks.removeWhere((x) => x.id === t.id);
-		this.observer.taskChanged?.(t, "TASK_UNREACHABLE");
-	}
-
 	agentExited(agentId: string): void {
 		const a = this.cluster.indexOf(agentId);
 		if (a < 0 || this.cluster.state[a] !== AGENT_STATE.ACTIVE) return;
 		this.cluster.setState(a, AGENT_STATE.DISCONNECTED);
 		this.#offers.rescindOnAgent(a);
-		// Tasks of frameworks that do not checkpoint die with the agent's connection.
-		for (const t of [...(this.#agentTasks[a] ?? [])]) {
-			if (t.released || t.fw.checkpoint) continue;
-			this.#masterTransition(t, "TASK_LOST", "REASON_AGENT_DISCONNECTED", "Agent disconnected", true);
-			this.#removeTask(t);
-		}
+		this.#tasks.agentDisconnected(a);
 		this.agentLink(agentId, false);
 		this.observer.agentChanged?.(a);
 	}
@@ -1291,22 +752,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		const cl = this.cluster;
 		this.metrics.agentRemovals++;
 		this.#offers.rescindOnAgent(a);
-		for (const t of [...(this.#agentTasks[a] ?? [])]) {
-			const pa = t.fw.partitionAware;
-			if (t.released) {
-				this.#agentTasks[a]?.delete(t);
-				continue;
-			}
-			let state: TaskState;
-			if (to === AGENT_STATE.UNREACHABLE) state = pa ? "TASK_UNREACHABLE" : "TASK_LOST";
-			else if (to === AGENT_STATE.GONE) state = pa ? "TASK_GONE_BY_OPERATOR" : "TASK_LOST";
-			else state = pa ? "TASK_GONE" : "TASK_LOST";
-			this.#masterTransition(t, state, reason, `Agent ${cl.ids[a]} removed`, true);
-			t.fw.tasks.delete(t.id);
-			this.#agentTasks[a]?.delete(t);
-			if (state === "TASK_UNREACHABLE") t.fw.unreachableTasks.push(t);
-			else t.fw.completedTasks.push(t);
-		}
+		this.#tasks.agentRemoved(a, to, reason);
 		const wasIn =
 			cl.state[a] !== AGENT_STATE.UNREACHABLE &&
 			cl.state[a] !== AGENT_STATE.REMOVED &&
@@ -1352,7 +798,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 	// ==== introspection ==========================================================
 
 	tasksOnAgent(a: number): ReadonlySet<TaskRecord> {
-		return this.#agentTasks[a] ?? EMPTY_SET;
+		return this.#tasks.onAgent(a);
 	}
 
 	offersOnAgent(a: number): ReadonlySet<OfferRecord> {
@@ -1416,7 +862,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		this.#offers.rescindOnAgent(a);
 		const endpoint = cl.endpoints[a]!;
 		const local = cl.local[a]!;
-		for (const t of this.#agentTasks[a] ?? []) {
+		for (const t of this.#tasks.onAgent(a)) {
 			if (t.released) continue;
 			const fwId = t.fw.id;
 			const taskId = t.id;
@@ -1427,16 +873,14 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 	}
 }
 
-const EMPTY_SET: ReadonlySet<TaskRecord> = new Set();
-
-function launchTasks(op: Operation): TaskInfo[] {
+function _launchTasks(op: Operation): TaskInfo[] {
 	if (op === null || typeof op !== "object") return [];
 	if (op.type === "LAUNCH") return op.launch?.task_infos ?? [];
 	if (op.type === "LAUNCH_GROUP") return op.launch_group?.task_group?.tasks ?? [];
 	return [];
 }
 
-function fits(p: { q: Float64Array; ports: Range[] }, q: Float64Array, ports: Range[]): boolean {
+function _fits(p: { q: Float64Array; ports: Range[] }, q: Float64Array, ports: Range[]): boolean {
 	for (let k = 0; k < SCALAR_COUNT; k++) if (q[k]! > p.q[k]! + EPS) return false;
 	return rangesContain(p.ports, ports);
 }
