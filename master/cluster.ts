@@ -106,6 +106,12 @@ export class Cluster {
 		return v > 1e-9 ? v : 0;
 	}
 
+	/** A change of agent i's link: a new generation, so checks armed for the old link do nothing. */
+	nextLinkGeneration(i: number): number {
+		this.linkGen[i] = this.linkGen[i]! + 1;
+		return this.linkGen[i]!;
+	}
+
 	/** offered += q on agent i (an offer is made). */
 	addOffered(i: number, q: Float64Array): void {
 		addTo(this.offered, i, q);

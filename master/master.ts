@@ -13,8 +13,10 @@
  * (cluster.ts). Guarded by `mesosim bench allocator` and `mesosim bench engine`.
  */
 import type { Engine, EventHandler, Rng, RngStreams } from "../engine/index.js";
+import { AgentRegistry } from "./agent-registry.js";
 import { Allocator } from "./allocator.js";
 import { BoundedList } from "./bounded.js";
+import { ACCEPTED, bad } from "./call-result.js";
 import { AGENT_STATE, Cluster } from "./cluster.js";
 import { EventLog } from "./event-log.js";
 import { FrameworkFilters, RefusedPool } from "./filters.js";
@@ -23,24 +25,14 @@ import { type AcceptHost, accept, decline } from "./offers/accept.js";
 import { OfferBook } from "./offers/book.js";
 import { isMultiRole, OfferMessages } from "./offers/message.js";
 import type { AgentEndpoint, AgentSpec, MasterAgentApi, ReportedTask } from "./protocol/agent.js";
-import type {
-	Call,
-	Event,
-	FrameworkInfo,
-	Offer,
-	Operation,
-	Range,
-	TaskInfo,
-	TaskStatus,
-	TaskStatusReason,
-	Value,
-} from "./protocol/messages.js";
-import { normalizeRanges, rangesContain, SCALAR_COUNT } from "./protocol/resources.js";
+import type { Call, Event, FrameworkInfo, Offer, TaskStatus } from "./protocol/messages.js";
+import { SCALAR_COUNT } from "./protocol/resources.js";
 import type { CallResult, EventSink, MasterSchedulerApi, SubscribeResult } from "./protocol/scheduler.js";
 import type { FrameworkRecord, MasterObserver, OfferRecord, TaskRecord } from "./records.js";
 import { TaskTable } from "./tasks/table.js";
 import { checkFrameworkInfo } from "./validate.js";
 
+/** Kinds of the master's engine events (onEvent). */
 const K = {
 	CYCLE: 0,
 	PERIODIC: 1,
@@ -57,15 +49,6 @@ export interface MasterOptions {
 	streams: RngStreams;
 	flags?: Partial<MasterFlags>;
 }
-
-const EPS = 1e-9;
-/** Shared empty port list (port lists are replaced, never mutated). */
-const _NO_PORTS: Range[] = [];
-
-function bad(status: 400 | 403 | 404 | 409 | 501 | 503, message: string): CallResult {
-	return { ok: false, status, message };
-}
-const ACCEPTED: CallResult = { ok: true, status: 202 };
 
 export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler {
 	readonly id: string;
@@ -105,13 +88,12 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 	readonly #messages: OfferMessages;
 	readonly #offers: OfferBook;
 	readonly #tasks: TaskTable;
+	readonly #agents: AgentRegistry;
 	readonly #acceptHost: AcceptHost;
-	readonly #goneAgents = new Set<string>();
 	/** Refused resources of every framework's filters, shared (filters.ts). */
 	readonly #refused = new RefusedPool();
 	#nextFw = 0;
-	#nextAgent = 0;
-	#nextStream = 0;
+	#nextTimerToken = 0;
 	#cycleScheduled = false;
 	#started = false;
 
@@ -158,7 +140,26 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 			send: (fw, event) => this.#send(fw, event),
 			toAgent: (message) => engine.timeout(0, message),
 			framework: (id) => this.#fwById.get(id),
-			isGone: (agentId) => this.#goneAgents.has(agentId),
+			isGone: (agentId) => this.#agents.isGone(agentId),
+		});
+		this.#agents = new AgentRegistry({
+			masterId: this.id,
+			cluster: this.cluster,
+			accounting: this.allocator,
+			offers: this.#offers,
+			tasks: this.#tasks,
+			frameworks: this.frameworks,
+			flags: this.flags,
+			metrics: this.metrics,
+			get observer() {
+				return master.observer;
+			},
+			now: () => engine.now,
+			toAgent: (message) => engine.timeout(0, message),
+			armUnreachableCheck: (time, agent, linkGeneration) =>
+				engine.at(time, this, K.UNREACHABLE, agent, linkGeneration),
+			requestCycle: (agent) => this.#requestCycle(agent),
+			send: (fw, event) => this.#send(fw, event),
 		});
 		this.#acceptHost = {
 			offers: this.#offers,
@@ -208,14 +209,14 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 				break;
 			}
 			case K.UNREACHABLE:
-				if (this.cluster.linkDown[a] === 1 && this.cluster.linkGen[a] === b) this.#markUnreachable(a);
+				this.#agents.unreachableCheck(a, b);
 				break;
 		}
 	}
 
 	/** Heartbeat and failover timers are tokens: a stale event finds a different token and does nothing. */
 	#rearmHeartbeat(fw: FrameworkRecord): void {
-		const token = this.#nextStream++;
+		const token = this.#nextTimerToken++;
 		fw.heartbeatTimer = token;
 		this.#engine.after(this.flags.heartbeatIntervalMs, this, K.HEARTBEAT, fw.idx, token);
 	}
@@ -377,7 +378,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		this.#offers.rescindAllOf(fw, false);
 		this.allocator.syncActive(fw);
 		const timeoutMs = Math.round((fw.info.failover_timeout ?? 0) * 1000);
-		const token = this.#nextStream++;
+		const token = this.#nextTimerToken++;
 		fw.failoverTimer = token;
 		this.#engine.after(timeoutMs, this, K.FAILOVER, fw.idx, token);
 		this.observer.frameworkChanged?.(fw, "updated");
@@ -634,36 +635,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 	}
 
 	registerAgent(endpoint: AgentEndpoint, local: number, spec: AgentSpec): void {
-		this.metrics.agentRegistrations++;
-		// A rebooted host registers anew: the old, disconnected agent at that host goes.
-		const old = this.#disconnectedByHost(spec.hostname);
-		if (old >= 0) this.#removeAgent(old, "REASON_AGENT_RESTARTED", AGENT_STATE.REMOVED);
-		const id = `${this.id}-S${this.#nextAgent++}`;
-		const a = this.#addAgent(id, spec, endpoint, local);
-		this.#engine.timeout(0, () => endpoint.registered(local, id));
-		this.#requestCycle(a);
-	}
-
-	#disconnectedByHost(hostname: string): number {
-		const cl = this.cluster;
-		if (cl.disconnectedCount === 0) return -1; // none: no need to scan every agent
-		for (let i = 0; i < cl.size; i++) {
-			if (cl.state[i] === AGENT_STATE.DISCONNECTED && cl.hostnames[i] === hostname) return i;
-		}
-		return -1;
-	}
-
-	#addAgent(id: string, spec: AgentSpec, endpoint: AgentEndpoint, local: number): number {
-		const ports = normalizeRanges(spec.ports);
-		const a = this.cluster.add(id, { ...spec, ports }, endpoint, local, this.now);
-		// Per-agent side arrays stay dense: writing far past their end (agents get
-		// their first offer in shuffled order) would turn them into slow dictionaries.
-		this.#offers.addAgent(a);
-		this.#tasks.addAgent(a);
-		this.cluster.setState(a, AGENT_STATE.ACTIVE);
-		this.allocator.agentTotals(a, 1);
-		this.observer.agentChanged?.(a);
-		return a;
+		this.#agents.register(endpoint, local, spec);
 	}
 
 	reregisterAgent(
@@ -673,126 +645,30 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		spec: AgentSpec,
 		tasks: ReportedTask[],
 	): void {
-		this.metrics.agentReregistrations++;
-		const cl = this.cluster;
-		if (this.#goneAgents.has(agentId)) {
-			// Mesos refuses agents marked gone: they are told to shut down.
-			for (const t of tasks) this.#engine.timeout(0, () => endpoint.shutdownFramework(local, t.frameworkId));
-			return;
-		}
-		let a = cl.indexOf(agentId);
-		if (a < 0) {
-			a = this.#addAgent(agentId, spec, endpoint, local);
-		} else {
-			const st = cl.state[a];
-			cl.endpoints[a] = endpoint;
-			cl.local[a] = local;
-			cl.linkDown[a] = 0;
-			cl.linkGen[a] = cl.linkGen[a]! + 1;
-			if (st === AGENT_STATE.UNREACHABLE || st === AGENT_STATE.REMOVED) {
-				cl.setState(a, AGENT_STATE.ACTIVE);
-				this.allocator.agentTotals(a, 1);
-			} else if (st === AGENT_STATE.DISCONNECTED) {
-				cl.setState(a, AGENT_STATE.ACTIVE);
-			}
-		}
-		// Reconcile what the agent runs with what the master knows.
-		const shutdown = this.#tasks.agentReregistered(a, tasks);
-		for (const fwId of shutdown) this.#engine.timeout(0, () => endpoint.shutdownFramework(local, fwId));
-		this.#engine.timeout(0, () => endpoint.registered(local, agentId));
-		this.allocator.markCandidate(a);
-		this.observer.agentChanged?.(a);
-		this.#requestCycle(a);
+		this.#agents.reregister(endpoint, local, agentId, spec, tasks);
 	}
 
 	agentExited(agentId: string): void {
-		const a = this.cluster.indexOf(agentId);
-		if (a < 0 || this.cluster.state[a] !== AGENT_STATE.ACTIVE) return;
-		this.cluster.setState(a, AGENT_STATE.DISCONNECTED);
-		this.#offers.rescindOnAgent(a);
-		this.#tasks.agentDisconnected(a);
-		this.agentLink(agentId, false);
-		this.observer.agentChanged?.(a);
+		this.#agents.exited(agentId);
 	}
 
 	agentLink(agentId: string, up: boolean): void {
-		const cl = this.cluster;
-		const a = cl.indexOf(agentId);
-		if (a < 0) return;
-		cl.linkGen[a] = cl.linkGen[a]! + 1;
-		if (up) {
-			cl.linkDown[a] = 0;
-			return;
-		}
-		if (cl.linkDown[a] === 1) return;
-		cl.linkDown[a] = 1;
-		// The observer pings every agentPingTimeout from registration on; the first
-		// ping after the link went down is missed, and after maxAgentPingTimeouts
-		// timeouts in a row the agent is unreachable.
-		const p = this.flags.agentPingTimeoutMs;
-		const since = this.now - cl.registeredAt[a]!;
-		const nextPing = cl.registeredAt[a]! + Math.ceil(since / p) * p;
-		this.#engine.at(nextPing + this.flags.maxAgentPingTimeouts * p, this, K.UNREACHABLE, a, cl.linkGen[a]!);
-	}
-
-	#markUnreachable(a: number): void {
-		const cl = this.cluster;
-		const st = cl.state[a];
-		if (st === AGENT_STATE.UNREACHABLE || st === AGENT_STATE.REMOVED || st === AGENT_STATE.GONE) return;
-		this.metrics.agentsUnreachable++;
-		this.#removeAgent(a, "REASON_AGENT_REMOVED", AGENT_STATE.UNREACHABLE);
-	}
-
-	/** Takes an agent out (unreachable, replaced, gone): tasks, offers, totals. */
-	#removeAgent(
-		a: number,
-		reason: TaskStatusReason,
-		to: (typeof AGENT_STATE)["UNREACHABLE" | "REMOVED" | "GONE"],
-	): void {
-		const cl = this.cluster;
-		this.metrics.agentRemovals++;
-		this.#offers.rescindOnAgent(a);
-		this.#tasks.agentRemoved(a, to, reason);
-		const wasIn =
-			cl.state[a] !== AGENT_STATE.UNREACHABLE &&
-			cl.state[a] !== AGENT_STATE.REMOVED &&
-			cl.state[a] !== AGENT_STATE.GONE;
-		cl.setState(a, to);
-		if (wasIn) this.allocator.agentTotals(a, -1);
-		for (const fw of this.frameworks) {
-			if (fw.connected) this.#send(fw, { type: "FAILURE", failure: { agent_id: { value: cl.ids[a]! } } });
-		}
-		this.observer.agentChanged?.(a);
+		this.#agents.link(agentId, up);
 	}
 
 	/** Operator MARK_AGENT_GONE: tasks become TASK_GONE_BY_OPERATOR (or LOST). */
 	markAgentGone(agentId: string): boolean {
-		const a = this.cluster.indexOf(agentId);
-		if (a < 0 || this.#goneAgents.has(agentId)) return false;
-		this.#goneAgents.add(agentId);
-		this.#removeAgent(a, "REASON_AGENT_REMOVED_BY_OPERATOR", AGENT_STATE.GONE);
-		const endpoint = this.cluster.endpoints[a]!;
-		const local = this.cluster.local[a]!;
-		for (const fw of this.frameworks) this.#engine.timeout(0, () => endpoint.shutdownFramework(local, fw.id));
-		return true;
+		return this.#agents.markGone(agentId);
 	}
 
 	/** Operator DEACTIVATE_AGENT / REACTIVATE_AGENT (no offers while deactivated). */
 	setAgentActive(agentId: string, active: boolean): boolean {
-		const cl = this.cluster;
-		const a = cl.indexOf(agentId);
-		if (a < 0) return false;
-		const st = cl.state[a];
-		if (!active && (st === AGENT_STATE.ACTIVE || st === AGENT_STATE.DRAINING)) {
-			cl.setState(a, AGENT_STATE.DEACTIVATED);
-			this.#offers.rescindOnAgent(a);
-		} else if (active && (st === AGENT_STATE.DEACTIVATED || st === AGENT_STATE.DRAINING)) {
-			cl.setState(a, AGENT_STATE.ACTIVE);
-			this.allocator.markCandidate(a);
-			this.#requestCycle(a);
-		} else return st === (active ? AGENT_STATE.ACTIVE : AGENT_STATE.DEACTIVATED);
-		this.observer.agentChanged?.(a);
-		return true;
+		return this.#agents.setActive(agentId, active);
+	}
+
+	/** Operator DRAIN_AGENT (agent-registry.ts). */
+	drainAgent(agentId: string): boolean {
+		return this.#agents.drain(agentId);
 	}
 
 	// ==== introspection ==========================================================
@@ -841,48 +717,6 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		}
 		return best;
 	}
-
-	// ==== operator hooks (master/http, issue 4) ====================================
-
-	/**
-	 * Operator DRAIN_AGENT: the agent gets no more offers (state DRAINING), its
-	 * outstanding offers are rescinded and every live task on it is killed
-	 * (through the agent, so frameworks see TASK_KILLED). The HTTP layer tracks
-	 * when it is drained and marks it gone if asked. False for an unknown agent
-	 * or one that is not connected.
-	 */
-	drainAgent(agentId: string): boolean {
-		const cl = this.cluster;
-		const a = cl.indexOf(agentId);
-		if (a < 0) return false;
-		const st = cl.state[a];
-		if (st !== AGENT_STATE.ACTIVE && st !== AGENT_STATE.DEACTIVATED && st !== AGENT_STATE.DRAINING)
-			return false;
-		cl.setState(a, AGENT_STATE.DRAINING);
-		this.#offers.rescindOnAgent(a);
-		const endpoint = cl.endpoints[a]!;
-		const local = cl.local[a]!;
-		for (const t of this.#tasks.onAgent(a)) {
-			if (t.released) continue;
-			const fwId = t.fw.id;
-			const taskId = t.id;
-			this.#engine.timeout(0, () => endpoint.killTask(local, fwId, taskId));
-		}
-		this.observer.agentChanged?.(a);
-		return true;
-	}
-}
-
-function _launchTasks(op: Operation): TaskInfo[] {
-	if (op === null || typeof op !== "object") return [];
-	if (op.type === "LAUNCH") return op.launch?.task_infos ?? [];
-	if (op.type === "LAUNCH_GROUP") return op.launch_group?.task_group?.tasks ?? [];
-	return [];
-}
-
-function _fits(p: { q: Float64Array; ports: Range[] }, q: Float64Array, ports: Range[]): boolean {
-	for (let k = 0; k < SCALAR_COUNT; k++) if (q[k]! > p.q[k]! + EPS) return false;
-	return rangesContain(p.ports, ports);
 }
 
 /** A version-4 style UUID drawn from a seeded stream. */
@@ -892,5 +726,3 @@ function uuidString(rng: Rng): string {
 	const s = h.join("");
 	return `${s.slice(0, 8)}-${s.slice(8, 12)}-4${s.slice(13, 16)}-${s.slice(16, 20)}-${s.slice(20, 32)}`;
 }
-
-export type { Value };
