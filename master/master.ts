@@ -1,6 +1,17 @@
 /**
- * Master — the simulated Mesos master: framework and agent registries, offers,
- * the scheduler calls, tasks and status updates, agent health.
+ * Master — the simulated Mesos master. This class is the switchboard: it
+ * owns the engine events (onEvent) and the scheduler call dispatch (call →
+ * handler), sends events to frameworks (hashing them into the event log), and
+ * answers introspection. The work is done by parts, each behind a narrow host
+ * interface built once here:
+ *   framework-registry.ts  SUBSCRIBE, failover, removal, heartbeats, REVIVE/SUPPRESS/UPDATE_FRAMEWORK
+ *   agent-registry.ts      agents: register, reregister, link, unreachable, gone, drain
+ *   offers/book.ts         outstanding offers: make, flush as OFFERS, end, rescind
+ *   offers/message.ts      the protocol Offer and its shared, frozen parts (a contract)
+ *   offers/accept.ts       ACCEPT (pure launch check, then apply) and DECLINE
+ *   tasks/table.ts         tasks, status updates, KILL/ACKNOWLEDGE/RECONCILE
+ *   event-log.ts           the determinism hash of everything sent
+ *   allocator.ts           the DRF allocator (its host: offer, cycleDone)
  *
  * It is pure logic on the engine's clock: no I/O, no wall clock. Frameworks
  * reach it through MasterSchedulerApi (Calls in, Events out through an
@@ -8,9 +19,11 @@
  * engine events, never synchronously. A call that breaks a rule gets the Mesos
  * outcome (status code, TASK_ERROR/TASK_LOST, ERROR event), never an exception.
  *
- * Hot path: allocation (allocator.ts), ACCEPT/DECLINE, status updates. Records
- * are plain objects keyed by dense indices; agents are struct-of-arrays
- * (cluster.ts). Guarded by `mesosim bench allocator` and `mesosim bench engine`.
+ * Hot path: allocation → OfferBook.make → flush, ACCEPT/DECLINE, status
+ * updates. Parts call their host through one object made in the constructor
+ * (monomorphic, no allocation per call). Records are plain objects keyed by
+ * dense indices; agents are struct-of-arrays (cluster.ts).
+ * Guarded by `mesosim bench allocator` and `mesosim bench engine`.
  */
 import type { Engine, EventHandler, Rng, RngStreams } from "../engine/index.js";
 import { AgentRegistry } from "./agent-registry.js";
@@ -19,18 +32,17 @@ import { BoundedList } from "./bounded.js";
 import { ACCEPTED, bad } from "./call-result.js";
 import { AGENT_STATE, Cluster } from "./cluster.js";
 import { EventLog } from "./event-log.js";
-import { FrameworkFilters, RefusedPool } from "./filters.js";
 import { type MasterFlags, withDefaults } from "./flags.js";
+import { FrameworkRegistry, uuidString } from "./framework-registry.js";
 import { type AcceptHost, accept, decline } from "./offers/accept.js";
 import { OfferBook } from "./offers/book.js";
 import { isMultiRole, OfferMessages } from "./offers/message.js";
 import type { AgentEndpoint, AgentSpec, MasterAgentApi, ReportedTask } from "./protocol/agent.js";
-import type { Call, Event, FrameworkInfo, Offer, TaskStatus } from "./protocol/messages.js";
+import type { Call, Event, Offer, TaskStatus } from "./protocol/messages.js";
 import { SCALAR_COUNT } from "./protocol/resources.js";
 import type { CallResult, EventSink, MasterSchedulerApi, SubscribeResult } from "./protocol/scheduler.js";
 import type { FrameworkRecord, MasterObserver, OfferRecord, TaskRecord } from "./records.js";
 import { TaskTable } from "./tasks/table.js";
-import { checkFrameworkInfo } from "./validate.js";
 
 /** Kinds of the master's engine events (onEvent). */
 const K = {
@@ -81,19 +93,13 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 
 	readonly #engine: Engine;
 	readonly #rng: Rng;
-	readonly #fwById = new Map<string, FrameworkRecord>();
-	readonly #removedIds = new Set<string>();
-	readonly #streams = new Map<string, FrameworkRecord>();
 	readonly #log: EventLog;
 	readonly #messages: OfferMessages;
 	readonly #offers: OfferBook;
 	readonly #tasks: TaskTable;
 	readonly #agents: AgentRegistry;
+	readonly #frameworks: FrameworkRegistry;
 	readonly #acceptHost: AcceptHost;
-	/** Refused resources of every framework's filters, shared (filters.ts). */
-	readonly #refused = new RefusedPool();
-	#nextFw = 0;
-	#nextTimerToken = 0;
 	#cycleScheduled = false;
 	#started = false;
 
@@ -139,7 +145,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 			now: () => engine.now,
 			send: (fw, event) => this.#send(fw, event),
 			toAgent: (message) => engine.timeout(0, message),
-			framework: (id) => this.#fwById.get(id),
+			framework: (id) => this.#frameworks.byId(id),
 			isGone: (agentId) => this.#agents.isGone(agentId),
 		});
 		this.#agents = new AgentRegistry({
@@ -160,6 +166,28 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 				engine.at(time, this, K.UNREACHABLE, agent, linkGeneration),
 			requestCycle: (agent) => this.#requestCycle(agent),
 			send: (fw, event) => this.#send(fw, event),
+		});
+		this.#frameworks = new FrameworkRegistry({
+			masterId: this.id,
+			rng: this.#rng,
+			frameworks: this.frameworks,
+			completedFrameworks: this.completedFrameworks,
+			accounting: this.allocator,
+			offers: this.#offers,
+			tasks: this.#tasks,
+			cluster: this.cluster,
+			flags: this.flags,
+			metrics: this.metrics,
+			get observer() {
+				return master.observer;
+			},
+			now: () => engine.now,
+			later: (action) => engine.timeout(0, action),
+			armHeartbeat: (ms, idx, token) => engine.after(ms, this, K.HEARTBEAT, idx, token),
+			armFailover: (ms, idx, token) => engine.after(ms, this, K.FAILOVER, idx, token),
+			requestCycle: () => this.#requestCycle(),
+			send: (fw, event) => this.#send(fw, event),
+			masterInfo: () => this.masterInfo(),
 		});
 		this.#acceptHost = {
 			offers: this.#offers,
@@ -194,31 +222,16 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 			case K.OFFER_TIMEOUT:
 				this.#offers.timedOut(a);
 				break;
-			case K.HEARTBEAT: {
-				const fw = this.frameworks[a];
-				if (fw?.connected && fw.heartbeatTimer === b) {
-					this.#send(fw, { type: "HEARTBEAT" });
-					this.#rearmHeartbeat(fw);
-				}
+			case K.HEARTBEAT:
+				this.#frameworks.heartbeatDue(a, b);
 				break;
-			}
-			case K.FAILOVER: {
-				const fw = this.frameworks[a];
-				if (fw !== undefined && !fw.connected && !fw.removed && fw.failoverTimer === b)
-					this.#removeFramework(fw);
+			case K.FAILOVER:
+				this.#frameworks.failoverDue(a, b);
 				break;
-			}
 			case K.UNREACHABLE:
 				this.#agents.unreachableCheck(a, b);
 				break;
 		}
-	}
-
-	/** Heartbeat and failover timers are tokens: a stale event finds a different token and does nothing. */
-	#rearmHeartbeat(fw: FrameworkRecord): void {
-		const token = this.#nextTimerToken++;
-		fw.heartbeatTimer = token;
-		this.#engine.after(this.flags.heartbeatIntervalMs, this, K.HEARTBEAT, fw.idx, token);
 	}
 
 	#requestCycle(agent?: number): void {
@@ -233,126 +246,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 
 	subscribe(call: Call, sink: EventSink): SubscribeResult {
 		this.#countCall("SUBSCRIBE");
-		const info = call?.subscribe?.framework_info;
-		if (call?.type !== "SUBSCRIBE" || info === undefined || info === null || typeof info !== "object") {
-			this.metrics.invalidCalls++;
-			return { ok: false, status: 400, message: "Expecting 'subscribe' to be present" };
-		}
-		if (typeof info.user !== "string" || typeof info.name !== "string") {
-			this.metrics.invalidCalls++;
-			return { ok: false, status: 400, message: "'framework_info' needs string fields 'user' and 'name'" };
-		}
-		const idValue = info.id?.value;
-		if (call.framework_id !== undefined && call.framework_id?.value !== idValue) {
-			this.metrics.invalidCalls++;
-			return { ok: false, status: 400, message: "'framework_id' differs from 'subscribe.framework_info.id'" };
-		}
-		const streamId = uuidString(this.#rng);
-		const shape = checkFrameworkInfo(info);
-		const fail = (message: string): SubscribeResult => {
-			this.#engine.timeout(0, () => {
-				sink.send({ type: "ERROR", error: { message } });
-				sink.close();
-			});
-			return { ok: true, frameworkId: idValue ?? "", streamId };
-		};
-		if ("problem" in shape) return fail(shape.problem);
-		const suppressed = call.subscribe?.suppressed_roles ?? [];
-		for (const r of suppressed) {
-			if (!shape.roles.includes(r)) return fail(`suppressed role '${r}' is not one of the framework's roles`);
-		}
-		if (idValue !== undefined && this.#removedIds.has(idValue)) return fail("Framework has been removed");
-		this.metrics.frameworkSubscribes++;
-
-		let fw = idValue !== undefined ? this.#fwById.get(idValue) : undefined;
-		if (fw !== undefined) {
-			// Resubscription (failover): the old stream ends, tasks are kept.
-			if (fw.sink !== null && fw.connected) {
-				const old = fw.sink;
-				this.#engine.timeout(0, () => {
-					old.send({ type: "ERROR", error: { message: "Framework failed over" } });
-					old.close();
-				});
-			}
-			if (fw.streamId !== null) this.#streams.delete(fw.streamId);
-			this.#offers.rescindAllOf(fw, false);
-			fw.failoverTimer = -1;
-			const added = shape.roles.filter((r) => !fw!.roles.includes(r)).map((r) => this.allocator.roleIndex(r));
-			const removed = fw.roleIdx.filter((_, k) => !shape.roles.includes(fw!.roles[k]!));
-			fw.info = { ...info, id: { value: fw.id } };
-			fw.roles = shape.roles;
-			fw.roleIdx = shape.roles.map((r) => this.allocator.roleIndex(r));
-			fw.partitionAware = shape.partitionAware;
-			fw.gpuCapable = shape.gpuCapable;
-			fw.minAllocatable = this.#minAllocatableOf(info, fw.roleIdx, fw.roles);
-			fw.reregisteredAt = this.now;
-			this.allocator.updateFrameworkRoles(fw, added, removed);
-		} else {
-			const id = idValue ?? `${this.id}-${String(this.#nextFw).padStart(4, "0")}`;
-			this.#nextFw++;
-			const roleIdx = shape.roles.map((r) => this.allocator.roleIndex(r));
-			fw = {
-				idx: this.frameworks.length,
-				id,
-				idValue: Object.freeze({ value: id }),
-				info: { ...info, id: { value: id } },
-				roles: shape.roles,
-				roleIdx,
-				partitionAware: shape.partitionAware,
-				checkpoint: info.checkpoint === true,
-				gpuCapable: shape.gpuCapable,
-				connected: false,
-				active: false,
-				removed: false,
-				sink: null,
-				streamId: null,
-				suppressed: new Set(),
-				filters: new FrameworkFilters(this.#refused),
-				offers: new Set(),
-				tasks: new Map(),
-				registeredAt: this.now,
-				reregisteredAt: null,
-				unregisteredAt: null,
-				failoverTimer: -1,
-				heartbeatTimer: -1,
-				completedTasks: new BoundedList(this.flags.maxCompletedTasksPerFramework),
-				unreachableTasks: new BoundedList(this.flags.maxUnreachableTasksPerFramework),
-				minAllocatable: this.#minAllocatableOf(info, roleIdx, shape.roles),
-				counters: {
-					offersSent: 0,
-					offersAccepted: 0,
-					offersDeclined: 0,
-					offersRescinded: 0,
-					tasksLaunched: 0,
-					callsByType: {},
-				},
-			};
-			this.frameworks.push(fw);
-			this.#fwById.set(id, fw);
-			this.allocator.addFramework(fw);
-			this.observer.frameworkChanged?.(fw, "added");
-		}
-		fw.suppressed = new Set(suppressed);
-		fw.sink = sink;
-		fw.streamId = streamId;
-		fw.connected = true;
-		fw.active = true;
-		fw.unregisteredAt = null;
-		this.#streams.set(streamId, fw);
-		this.allocator.syncActive(fw);
-		this.#send(fw, {
-			type: "SUBSCRIBED",
-			subscribed: {
-				framework_id: { value: fw.id },
-				heartbeat_interval_seconds: this.flags.heartbeatIntervalMs / 1000,
-				master_info: this.masterInfo(),
-			},
-		});
-		this.#rearmHeartbeat(fw);
-		if (fw.reregisteredAt !== null) this.observer.frameworkChanged?.(fw, "updated");
-		this.allocator.markAllCandidates();
-		this.#requestCycle();
-		return { ok: true, frameworkId: fw.id, streamId };
+		return this.#frameworks.subscribe(call, sink);
 	}
 
 	masterInfo(): { id: string; ip: number; port: number; hostname: string; version: string } {
@@ -366,22 +260,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 	}
 
 	disconnect(streamId: string): void {
-		const fw = this.#streams.get(streamId);
-		if (fw === undefined) return;
-		this.#streams.delete(streamId);
-		if (fw.streamId !== streamId || !fw.connected) return;
-		fw.connected = false;
-		fw.active = false;
-		fw.sink = null;
-		fw.unregisteredAt = this.now;
-		fw.heartbeatTimer = -1;
-		this.#offers.rescindAllOf(fw, false);
-		this.allocator.syncActive(fw);
-		const timeoutMs = Math.round((fw.info.failover_timeout ?? 0) * 1000);
-		const token = this.#nextTimerToken++;
-		fw.failoverTimer = token;
-		this.#engine.after(timeoutMs, this, K.FAILOVER, fw.idx, token);
-		this.observer.frameworkChanged?.(fw, "updated");
+		this.#frameworks.disconnect(streamId);
 	}
 
 	call(call: Call, streamId: string): CallResult {
@@ -396,7 +275,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 			this.metrics.invalidCalls++;
 			return bad(400, "Expecting 'framework_id' to be present");
 		}
-		const fw = this.#fwById.get(fwId);
+		const fw = this.#frameworks.byId(fwId);
 		if (fw === undefined || fw.removed) {
 			this.metrics.invalidCalls++;
 			return bad(400, "Framework cannot be found");
@@ -413,16 +292,16 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		fw.counters.callsByType[call.type] = (fw.counters.callsByType[call.type] ?? 0) + 1;
 		switch (call.type) {
 			case "TEARDOWN":
-				this.#removeFramework(fw);
+				this.#frameworks.remove(fw);
 				return ACCEPTED;
 			case "ACCEPT":
 				return accept(this.#acceptHost, fw, call);
 			case "DECLINE":
 				return decline(this.#acceptHost, fw, call);
 			case "REVIVE":
-				return this.#revive(fw, call.revive?.roles ?? null);
+				return this.#frameworks.revive(fw, call.revive?.roles ?? null);
 			case "SUPPRESS":
-				return this.#suppress(fw, call.suppress?.roles ?? null);
+				return this.#frameworks.suppress(fw, call.suppress?.roles ?? null);
 			case "KILL":
 				return this.#tasks.kill(fw, call);
 			case "SHUTDOWN":
@@ -444,7 +323,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 			case "RECONCILE_OPERATIONS":
 				return bad(501, "RECONCILE_OPERATIONS is not supported by mesosim");
 			case "UPDATE_FRAMEWORK":
-				return this.#updateFramework(fw, call);
+				return this.#frameworks.update(fw, call);
 			default:
 				this.metrics.invalidCalls++;
 				return bad(400, `Unknown call type '${String(call.type)}'`);
@@ -453,102 +332,6 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 
 	#countCall(type: string): void {
 		this.metrics.callsByType[type] = (this.metrics.callsByType[type] ?? 0) + 1;
-	}
-
-	#minAllocatableOf(
-		info: FrameworkInfo,
-		roleIdx: number[],
-		roles: string[],
-	): Map<number, Partial<Record<string, number>>[]> {
-		const out = new Map<number, Partial<Record<string, number>>[]>();
-		const of = info.offer_filters;
-		if (of === undefined || of === null || typeof of !== "object") return out;
-		roles.forEach((r, k) => {
-			const q = of[r]?.min_allocatable_resources?.quantities;
-			if (!Array.isArray(q)) return;
-			out.set(
-				roleIdx[k]!,
-				q.map((x) => {
-					const o: Record<string, number> = {};
-					for (const [name, v] of Object.entries(x?.quantities ?? {})) o[name] = Number(v?.value ?? 0);
-					return o;
-				}),
-			);
-		});
-		return out;
-	}
-
-	// ---- REVIVE / SUPPRESS / UPDATE_FRAMEWORK ---------------------------------
-
-	#rolesArg(fw: FrameworkRecord, roles: string[] | null): string[] | CallResult {
-		if (roles === null || roles.length === 0) return fw.roles;
-		if (!Array.isArray(roles)) return bad(400, "'roles' must be a list");
-		for (const r of roles)
-			if (!fw.roles.includes(r)) return bad(400, `Role '${String(r)}' is not one of the framework's roles`);
-		return roles;
-	}
-
-	#revive(fw: FrameworkRecord, roles: string[] | null): CallResult {
-		const rs = this.#rolesArg(fw, roles);
-		if (!Array.isArray(rs)) return rs;
-		for (const r of rs) {
-			fw.suppressed.delete(r);
-			fw.filters.clearRole(this.allocator.roleIndex(r));
-		}
-		this.allocator.syncActive(fw);
-		this.allocator.markAllCandidates();
-		this.#requestCycle();
-		return ACCEPTED;
-	}
-
-	#suppress(fw: FrameworkRecord, roles: string[] | null): CallResult {
-		const rs = this.#rolesArg(fw, roles);
-		if (!Array.isArray(rs)) return rs;
-		for (const r of rs) fw.suppressed.add(r);
-		this.allocator.syncActive(fw);
-		return ACCEPTED;
-	}
-
-	#updateFramework(fw: FrameworkRecord, call: Call): CallResult {
-		const info = call.update_framework?.framework_info;
-		if (info === undefined || info === null || typeof info !== "object") {
-			return bad(400, "Expecting 'update_framework.framework_info' to be present");
-		}
-		if (info.id?.value !== fw.id) return bad(400, "'framework_info.id' must be the framework's id");
-		if (typeof info.user !== "string" || typeof info.name !== "string") {
-			return bad(400, "'framework_info' needs string fields 'user' and 'name'");
-		}
-		if (info.user !== fw.info.user) return bad(400, "'framework_info.user' cannot be changed");
-		if ((info.principal ?? null) !== (fw.info.principal ?? null))
-			return bad(400, "'framework_info.principal' cannot be changed");
-		if ((info.checkpoint === true) !== fw.checkpoint)
-			return bad(400, "'framework_info.checkpoint' cannot be changed");
-		const shape = checkFrameworkInfo(info);
-		if ("problem" in shape) return bad(400, shape.problem);
-		const suppressed = call.update_framework?.suppressed_roles ?? [];
-		for (const r of suppressed)
-			if (!shape.roles.includes(r))
-				return bad(400, `suppressed role '${r}' is not one of the framework's roles`);
-		const added = shape.roles.filter((r) => !fw.roles.includes(r)).map((r) => this.allocator.roleIndex(r));
-		const removedNames = fw.roles.filter((r) => !shape.roles.includes(r));
-		const removed = removedNames.map((r) => this.allocator.roleIndex(r));
-		// Offers in dropped roles are rescinded.
-		for (const o of [...fw.offers]) if (removed.includes(o.role)) this.#offers.rescind(o, true);
-		// Unsuppressed roles lose their filters.
-		for (const r of fw.suppressed) {
-			if (!suppressed.includes(r)) fw.filters.clearRole(this.allocator.roleIndex(r));
-		}
-		fw.info = { ...info, id: { value: fw.id } };
-		fw.roles = shape.roles;
-		fw.roleIdx = shape.roles.map((r) => this.allocator.roleIndex(r));
-		fw.partitionAware = shape.partitionAware;
-		fw.gpuCapable = shape.gpuCapable;
-		fw.minAllocatable = this.#minAllocatableOf(info, fw.roleIdx, fw.roles);
-		fw.suppressed = new Set(suppressed);
-		this.allocator.updateFrameworkRoles(fw, added, removed);
-		this.allocator.markAllCandidates();
-		this.observer.frameworkChanged?.(fw, "updated");
-		return { ok: true, status: 200 };
 	}
 
 	// ---- MESSAGE ----------------------------------------------------------------
@@ -573,42 +356,16 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 
 	// ---- frameworks -------------------------------------------------------------
 
-	#removeFramework(fw: FrameworkRecord): void {
-		if (fw.removed) return;
-		fw.removed = true;
-		fw.active = false;
-		this.#offers.rescindAllOf(fw, false);
-		for (const a of this.#tasks.frameworkRemoved(fw)) {
-			const endpoint = this.cluster.endpoints[a]!;
-			const local = this.cluster.local[a]!;
-			this.#engine.timeout(0, () => endpoint.shutdownFramework(local, fw.id));
-		}
-		this.allocator.removeFramework(fw);
-		fw.filters.clear();
-		fw.heartbeatTimer = -1;
-		fw.failoverTimer = -1;
-		if (fw.streamId !== null) this.#streams.delete(fw.streamId);
-		const sink = fw.sink;
-		if (sink !== null && fw.connected) this.#engine.timeout(0, () => sink.close());
-		fw.connected = false;
-		fw.sink = null;
-		fw.unregisteredAt = this.now;
-		this.#fwById.delete(fw.id);
-		this.#removedIds.add(fw.id);
-		this.completedFrameworks.push(fw);
-		this.observer.frameworkChanged?.(fw, "removed");
-	}
-
 	/** Operator TEARDOWN; returns false for an unknown framework. */
 	teardown(frameworkId: string): boolean {
-		const fw = this.#fwById.get(frameworkId);
+		const fw = this.#frameworks.byId(frameworkId);
 		if (fw === undefined) return false;
-		this.#removeFramework(fw);
+		this.#frameworks.remove(fw);
 		return true;
 	}
 
 	framework(id: string): FrameworkRecord | undefined {
-		return this.#fwById.get(id);
+		return this.#frameworks.byId(id);
 	}
 
 	updateWeights(weights: { role: string; weight: number }[]): void {
@@ -717,12 +474,4 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		}
 		return best;
 	}
-}
-
-/** A version-4 style UUID drawn from a seeded stream. */
-function uuidString(rng: Rng): string {
-	const h: string[] = [];
-	for (let i = 0; i < 16; i++) h.push(rng.int(256).toString(16).padStart(2, "0"));
-	const s = h.join("");
-	return `${s.slice(0, 8)}-${s.slice(8, 12)}-4${s.slice(13, 16)}-${s.slice(16, 20)}-${s.slice(20, 32)}`;
 }
