@@ -45,7 +45,7 @@ import type { FrameworkRecord, MasterObserver, OfferRecord, TaskRecord } from ".
 import { TaskTable } from "./tasks/table.js";
 
 /** Kinds of the master's engine events (onEvent). */
-const K = {
+const KIND = {
 	CYCLE: 0,
 	PERIODIC: 1,
 	OFFER_TIMEOUT: 2,
@@ -131,7 +131,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 				return master.observer;
 			},
 			now: () => engine.now,
-			armTimeout: (num) => engine.after(this.flags.offerTimeoutMs ?? 0, this, K.OFFER_TIMEOUT, num),
+			armTimeout: (num) => engine.after(this.flags.offerTimeoutMs ?? 0, this, KIND.OFFER_TIMEOUT, num),
 			cancelTimer: (timer) => engine.cancel(timer),
 			send: (fw, event, records) => this.#send(fw, event, records),
 		});
@@ -163,7 +163,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 			now: () => engine.now,
 			toAgent: (message) => engine.timeout(0, message),
 			armUnreachableCheck: (time, agent, linkGeneration) =>
-				engine.at(time, this, K.UNREACHABLE, agent, linkGeneration),
+				engine.at(time, this, KIND.UNREACHABLE, agent, linkGeneration),
 			requestCycle: (agent) => this.#requestCycle(agent),
 			send: (fw, event) => this.#send(fw, event),
 		});
@@ -183,8 +183,8 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 			},
 			now: () => engine.now,
 			later: (action) => engine.timeout(0, action),
-			armHeartbeat: (ms, idx, token) => engine.after(ms, this, K.HEARTBEAT, idx, token),
-			armFailover: (ms, idx, token) => engine.after(ms, this, K.FAILOVER, idx, token),
+			armHeartbeat: (ms, idx, token) => engine.after(ms, this, KIND.HEARTBEAT, idx, token),
+			armFailover: (ms, idx, token) => engine.after(ms, this, KIND.FAILOVER, idx, token),
 			requestCycle: () => this.#requestCycle(),
 			send: (fw, event) => this.#send(fw, event),
 			masterInfo: () => this.masterInfo(),
@@ -201,7 +201,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 	start(): void {
 		if (this.#started) return;
 		this.#started = true;
-		this.#engine.after(this.flags.allocationIntervalMs, this, K.PERIODIC);
+		this.#engine.after(this.flags.allocationIntervalMs, this, KIND.PERIODIC);
 	}
 
 	get now(): number {
@@ -210,25 +210,25 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 
 	onEvent(kind: number, a: number, b: number): void {
 		switch (kind) {
-			case K.CYCLE:
+			case KIND.CYCLE:
 				this.#cycleScheduled = false;
 				this.allocator.cycle();
 				break;
-			case K.PERIODIC:
-				this.#engine.after(this.flags.allocationIntervalMs, this, K.PERIODIC);
+			case KIND.PERIODIC:
+				this.#engine.after(this.flags.allocationIntervalMs, this, KIND.PERIODIC);
 				this.allocator.request();
 				this.allocator.cycle();
 				break;
-			case K.OFFER_TIMEOUT:
+			case KIND.OFFER_TIMEOUT:
 				this.#offers.timedOut(a);
 				break;
-			case K.HEARTBEAT:
+			case KIND.HEARTBEAT:
 				this.#frameworks.heartbeatDue(a, b);
 				break;
-			case K.FAILOVER:
+			case KIND.FAILOVER:
 				this.#frameworks.failoverDue(a, b);
 				break;
-			case K.UNREACHABLE:
+			case KIND.UNREACHABLE:
 				this.#agents.unreachableCheck(a, b);
 				break;
 		}
@@ -238,7 +238,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		this.allocator.request(agent);
 		if (!this.#cycleScheduled) {
 			this.#cycleScheduled = true;
-			this.#engine.after(0, this, K.CYCLE);
+			this.#engine.after(0, this, KIND.CYCLE);
 		}
 	}
 

@@ -12,6 +12,8 @@
  * and is never acknowledged.
  * Complexity: launch, update, acknowledge O(1); agent events O(its tasks).
  * Guarded by: `mesosim bench engine` (status updates), the determinism tests.
+ * Size: ~500 lines, one concern — every change of a task's state goes through
+ * the private transition/release/remove steps here, so they stay in one file.
  */
 import { ACCEPTED, bad } from "../call-result.js";
 import { AGENT_STATE, type AgentState, type Cluster } from "../cluster.js";
