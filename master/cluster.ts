@@ -106,6 +106,32 @@ export class Cluster {
 		return v > 1e-9 ? v : 0;
 	}
 
+	/** A change of agent i's link: a new generation, so checks armed for the old link do nothing. */
+	nextLinkGeneration(i: number): number {
+		this.linkGen[i] = this.linkGen[i]! + 1;
+		return this.linkGen[i]!;
+	}
+
+	/** offered += q on agent i (an offer is made). */
+	addOffered(i: number, q: Float64Array): void {
+		addTo(this.offered, i, q);
+	}
+
+	/** offered -= q on agent i (an offer ends); float dust below EPS becomes 0. */
+	releaseOffered(i: number, q: Float64Array): void {
+		subtractFrom(this.offered, i, q);
+	}
+
+	/** allocated += q on agent i (a task is launched or comes back). */
+	addAllocated(i: number, q: Float64Array): void {
+		addTo(this.allocated, i, q);
+	}
+
+	/** allocated -= q on agent i (a task's resources are released); float dust below EPS becomes 0. */
+	releaseAllocated(i: number, q: Float64Array): void {
+		subtractFrom(this.allocated, i, q);
+	}
+
 	totalsOf(i: number): number[] {
 		return [this.total[0]![i]!, this.total[1]![i]!, this.total[2]![i]!, this.total[3]![i]!];
 	}
@@ -145,5 +171,23 @@ export class Cluster {
 		lo.set(this.local);
 		this.local = lo;
 		this.#cap = cap;
+	}
+}
+
+/** Below this a resource amount is float dust: a release that leaves less leaves 0. */
+const EPS = 1e-9;
+
+function addTo(columns: Float64Array[], i: number, q: Float64Array): void {
+	for (let k = 0; k < SCALAR_COUNT; k++) {
+		const column = columns[k]!;
+		column[i] = column[i]! + q[k]!;
+	}
+}
+
+function subtractFrom(columns: Float64Array[], i: number, q: Float64Array): void {
+	for (let k = 0; k < SCALAR_COUNT; k++) {
+		const column = columns[k]!;
+		const v = column[i]! - q[k]!;
+		column[i] = Math.abs(v) < EPS ? 0 : v;
 	}
 }

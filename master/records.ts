@@ -1,7 +1,9 @@
-/** The master's internal records for frameworks, offers and tasks. */
+/** The master's internal records for frameworks, offers and tasks, and the hooks that watch them. */
 import type { TimerHandle } from "../engine/index.js";
+import type { BoundedList } from "./bounded.js";
 import type { FrameworkFilters } from "./filters.js";
 import type {
+	Event,
 	EventSink,
 	FrameworkInfo,
 	Range,
@@ -74,6 +76,10 @@ export interface FrameworkRecord {
 	unregisteredAt: number | null;
 	failoverTimer: TimerHandle;
 	heartbeatTimer: TimerHandle;
+	/** Terminal tasks, newest --max_completed_tasks_per_framework kept. */
+	completedTasks: BoundedList<TaskRecord>;
+	/** Tasks on unreachable agents, newest --max_unreachable_tasks_per_framework kept. */
+	unreachableTasks: BoundedList<TaskRecord>;
 	/** min_allocatable overrides per role index (from FrameworkInfo.offer_filters). */
 	minAllocatable: Map<number, Partial<Record<string, number>>[]>;
 	counters: {
@@ -84,4 +90,18 @@ export interface FrameworkRecord {
 		tasksLaunched: number;
 		callsByType: Record<string, number>;
 	};
+}
+
+export type OfferEnd = "accepted" | "declined" | "rescinded";
+
+/** Hooks for the runner, metrics and invariant checks (all optional). */
+export interface MasterObserver {
+	offerMade?(offer: OfferRecord): void;
+	offerEnded?(offer: OfferRecord, how: OfferEnd): void;
+	taskChanged?(task: TaskRecord, previous: TaskState | null): void;
+	agentChanged?(agent: number): void;
+	frameworkChanged?(fw: FrameworkRecord, what: "added" | "updated" | "removed"): void;
+	eventSent?(fw: FrameworkRecord, event: Event): void;
+	/** An allocation cycle made its decisions; its OFFERS events are built and sent next (benchmarks time the split). */
+	cycleDecided?(): void;
 }

@@ -4,20 +4,21 @@
  *
  * Serializing the OFFERS events sits at the start of every offer cycle, before
  * any framework can answer (100 events of ~10 offers each at 100 frameworks ×
- * 1,000 agents), and most of an offer is the same from cycle to cycle: the
- * master shares one frozen resources list, agent id, framework id and
- * attributes list between the offers of an agent whose free resources did not
- * change. A frozen object's UTF-8 JSON is made once and kept (a WeakMap: it
- * goes when the object does). An OFFERS frame is written piece by piece into
+ * 1,000 agents), and most of an offer is the same from cycle to cycle: by
+ * the offer message contract (master/offers/message.ts) the framework id,
+ * agent id and, for an agent re-offered alike, the resources list are frozen
+ * objects shared between offers. A frozen object's UTF-8 JSON is made once and
+ * kept (a WeakMap: it goes when the object does). An OFFERS frame is written piece by piece into
  * one scratch buffer and copied out as a Buffer: no joined string, no
  * flattened header + body string, no UTF-8 conversion at the socket (those
  * were ~2 MB of young-generation garbage per cycle at that scale, and every
  * scavenge in the cycle's burst delays calls).
  *
- * Only offers of the exact shape master.ts builds take the fast path; any
+ * Only offers of the exact shape that contract names take the fast path; any
  * other event, or an offer with other members, is JSON.stringify'd into a
  * string frame.
  */
+import { OFFER_MESSAGE_KEYS } from "../offers/message.js";
 import type { Event, Offer } from "../protocol/messages.js";
 import { recordIoText } from "./media.js";
 
@@ -75,21 +76,12 @@ function putJson(v: unknown): void {
 	putBytes(b);
 }
 
-/** The members of an offer as master.ts builds it, in its order; allocation_info last when present. */
-const OFFER_KEYS = [
-	"id",
-	"framework_id",
-	"agent_id",
-	"hostname",
-	"resources",
-	"attributes",
-	"allocation_info",
-];
-
 function hasOfferShape(o: object): boolean {
 	const keys = Object.keys(o);
-	if (keys.length !== 6 && keys.length !== 7) return false;
-	for (let i = 0; i < keys.length; i++) if (keys[i] !== OFFER_KEYS[i]) return false;
+	// All members, allocation_info (the last) optional.
+	if (keys.length !== OFFER_MESSAGE_KEYS.length - 1 && keys.length !== OFFER_MESSAGE_KEYS.length)
+		return false;
+	for (let i = 0; i < keys.length; i++) if (keys[i] !== OFFER_MESSAGE_KEYS[i]) return false;
 	const r = o as Record<string, unknown>;
 	for (const k of keys) if (r[k] === undefined) return false;
 	return typeof r.hostname === "string";

@@ -12,7 +12,7 @@
  * dashboard should use the operator event stream for deltas, not poll these.
  */
 import { AGENT_STATE } from "../cluster.js";
-import { completedTasksOf, type Master, unreachableTasksOf } from "../master.js";
+import type { Master } from "../master.js";
 import type { Attribute, Offer, Range, Resource, TaskState, TaskStatus } from "../protocol/messages.js";
 import { fixed, formatRanges, normalizeRanges, SCALAR_NAMES } from "../protocol/resources.js";
 import type { FrameworkRecord, OfferRecord, TaskRecord } from "../records.js";
@@ -320,14 +320,15 @@ export function taskV0(m: Master, t: TaskRecord): Json {
 }
 
 /** Live tasks (including terminal ones awaiting acknowledgement), unreachable, completed. */
-export function tasksOf(
-	m: Master,
-	fw: FrameworkRecord,
-): { live: TaskRecord[]; unreachable: TaskRecord[]; completed: TaskRecord[] } {
+export function tasksOf(fw: FrameworkRecord): {
+	live: TaskRecord[];
+	unreachable: TaskRecord[];
+	completed: TaskRecord[];
+} {
 	return {
 		live: [...fw.tasks.values()],
-		unreachable: unreachableTasksOf(fw, m.flags.maxUnreachableTasksPerFramework).items(),
-		completed: completedTasksOf(fw, m.flags.maxCompletedTasksPerFramework).items(),
+		unreachable: fw.unreachableTasks.items(),
+		completed: fw.completedTasks.items(),
 	};
 }
 
@@ -428,7 +429,7 @@ function frameworkSummaryV0(m: Master, fw: FrameworkRecord): Json {
 
 export function frameworkV0(m: Master, fw: FrameworkRecord): Json {
 	const { used, offered } = frameworkQuantities(m, fw);
-	const tasks = tasksOf(m, fw);
+	const tasks = tasksOf(fw);
 	const multi = fw.info.capabilities?.some((c) => c.type === "MULTI_ROLE") === true;
 	const out: Json = {
 		...frameworkSummaryV0(m, fw),
@@ -566,7 +567,7 @@ export function getTasksBody(m: Master): Json {
 	const unreachable: Json[] = [];
 	const completed: Json[] = [];
 	for (const fw of [...liveFrameworks(m), ...m.completedFrameworks.items()]) {
-		const t = tasksOf(m, fw);
+		const t = tasksOf(fw);
 		for (const x of t.live) tasks.push(taskV1(m, x));
 		for (const x of t.unreachable) unreachable.push(taskV1(m, x));
 		for (const x of t.completed) completed.push(taskV1(m, x));
@@ -897,7 +898,7 @@ export function stateSummaryV0(m: Master, opts: StateOptions = {}): Json {
 	for (const fw of liveFrameworks(m)) {
 		const counts = emptyCounts();
 		const agents = new Set<string>();
-		const t = tasksOf(m, fw);
+		const t = tasksOf(fw);
 		for (const task of [...t.live, ...t.unreachable, ...t.completed]) {
 			if (counts[task.state] !== undefined) counts[task.state]!++;
 			const x = agentOf(task.agent);
@@ -949,7 +950,7 @@ export function tasksV0(m: Master, q: TasksQuery = {}): Json {
 	const all: TaskRecord[] = [];
 	for (const fw of [...liveFrameworks(m), ...m.completedFrameworks.items()]) {
 		if (q.frameworkId !== undefined && fw.id !== q.frameworkId) continue;
-		const t = tasksOf(m, fw);
+		const t = tasksOf(fw);
 		for (const x of [...t.live, ...t.unreachable, ...t.completed]) {
 			if (q.taskId !== undefined && x.id !== q.taskId) continue;
 			all.push(x);
@@ -1098,7 +1099,7 @@ export function metricsSnapshot(m: Master, opts: StateOptions = {}): Record<stri
 			if (live[t.state] !== undefined) live[t.state]!++;
 			perState[t.state] = (perState[t.state] ?? 0) + 1;
 		}
-		const unreachable = unreachableTasksOf(fw, m.flags.maxUnreachableTasksPerFramework).size;
+		const unreachable = fw.unreachableTasks.size;
 		live.TASK_UNREACHABLE! += unreachable;
 		const prefix = `master/frameworks/${encodeMetricName(fw.info.name)}/${fw.id}/`;
 		put(`${prefix}subscribed`, fw.connected ? 1 : 0);

@@ -7,8 +7,8 @@
  */
 import { describe, expect, it } from "vitest";
 import type { AgentShape } from "../../agents/index.js";
+import { mixEvent } from "../../master/event-log.js";
 import { type FrameworkInfo, type MasterFlags, type Offer, refuseMs } from "../../master/index.js";
-import { mixEvent } from "../../master/master.js";
 import { Harness, scalar, type TestFramework, task } from "../helpers/harness.js";
 
 const MULTI: NonNullable<FrameworkInfo["capabilities"]> = [{ type: "MULTI_ROLE" }];

@@ -5,13 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { AgentShape } from "../../agents/index.js";
-import {
-	AGENT_STATE,
-	completedTasksOf,
-	type FrameworkInfo,
-	type MasterFlags,
-	type Offer,
-} from "../../master/index.js";
+import { AGENT_STATE, type FrameworkInfo, type MasterFlags, type Offer } from "../../master/index.js";
 import { Harness, scalar, type TestFramework, task } from "../helpers/harness.js";
 
 const PA: NonNullable<FrameworkInfo["capabilities"]> = [{ type: "PARTITION_AWARE" }];
@@ -306,11 +300,7 @@ describe("bounded history", () => {
 		h.run(6_000);
 		const fw = h.master.framework(f.id)!;
 		expect(fw.tasks.size).toBe(0);
-		expect(
-			completedTasksOf(fw)
-				.items()
-				.map((t) => t.id),
-		).toEqual(["t3", "t4", "t5"]);
+		expect(fw.completedTasks.items().map((t) => t.id)).toEqual(["t3", "t4", "t5"]);
 	});
 });
 
