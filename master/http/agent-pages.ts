@@ -85,7 +85,7 @@ function executorsOnAgent(m: Master, a: number): Map<FrameworkRecord, Map<string
 	};
 	for (const t of m.tasksOnAgent(a)) group(t).tasks.push(t);
 	for (const fw of [...liveFrameworks(m), ...m.completedFrameworks.items()]) {
-		const { completed, unreachable } = tasksOf(m, fw);
+		const { completed, unreachable } = tasksOf(fw);
 		for (const t of [...completed, ...unreachable]) if (t.agent === a) group(t).completed.push(t);
 	}
 	return out;
