@@ -125,10 +125,12 @@ export class AgentRegistry {
 			return;
 		}
 		let a = cl.indexOf(agentId);
+		let wasUnreachable = false;
 		if (a < 0) {
 			a = this.#add(agentId, spec, endpoint, local);
 		} else {
 			const st = cl.state[a];
+			wasUnreachable = st === AGENT_STATE.UNREACHABLE;
 			cl.endpoints[a] = endpoint;
 			cl.local[a] = local;
 			cl.linkDown[a] = 0;
@@ -141,7 +143,7 @@ export class AgentRegistry {
 			}
 		}
 		// Reconcile what the agent runs with what the master knows.
-		const shutdown = host.tasks.agentReregistered(a, tasks);
+		const shutdown = host.tasks.agentReregistered(a, tasks, wasUnreachable);
 		for (const fwId of shutdown) host.toAgent(() => endpoint.shutdownFramework(local, fwId));
 		host.toAgent(() => endpoint.registered(local, agentId));
 		host.accounting.markCandidate(a);

@@ -417,7 +417,7 @@ export class TaskTable {
 	 * master had lost come back, tasks the agent no longer has are gone (or
 	 * lost). Returns the ids of frameworks the agent must shut down.
 	 */
-	agentReregistered(a: number, reported: readonly ReportedTask[]): Set<string> {
+	agentReregistered(a: number, reported: readonly ReportedTask[], wasUnreachable: boolean): Set<string> {
 		const host = this.#host;
 		const seen = new Set<string>();
 		const shutdown = new Set<string>();
@@ -430,12 +430,18 @@ export class TaskTable {
 			}
 			const known = fw.tasks.get(rt.task.task_id.value);
 			if (known !== undefined && known.agent === a && !known.released) continue;
-			if (!fw.partitionAware) {
-				shutdown.add(fw.id);
-				continue;
-			}
-			// A partition-aware task comes back: its resources are in use again.
-			this.#restore(fw, a, rt);
+			// Every task of a framework that is not completed comes back, partition-aware
+			// or not, and the framework hears its latest state from the master
+			// (Master::__reregisterSlave since Mesos 1.5, MESOS-7215; docs/mesos-rules.md §5).
+			const t = this.#restore(fw, a, rt);
+			this.masterUpdate(
+				fw,
+				t.id,
+				t.agentId,
+				t.state,
+				"REASON_AGENT_REREGISTERED",
+				wasUnreachable ? "Unreachable agent re-reregistered" : "Unknown agent reregistered",
+			);
 		}
 		for (const t of [...this.onAgent(a)]) {
 			if (t.released) continue;
@@ -454,7 +460,7 @@ export class TaskTable {
 		return shutdown;
 	}
 
-	#restore(fw: FrameworkRecord, a: number, rt: ReportedTask): void {
+	#restore(fw: FrameworkRecord, a: number, rt: ReportedTask): TaskRecord {
 		const host = this.#host;
 		const parsed = parseResources(rt.task.resources);
 		const q = Float64Array.of(
@@ -499,8 +505,18 @@ export class TaskTable {
 			reason: null,
 		};
 		this.#index(t);
-		fw.unreachableTasks.removeWhere((x) => x.id === t.id);
-		host.observer.taskChanged?.(t, "TASK_UNREACHABLE");
+		// The master's view before: the task it last called unreachable, or lost
+		// (a framework that is not partition-aware was told TASK_LOST).
+		let previous: TaskState = fw.partitionAware ? "TASK_UNREACHABLE" : "TASK_LOST";
+		const forget = (x: TaskRecord): boolean => {
+			if (x.id !== t.id) return false;
+			previous = x.state;
+			return true;
+		};
+		fw.unreachableTasks.removeWhere(forget);
+		fw.completedTasks.removeWhere(forget);
+		host.observer.taskChanged?.(t, previous);
+		return t;
 	}
 }
 

@@ -133,7 +133,7 @@ describe("agent health", () => {
 		expect(h.violations()).toEqual([]);
 	});
 
-	it("after the partition heals the agent reregisters: partition-aware tasks come back, others are shut down", () => {
+	it("after the partition heals the agent reregisters: every task comes back, partition-aware or not (Mesos 1.5+, MESOS-7215)", () => {
 		const h = harness([{ count: 1, cpus: 4, mem: 4096 }]);
 		const a0 = h.fleet.agentId(0)!;
 		const pa = subscribe(h, { name: "pa", capabilities: PA });
@@ -150,24 +150,57 @@ describe("agent health", () => {
 		h.run(99_999);
 		expect(stateOf(h, a0)).toBe(AGENT_STATE.UNREACHABLE);
 		expect(h.master.framework(pa.id)!.tasks.has("p1")).toBe(false);
+		expect(h.master.framework(np.id)!.tasks.has("n1")).toBe(false);
+		expect(pa.updates("p1").at(-1)?.state).toBe("TASK_UNREACHABLE");
+		expect(np.updates("n1").at(-1)?.state).toBe("TASK_LOST");
+		pa.clearEvents();
+		np.clearEvents();
 		h.run(1);
 		h.settle();
 		expect(stateOf(h, a0)).toBe(AGENT_STATE.ACTIVE);
-		// The partition-aware task is known again and its resources are in use.
-		const p1 = h.master.framework(pa.id)!.tasks.get("p1");
-		expect(p1?.state).toBe("TASK_RUNNING");
-		expect(p1?.released).toBe(false);
-		expect(h.master.cluster.allocated[0]![0]).toBe(1);
-		// The other framework's task was shut down on the agent.
-		expect(h.fleet.liveTaskCount(0)).toBe(1);
-		expect(h.master.framework(np.id)!.tasks.has("n1")).toBe(false);
+		// Both tasks are known again, running, and their resources are in use.
+		for (const [fw, id] of [
+			[pa, "p1"],
+			[np, "n1"],
+		] as const) {
+			const t = h.master.framework(fw.id)!.tasks.get(id);
+			expect(t?.state).toBe("TASK_RUNNING");
+			expect(t?.released).toBe(false);
+			// The framework hears the task's latest state from the master.
+			const [u, ...more] = fw.updates(id);
+			expect(more).toEqual([]);
+			expect(u).toMatchObject({
+				state: "TASK_RUNNING",
+				source: "SOURCE_MASTER",
+				reason: "REASON_AGENT_REREGISTERED",
+				message: "Unreachable agent re-reregistered",
+			});
+			expect(h.master.framework(fw.id)!.completedTasks.items().some((x) => x.id === id)).toBe(false);
+			expect(h.master.framework(fw.id)!.unreachableTasks.items().some((x) => x.id === id)).toBe(false);
+		}
+		expect(h.fleet.liveTaskCount(0)).toBe(2);
+		expect(h.master.cluster.allocated[0]![0]).toBe(3);
 		expect(h.master.allocator.total[0]).toBe(4);
-		pa.clearEvents();
-		pa.call({ type: "RECONCILE", reconcile: { tasks: [] } });
-		expect(pa.updates("p1").map((s) => s.state)).toEqual(["TASK_RUNNING"]);
-		// And the agent's free part is offered again.
+		np.clearEvents();
+		np.call({ type: "RECONCILE", reconcile: { tasks: [] } });
+		expect(np.updates("n1").map((s) => s.state)).toEqual(["TASK_RUNNING"]);
 		h.run(1_000);
-		expect(h.master.offersOnAgent(0).size).toBeGreaterThan(0);
+		expect(h.violations()).toEqual([]);
+	});
+
+	it("after the partition heals, tasks of a framework torn down meanwhile are shut down on the agent", () => {
+		const h = harness([{ count: 1, cpus: 4, mem: 4096 }]);
+		const np = subscribe(h, { name: "np" });
+		const [o] = np.offers();
+		np.launch([o!], [task("n1", o!, { cpus: 2, mem: 256 })], 3_600);
+		h.settle();
+		h.fleet.partition(0, 100_000);
+		h.run(90_000);
+		expect(h.master.teardown(np.id)).toBe(true);
+		h.run(10_000);
+		h.settle();
+		expect(h.fleet.liveTaskCount(0)).toBe(0);
+		expect(h.master.cluster.allocated[0]![0]).toBe(0);
 		expect(h.violations()).toEqual([]);
 	});
 
