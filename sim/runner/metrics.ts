@@ -13,7 +13,7 @@
 import type { EventHandler } from "../../engine/index.js";
 import type { Event, FrameworkRecord, TaskRecord, TaskState } from "../../master/index.js";
 import { SCALAR_NAMES } from "../../master/index.js";
-import type { Timeline, TimelineFramework } from "../report/types.js";
+import type { Timeline } from "../report/types.js";
 import type { Simulation } from "./build.js";
 
 export interface FrameworkSeries {
