@@ -26,13 +26,26 @@ export function buildProgram(ctx: CliContext): Command {
 	return program;
 }
 
+/** The (sub)command the words of argv name, e.g. ["package", "describe"]: the deepest whose help applies. */
+function commandPath(program: Command, argv: readonly string[]): string[] {
+	const path: string[] = [];
+	let cmd = program;
+	for (const word of argv.slice(2)) {
+		if (word.startsWith("-")) continue;
+		const sub = cmd.commands.find((c) => c.name() === word || c.aliases().includes(word));
+		if (sub === undefined) break;
+		path.push(sub.name());
+		cmd = sub;
+	}
+	return path;
+}
+
 /** Commander's own exits: help and version are fine, anything else is a usage error. */
-function fromCommander(err: CommanderError, argv: readonly string[]): number | Error {
+function fromCommander(err: CommanderError, program: Command, argv: readonly string[]): number | Error {
 	if (err.code === "commander.helpDisplayed" || err.code === "commander.version") return 0;
 	if (err.code === "commander.help") return 2; // help shown because no command was given
-	const sub = argv.slice(2).find((a) => !a.startsWith("-"));
-	const helpHint =
-		sub !== undefined && err.code !== "commander.unknownCommand" ? `mesosim ${sub} --help` : "mesosim --help";
+	const path = commandPath(program, argv);
+	const helpHint = path.length > 0 ? `mesosim ${path.join(" ")} --help` : "mesosim --help";
 	const reason = err.message
 		.replace(/^error: /, "")
 		.replace(/\s*\(Did you mean (.+)\?\)\s*$/s, " (did you mean $1?)");
@@ -42,13 +55,14 @@ function fromCommander(err: CommanderError, argv: readonly string[]): number | E
 /** Runs the CLI; returns the process exit code. */
 export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
 	const ctx = createContext(io);
+	const program = buildProgram(ctx);
 	try {
-		await buildProgram(ctx).parseAsync([...argv]);
+		await program.parseAsync([...argv]);
 		return 0;
 	} catch (caught) {
 		let err: unknown = caught;
 		if (caught instanceof CommanderError) {
-			const mapped = fromCommander(caught, argv);
+			const mapped = fromCommander(caught, program, argv);
 			if (typeof mapped === "number") return mapped;
 			err = mapped;
 		}
