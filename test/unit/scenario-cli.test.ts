@@ -84,15 +84,15 @@ describe("formatSummary", () => {
 		expect(text).toContain("Cluster: 1,000 agents (990 active at the end), 9,600 cpus, 37.5 TB mem");
 	});
 
-	it("has one row per framework with its numbers", () => {
-		const web = text.split("\n").find((l) => l.includes(" web "));
-		expect(web).toBeDefined();
-		expect(web).toContain("eng/web");
-		expect(web).toContain("1,234/1,000/200/34");
-		expect(web).toContain("1,517/1,500/0/0/17");
-		expect(web).toContain("15.6%");
-		expect(web).toContain("1s");
-		const never = text.split("\n").find((l) => l.includes("never-offered"));
+	it("has one row per framework in each table (offers, tasks, shares) with its numbers", () => {
+		const rows = text.split("\n").filter((l) => l.startsWith("web "));
+		expect(rows).toHaveLength(3);
+		const [offers, tasks, shares] = rows as [string, string, string];
+		expect(offers.split(/\s+/)).toEqual(["web", "1,234", "1,000", "200", "34", "2", "1s"]);
+		expect(tasks.split(/\s+/)).toEqual(["web", "1,517", "1,500", "0", "0", "0", "17"]);
+		expect(shares).toContain("eng/web");
+		expect(shares.split(/\s+/).slice(2, 5)).toEqual(["15.6%", "15.0%", "0.6%"]);
+		const never = text.split("\n").find((l) => l.startsWith("never-offered"));
 		expect(never).toContain("never");
 	});
 
@@ -119,7 +119,7 @@ describe("formatSummary", () => {
 	});
 
 	it("copes with no frameworks", () => {
-		expect(formatSummary({ ...report, frameworks: [] })).toContain("No frameworks.");
+		expect(formatSummary({ ...report, frameworks: [] })).toContain("No frameworks: nothing was scheduled.");
 	});
 
 	it("formats megabytes in binary units", () => {

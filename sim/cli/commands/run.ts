@@ -236,7 +236,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
 			}
 			if (flags.json !== undefined) writeReport(flags.json, report, ctx);
 			if (flags.plot !== undefined) writePlot(flags.plot, report, ctx);
-			if (flags.json !== "-") ctx.stdout.write(formatSummary(report));
+			if (flags.json !== "-") ctx.stdout.write(formatSummary(report, { width: ctx.columns }));
 			const inv = report.invariants;
 			if (inv.violations > 0)
 				throw simError("SIM_ERR_INVARIANT_VIOLATION", {
