@@ -4,7 +4,7 @@
  * their own streams.
  */
 import pino, { type Logger } from "pino";
-import { terminalWidth } from "./table.js";
+import { terminalWidth } from "../report/table.js";
 
 export interface TextSink {
 	write(text: string): unknown;

@@ -7,8 +7,8 @@
  */
 import { formatDuration } from "../../common/schema/duration.js";
 import { bars, resample } from "../report/plot.js";
+import { formatTable, textWidth, wrapText } from "../report/table.js";
 import type { Report } from "../report/types.js";
-import { formatTable, textWidth, wrapText } from "./table.js";
 
 const NUMBER = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
 
@@ -63,6 +63,12 @@ function figureLines(rows: readonly [string, string][], width: number): string {
 		.split("\n")
 		.slice(1)
 		.join("\n");
+}
+
+/** "Cluster: N agents, resources" on one line, or two when it does not fit. */
+function clusterLines(agents: string, resources: string, width: number): string[] {
+	const line = `${agents}, ${resources}`;
+	return textWidth(line) <= width ? [line] : [`${agents},`, `  ${resources}`];
 }
 
 /** A table's title, wrapped to the width. */
@@ -120,8 +126,9 @@ export function formatSummary(report: Report, opts: SummaryOptions = {}): string
 			: ` (${formatNumber(report.cluster.agentsActive)} active at the end)`;
 	out.push(
 		`Scenario ${report.scenario}, seed ${report.seed}, simulated ${formatDuration(report.simulatedMs)}`,
-		...wrapText(
-			`Cluster: ${plural(report.cluster.agents, "agent")}${active}, ${formatNumber(r.cpus)} cpus, ${formatMegabytes(r.mem)} mem, ${formatMegabytes(r.disk)} disk${r.gpus > 0 ? `, ${formatNumber(r.gpus)} gpus` : ""}`,
+		...clusterLines(
+			`Cluster: ${plural(report.cluster.agents, "agent")}${active}`,
+			`${formatNumber(r.cpus)} cpus, ${formatMegabytes(r.mem)} mem, ${formatMegabytes(r.disk)} disk${r.gpus > 0 ? `, ${formatNumber(r.gpus)} gpus` : ""}`,
 			width,
 		),
 		"",

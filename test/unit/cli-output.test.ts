@@ -7,8 +7,8 @@
 import { describe, expect, it } from "vitest";
 import { main } from "../../sim/cli/main.js";
 import { formatSummary } from "../../sim/cli/summary.js";
-import { formatTable } from "../../sim/cli/table.js";
 import { niceTicks, percentLabel, resample, svgPlot, timeTicks } from "../../sim/report/plot.js";
+import { formatTable } from "../../sim/report/table.js";
 import type { Report } from "../../sim/report/types.js";
 import { runScenario } from "../../sim/runner/index.js";
 import { loadScenarioFile, validateScenario } from "../../sim/scenario/index.js";

@@ -81,7 +81,10 @@ describe("formatSummary", () => {
 
 	it("has the cluster line", () => {
 		expect(text).toContain("Scenario quickstart, seed 42, simulated 1h");
-		expect(text).toContain("Cluster: 1,000 agents (990 active at the end), 9,600 cpus, 37.5 TB mem");
+		expect(text).toContain("Cluster: 1,000 agents (990 active at the end),\n  9,600 cpus, 37.5 TB mem");
+		expect(formatSummary({ ...report, cluster: { ...report.cluster, agentsActive: 1000 } })).toContain(
+			"Cluster: 1,000 agents, 9,600 cpus, 37.5 TB mem, 234.4 TB disk\n",
+		);
 	});
 
 	it("has one row per framework in each table (offers, tasks, shares) with its numbers", () => {

@@ -4,8 +4,8 @@
  */
 import type { Command } from "commander";
 import { describePackage, listPackages, listPatterns } from "../../../frameworks/chameleon/index.js";
+import { formatTable, wrapText } from "../../report/table.js";
 import type { CliContext } from "../context.js";
-import { formatTable, wrapText } from "../table.js";
 
 function json(ctx: CliContext, value: unknown): void {
 	ctx.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
