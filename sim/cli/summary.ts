@@ -8,7 +8,7 @@
 import { formatDuration } from "../../common/schema/duration.js";
 import { bars, resample } from "../report/plot.js";
 import { formatTable, textWidth, wrapText } from "../report/table.js";
-import type { Report } from "../report/types.js";
+import type { FrameworkReport, Report } from "../report/types.js";
 
 const NUMBER = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
 
@@ -69,6 +69,24 @@ function figureLines(rows: readonly [string, string][], width: number): string {
 function clusterLines(agents: string, resources: string, width: number): string[] {
 	const line = `${agents}, ${resources}`;
 	return textWidth(line) <= width ? [line] : [`${agents},`, `  ${resources}`];
+}
+
+/** One row per framework: its name, then counts (and optionally one more column), right-aligned. */
+function countTable(
+	fws: readonly FrameworkReport[],
+	heads: readonly string[],
+	counts: (f: FrameworkReport) => number[],
+	extra: { head: string; cell: (f: FrameworkReport) => string } | null,
+	width: number,
+): string {
+	const right = { align: "right" as const };
+	const columns = [{ head: "framework" }, ...heads.map((head) => ({ head, ...right }))];
+	if (extra !== null) columns.push({ head: extra.head, ...right });
+	return formatTable(
+		columns,
+		fws.map((f) => [f.name, ...counts(f).map(formatNumber), ...(extra === null ? [] : [extra.cell(f)])]),
+		width,
+	);
 }
 
 /** A table's title, wrapped to the width. */
@@ -137,54 +155,36 @@ export function formatSummary(report: Report, opts: SummaryOptions = {}): string
 	const fws = report.frameworks;
 	if (fws.length === 0) out.push("No frameworks: nothing was scheduled.", "");
 	else {
-		const right = { align: "right" as const };
+		const firstOffer = (f: FrameworkReport) =>
+			f.timeToFirstOfferMs === null ? "never" : formatDuration(f.timeToFirstOfferMs);
 		out.push(
 			title("Offers (held: outstanding at the end)", width),
-			formatTable(
-				[
-					{ head: "framework" },
-					{ head: "received", ...right },
-					{ head: "accepted", ...right },
-					{ head: "declined", ...right },
-					{ head: "rescinded", ...right },
-					{ head: "held", ...right },
-					{ head: "first offer", ...right },
+			countTable(
+				fws,
+				["received", "accepted", "declined", "rescinded", "held"],
+				(f) => [
+					f.offers.received,
+					f.offers.accepted,
+					f.offers.declined,
+					f.offers.rescinded,
+					f.offers.held ?? 0,
 				],
-				fws.map((f) => [
-					f.name,
-					...[
-						f.offers.received,
-						f.offers.accepted,
-						f.offers.declined,
-						f.offers.rescinded,
-						f.offers.held ?? 0,
-					].map(formatNumber),
-					f.timeToFirstOfferMs === null ? "never" : formatDuration(f.timeToFirstOfferMs),
-				]),
+				{ head: "first offer", cell: firstOffer },
 				width,
 			),
 			title("Tasks (running at the end; the others: tasks that reached that state)", width),
-			formatTable(
-				[
-					{ head: "framework" },
-					{ head: "launched", ...right },
-					{ head: "running", ...right },
-					{ head: "finished", ...right },
-					{ head: "failed", ...right },
-					{ head: "killed", ...right },
-					{ head: "lost", ...right },
+			countTable(
+				fws,
+				["launched", "running", "finished", "failed", "killed", "lost"],
+				(f) => [
+					f.tasks.launched,
+					f.tasks.running,
+					f.tasks.finished,
+					f.tasks.failed,
+					f.tasks.killed,
+					f.tasks.lost,
 				],
-				fws.map((f) => [
-					f.name,
-					...[
-						f.tasks.launched,
-						f.tasks.running,
-						f.tasks.finished,
-						f.tasks.failed,
-						f.tasks.killed,
-						f.tasks.lost,
-					].map(formatNumber),
-				]),
+				null,
 				width,
 			),
 		);
