@@ -4,6 +4,7 @@
  * their own streams.
  */
 import pino, { type Logger } from "pino";
+import { terminalWidth } from "../report/table.js";
 
 export interface TextSink {
 	write(text: string): unknown;
@@ -17,6 +18,8 @@ export interface CliIo {
 	stderrIsTTY: boolean;
 	/** The stream cli-progress draws on (stderr). */
 	progressStream: NodeJS.WritableStream;
+	/** The width tables fit: stdout's columns when it is a terminal, else 80. */
+	columns: number;
 }
 
 export interface CliContext extends CliIo {
@@ -31,6 +34,7 @@ export function processIo(): CliIo {
 		env: process.env,
 		stderrIsTTY: process.stderr.isTTY === true,
 		progressStream: process.stderr,
+		columns: terminalWidth(process.stdout),
 	};
 }
 

@@ -2,7 +2,7 @@
 import { isSimError, simError } from "../../common/errors.js";
 import { parseDuration } from "../../common/schema/duration.js";
 
-function badFlag(flag: string, value: string, reason: string): never {
+export function badFlag(flag: string, value: string, reason: string): never {
 	throw simError("SIM_ERR_BAD_FLAG", { flag, value: JSON.stringify(value), reason });
 }
 
@@ -26,4 +26,22 @@ export function parseDurationFlag(value: string, flag = "--duration"): number {
 	}
 	if (ms <= 0) badFlag(flag, value, "must be longer than 0");
 	return ms;
+}
+
+/** --agents: an integer >= 1, echoed as typed when it is not. */
+export function parseAgentsFlag(value: string, flag = "--agents"): number {
+	const v = value.trim();
+	if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v)))
+		badFlag(flag, value, "must be an integer >= 1");
+	return Number(v);
+}
+
+/** --plot: an SVG file (or "-" for stdout); the chart is SVG only. */
+export function checkPlotFlag(value: string): void {
+	if (value !== "-" && !/\.svg$/i.test(value))
+		badFlag(
+			"--plot",
+			value,
+			"the chart is written as SVG only: give a file name ending in .svg (or - for stdout)",
+		);
 }

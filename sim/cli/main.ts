@@ -28,16 +28,18 @@ export function buildProgram(ctx: CliContext): Command {
 	return program;
 }
 
-/** The (sub)command that argv names: the deepest one its leading words select. */
-function commandOf(program: Command, argv: readonly string[]): Command {
+/** The (sub)command that argv names: the deepest one its leading words select, and the words on the way. */
+function commandOf(program: Command, argv: readonly string[]): { cmd: Command; path: string[] } {
+	const path: string[] = [];
 	let cmd = program;
 	for (const word of argv.slice(2)) {
 		if (word.startsWith("-")) continue;
 		const sub = cmd.commands.find((c) => c.name() === word || c.aliases().includes(word));
 		if (sub === undefined) break;
+		path.push(sub.name());
 		cmd = sub;
 	}
-	return cmd;
+	return { cmd, path };
 }
 
 /** ` (did you mean X?)` for an unknown option or command, from common/suggest.ts. */
@@ -64,10 +66,9 @@ function commanderSuggestion(err: CommanderError, cmd: Command): string {
 function fromCommander(err: CommanderError, program: Command, argv: readonly string[]): number | Error {
 	if (err.code === "commander.helpDisplayed" || err.code === "commander.version") return 0;
 	if (err.code === "commander.help") return 2; // help shown because no command was given
-	const sub = argv.slice(2).find((a) => !a.startsWith("-"));
-	const helpHint =
-		sub !== undefined && err.code !== "commander.unknownCommand" ? `mesosim ${sub} --help` : "mesosim --help";
-	const reason = `${err.message.replace(/^error: /, "").trimEnd()}${commanderSuggestion(err, commandOf(program, argv))}`;
+	const { cmd, path } = commandOf(program, argv);
+	const helpHint = path.length > 0 ? `mesosim ${path.join(" ")} --help` : "mesosim --help";
+	const reason = `${err.message.replace(/^error: /, "").trimEnd()}${commanderSuggestion(err, cmd)}`;
 	return simError("SIM_ERR_USAGE", { reason: `${reason} (see ${helpHint})` }, { cause: err });
 }
 

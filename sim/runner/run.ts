@@ -8,7 +8,7 @@ import { InvariantChecker } from "../../master/index.js";
 import type { FrameworkReport, Report } from "../report/types.js";
 import type { Scenario } from "../scenario/index.js";
 import { buildSimulation, type Simulation } from "./build.js";
-import { RunMetrics } from "./metrics.js";
+import { LOST_STATES, RunMetrics } from "./metrics.js";
 
 export const MESOSIM_VERSION = "0.1.0";
 
@@ -51,10 +51,19 @@ export function runSimulation(scenario: Scenario, opts: RunOptions = {}): RunRes
 		sim.engine.runUntil(t);
 		opts.onProgress?.(t, total);
 	}
-	metrics.sample();
+	metrics.sample(true);
 	if (checker !== null) checker.checkAll();
 	const wallMs = performance.now() - wallStart;
 	return { report: buildReport(sim, metrics, checker, wallMs), sim };
+}
+
+/** Counts without zeros, keys in order (the report is byte-stable). */
+function sortedCounts(counts: Record<string, number>): Record<string, number> {
+	return Object.fromEntries(
+		Object.entries(counts)
+			.filter(([, v]) => v !== 0)
+			.sort(([a], [b]) => (a < b ? -1 : 1)),
+	);
 }
 
 function round(x: number, digits = 6): number {
@@ -75,8 +84,9 @@ export function buildReport(
 		const fw = id === null ? undefined : master.frameworks.find((f) => f.id === id);
 		const stats = h.driver.stats();
 		const series = fw === undefined ? undefined : metrics.series(fw.idx);
-		const by = series?.byState ?? {};
-		const n = (s: string) => by[s] ?? 0;
+		const reached = series?.reached ?? {};
+		const n = (s: string) => reached[s] ?? 0;
+		const parts = fw === undefined ? { inTasks: 0, inHeldOffers: 0 } : metrics.shareParts(fw);
 		let running = 0;
 		if (fw !== undefined) for (const t of fw.tasks.values()) if (t.state === "TASK_RUNNING") running++;
 		return {
@@ -89,6 +99,7 @@ export function buildReport(
 				accepted: stats.offersAccepted,
 				declined: stats.offersDeclined,
 				rescinded: stats.offersRescinded,
+				held: fw?.offers.size ?? 0,
 			},
 			tasks: {
 				launched: fw?.counters.tasksLaunched ?? 0,
@@ -96,15 +107,18 @@ export function buildReport(
 				finished: n("TASK_FINISHED"),
 				failed: n("TASK_FAILED"),
 				killed: n("TASK_KILLED"),
-				lost: n("TASK_LOST") + n("TASK_DROPPED") + n("TASK_GONE") + n("TASK_GONE_BY_OPERATOR"),
+				lost: LOST_STATES.reduce((sum, st) => sum + n(st), 0),
 				error: n("TASK_ERROR"),
-				byState: Object.fromEntries(Object.entries(by).sort(([a], [b]) => (a < b ? -1 : 1))),
+				byState: sortedCounts(series?.byState ?? {}),
+				transitions: sortedCounts(series?.transitions ?? {}),
 			},
 			dominantShare: {
 				final: round(fw === undefined || fw.removed ? 0 : master.dominantShare(fw)),
 				mean: round(
 					series === undefined || series.shareSamples === 0 ? 0 : series.shareSum / series.shareSamples,
 				),
+				finalInTasks: round(fw === undefined || fw.removed ? 0 : parts.inTasks),
+				finalInHeldOffers: round(fw === undefined || fw.removed ? 0 : parts.inHeldOffers),
 			},
 			timeToFirstOfferMs:
 				stats.firstOfferAt === null || stats.subscribedAt === null
@@ -169,6 +183,7 @@ export function buildReport(
 				return (points ?? new Array<number>(metrics.tMs.length).fill(0)).map((x) => round(x, 4));
 			}),
 		},
+		timeline: metrics.timeline(),
 		eventLogHash: master.eventLogHash.toString(16).padStart(8, "0"),
 		engine: { events: engine.eventsRun },
 		wall: {

@@ -175,8 +175,18 @@ describe("agent health", () => {
 				reason: "REASON_AGENT_REREGISTERED",
 				message: "Unreachable agent re-reregistered",
 			});
-			expect(h.master.framework(fw.id)!.completedTasks.items().some((x) => x.id === id)).toBe(false);
-			expect(h.master.framework(fw.id)!.unreachableTasks.items().some((x) => x.id === id)).toBe(false);
+			expect(
+				h.master
+					.framework(fw.id)!
+					.completedTasks.items()
+					.some((x) => x.id === id),
+			).toBe(false);
+			expect(
+				h.master
+					.framework(fw.id)!
+					.unreachableTasks.items()
+					.some((x) => x.id === id),
+			).toBe(false);
 		}
 		expect(h.fleet.liveTaskCount(0)).toBe(2);
 		expect(h.master.cluster.allocated[0]![0]).toBe(3);

@@ -22,7 +22,7 @@ const report: Report = {
 			id: "fw-0001",
 			type: "simple",
 			roles: ["eng/web"],
-			offers: { received: 1234, accepted: 1000, declined: 200, rescinded: 34 },
+			offers: { received: 1234, accepted: 1000, declined: 200, rescinded: 34, held: 2 },
 			tasks: {
 				launched: 1517,
 				running: 1500,
@@ -32,8 +32,9 @@ const report: Report = {
 				lost: 17,
 				error: 0,
 				byState: {},
+				transitions: {},
 			},
-			dominantShare: { final: 0.15625, mean: 0.14 },
+			dominantShare: { final: 0.15625, mean: 0.14, finalInTasks: 0.15, finalInHeldOffers: 0.00625 },
 			timeToFirstOfferMs: 1000,
 		},
 		{
@@ -41,9 +42,19 @@ const report: Report = {
 			id: "fw-0002",
 			type: "simple",
 			roles: ["analytics"],
-			offers: { received: 0, accepted: 0, declined: 0, rescinded: 0 },
-			tasks: { launched: 0, running: 0, finished: 0, failed: 0, killed: 0, lost: 0, error: 0, byState: {} },
-			dominantShare: { final: 0, mean: 0 },
+			offers: { received: 0, accepted: 0, declined: 0, rescinded: 0, held: 0 },
+			tasks: {
+				launched: 0,
+				running: 0,
+				finished: 0,
+				failed: 0,
+				killed: 0,
+				lost: 0,
+				error: 0,
+				byState: {},
+				transitions: {},
+			},
+			dominantShare: { final: 0, mean: 0, finalInTasks: 0, finalInHeldOffers: 0 },
 			timeToFirstOfferMs: null,
 		},
 	],
@@ -58,6 +69,7 @@ const report: Report = {
 		statusUpdates: 4567,
 	},
 	invariants: { checked: 3600, violations: 1, firstViolation: "agent 7 over-allocated" },
+	timeline: { intervalMs: 1000, tMs: [1000, 2000, 3000], frameworks: [], events: [] },
 	eventLogHash: "0badc0de",
 	engine: { events: 2_851_850 },
 	series: { tMs: [0, 1000, 2000, 3000], cpus: [0, 0.5, 1, 0.25], mem: [0, 0.1, 0.2, 0.1], shares: [] },
@@ -69,18 +81,21 @@ describe("formatSummary", () => {
 
 	it("has the cluster line", () => {
 		expect(text).toContain("Scenario quickstart, seed 42, simulated 1h");
-		expect(text).toContain("Cluster: 1,000 agents (990 active at the end), 9,600 cpus, 37.5 TB mem");
+		expect(text).toContain("Cluster: 1,000 agents (990 active at the end),\n  9,600 cpus, 37.5 TB mem");
+		expect(formatSummary({ ...report, cluster: { ...report.cluster, agentsActive: 1000 } })).toContain(
+			"Cluster: 1,000 agents, 9,600 cpus, 37.5 TB mem, 234.4 TB disk\n",
+		);
 	});
 
-	it("has one row per framework with its numbers", () => {
-		const web = text.split("\n").find((l) => l.includes(" web "));
-		expect(web).toBeDefined();
-		expect(web).toContain("eng/web");
-		expect(web).toContain("1,234/1,000/200/34");
-		expect(web).toContain("1,517/1,500/0/0/17");
-		expect(web).toContain("15.6%");
-		expect(web).toContain("1s");
-		const never = text.split("\n").find((l) => l.includes("never-offered"));
+	it("has one row per framework in each table (offers, tasks, shares) with its numbers", () => {
+		const rows = text.split("\n").filter((l) => l.startsWith("web "));
+		expect(rows).toHaveLength(3);
+		const [offers, tasks, shares] = rows as [string, string, string];
+		expect(offers.split(/\s+/)).toEqual(["web", "1,234", "1,000", "200", "34", "2", "1s"]);
+		expect(tasks.split(/\s+/)).toEqual(["web", "1,517", "1,500", "0", "0", "0", "17"]);
+		expect(shares).toContain("eng/web");
+		expect(shares.split(/\s+/).slice(2, 5)).toEqual(["15.6%", "15.0%", "0.6%"]);
+		const never = text.split("\n").find((l) => l.startsWith("never-offered"));
 		expect(never).toContain("never");
 	});
 
@@ -107,7 +122,7 @@ describe("formatSummary", () => {
 	});
 
 	it("copes with no frameworks", () => {
-		expect(formatSummary({ ...report, frameworks: [] })).toContain("No frameworks.");
+		expect(formatSummary({ ...report, frameworks: [] })).toContain("No frameworks: nothing was scheduled.");
 	});
 
 	it("formats megabytes in binary units", () => {

@@ -290,7 +290,7 @@ async function benchAllocator(flags: AllocatorFlags, ctx: CliContext): Promise<v
 			});
 			if (printLines) {
 				ctx.stdout.write(
-					`${R.cellTitle({ ...res, variant: res.variant })}: added in ${res.setupMs.toFixed(1)} ms; median round ${res.medianRoundMs} ms; floor ${res.floorMs} ms; ratio ${res.ratio}\n`,
+					`${R.cellTitle({ ...res, variant: res.variant })}: added in ${res.setupMs.toFixed(1)} ms; median round ${res.medianRoundMs} ms (allocate() ${res.medianAllocateMs} ms); floor ${res.floorMs} ms; ratio ${res.ratio}\n`,
 				);
 			}
 			results.push(res);

@@ -2,9 +2,9 @@
  * `mesosim package list` and `mesosim package describe NAME`: the chameleon's
  * catalog of impersonations, as tables or (--json) as data.
  */
-import Table from "cli-table3";
 import type { Command } from "commander";
 import { describePackage, listPackages, listPatterns } from "../../../frameworks/chameleon/index.js";
+import { formatTable, wrapText } from "../../report/table.js";
 import type { CliContext } from "../context.js";
 
 function json(ctx: CliContext, value: unknown): void {
@@ -28,27 +28,32 @@ export function registerPackage(program: Command, ctx: CliContext): void {
 			if (opts.patterns === true) {
 				const patterns = listPatterns();
 				if (opts.json === true) return json(ctx, patterns);
-				const t = new Table({
-					style: { head: [], border: [] },
-					head: ["pattern", "what it is", "what it stresses"],
-					wordWrap: true,
-					colWidths: [22, 50, 44],
-				});
-				for (const p of patterns) t.push([p.name, p.description, p.stresses]);
-				ctx.stdout.write(`${t.toString()}\n`);
+				ctx.stdout.write(
+					formatTable(
+						[
+							{ head: "pattern" },
+							{ head: "what it is", wrap: true },
+							{ head: "what it stresses", wrap: true },
+						],
+						patterns.map((p) => [p.name, p.description, p.stresses]),
+						ctx.columns,
+					),
+				);
 				return;
 			}
 			const packages = listPackages();
 			if (opts.json === true) return json(ctx, packages);
-			const t = new Table({
-				style: { head: [], border: [] },
-				head: ["package", "patterns", "tasks", "description"],
-				wordWrap: true,
-				colWidths: [19, 34, 7, 56],
-			});
-			for (const p of packages)
-				t.push([p.name, p.patterns.join(", "), String(p.expectedTasks), p.description]);
-			ctx.stdout.write(`${t.toString()}\nRun one: mesosim run --agents 100 --package NAME[:ALIAS]\n`);
+			const table = formatTable(
+				[
+					{ head: "package" },
+					{ head: "patterns", wrap: true },
+					{ head: "tasks", align: "right" },
+					{ head: "description", wrap: true },
+				],
+				packages.map((p) => [p.name, p.patterns.join(", "), String(p.expectedTasks), p.description]),
+				ctx.columns,
+			);
+			ctx.stdout.write(`${table}Run one: mesosim run --agents 100 --package NAME[:ALIAS]\n`);
 		});
 	pkg
 		.command("describe")
@@ -58,17 +63,20 @@ export function registerPackage(program: Command, ctx: CliContext): void {
 		.action((name: string, opts: { json?: boolean }) => {
 			const d = describePackage(name);
 			if (opts.json === true) return json(ctx, d);
-			const lines = [
-				`${d.name}: ${d.description}`,
-				`patterns: ${d.patterns.join(", ")}`,
-				`source: ${d.source}`,
-			];
-			const t = new Table({
-				style: { head: [], border: [] },
-				head: ["group", "pattern", "instances", "cpus", "mem MB", "disk MB", "ports", "constraints", "after"],
-			});
-			for (const g of d.groups) {
-				t.push([
+			const width = ctx.columns;
+			const para = (text: string) => wrapText(text, width).join("\n");
+			const right = { align: "right" as const };
+			const resources = formatTable(
+				[
+					{ head: "group" },
+					{ head: "pattern" },
+					{ head: "instances", ...right },
+					{ head: "cpus", ...right },
+					{ head: "mem MB", ...right },
+					{ head: "disk MB", ...right },
+					{ head: "ports", ...right },
+				],
+				d.groups.map((g) => [
 					g.name,
 					g.pattern,
 					g.instances === null ? "open" : String(g.instances),
@@ -76,18 +84,32 @@ export function registerPackage(program: Command, ctx: CliContext): void {
 					fmt(g.mem),
 					fmt(g.disk),
 					String(g.ports),
+				]),
+				width,
+			);
+			const placement = formatTable(
+				[{ head: "group" }, { head: "constraints", wrap: true }, { head: "after", wrap: true }],
+				d.groups.map((g) => [
+					g.name,
 					g.constraints.map((c) => c.join(":")).join(", ") || "-",
 					g.after ?? "-",
-				]);
-			}
+				]),
+				width,
+			);
 			const policy = Object.entries(d.offerPolicy)
 				.map(([k, v]) => `${k}=${v}`)
 				.join(", ");
-			lines.push(
-				t.toString(),
-				`offer policy: ${policy}`,
-				`think time: ${d.thinkTime.perBatchMs} ms per batch + ${d.thinkTime.perTaskMs} ms per task`,
-			);
+			const lines = [
+				para(`${d.name}: ${d.description}`),
+				para(`patterns: ${d.patterns.join(", ")}`),
+				para(`source: ${d.source}`),
+				resources.trimEnd(),
+				"",
+				placement.trimEnd(),
+				"",
+				para(`offer policy: ${policy}`),
+				para(`think time: ${d.thinkTime.perBatchMs} ms per batch + ${d.thinkTime.perTaskMs} ms per task`),
+			];
 			ctx.stdout.write(`${lines.join("\n")}\n`);
 		});
 }

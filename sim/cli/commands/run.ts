@@ -7,14 +7,15 @@ import { existsSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
-import { simError } from "../../../common/errors.js";
+import { isSimError, simError } from "../../../common/errors.js";
 import { formatDuration } from "../../../common/schema/duration.js";
+import { checkChameleonSpecs } from "../../chameleon.js";
 import { svgPlot } from "../../report/plot.js";
 import type { Report } from "../../report/types.js";
 import { loadScenarioFile } from "../../scenario/load.js";
 import type { Scenario } from "../../scenario/types.js";
 import type { CliContext } from "../context.js";
-import { parseDurationFlag, parseSeedFlag } from "../flags.js";
+import { badFlag, checkPlotFlag, parseAgentsFlag, parseDurationFlag, parseSeedFlag } from "../flags.js";
 import { formatSummary } from "../summary.js";
 
 export interface RunFlags {
@@ -121,9 +122,29 @@ function collect(value: string, previous: string[]): string[] {
 	return [...previous, value];
 }
 
+/**
+ * Checks each --pattern value as the chameleon reads it ("pattern:VALUE"),
+ * reporting a bad one under --pattern with the value as typed.
+ */
+function checkPatternFlags(patterns: readonly string[], frameworkFromFlag: (value: string) => unknown): void {
+	for (const p of patterns) {
+		try {
+			frameworkFromFlag(`pattern:${p}`);
+		} catch (err) {
+			if (!isSimError(err) || err.code !== "SIM_ERR_BAD_FLAG") throw err;
+			// The message is "invalid --package "pattern:VALUE": REASON"; keep REASON in --pattern's terms.
+			const reason = err.message
+				.replace(`invalid --package ${JSON.stringify(`pattern:${p}`)}: `, "")
+				.replace(/pattern:PATTERN/g, "PATTERN");
+			badFlag("--pattern", p, reason);
+		}
+	}
+}
+
 /** The scenario file, or a DC/OS-style scenario built from --agents and --package/--pattern. */
 async function scenarioFromArgs(file: string | undefined, flags: RunFlags): Promise<Scenario> {
-	const packages = [...(flags.package ?? []), ...(flags.pattern ?? []).map((p) => `pattern:${p}`)];
+	const patterns = flags.pattern ?? [];
+	const packages = [...(flags.package ?? []), ...patterns.map((p) => `pattern:${p}`)];
 	const fromFlags = flags.agents !== undefined || packages.length > 0 || flags.agentShape !== undefined;
 	if (file !== undefined) {
 		if (fromFlags)
@@ -131,7 +152,10 @@ async function scenarioFromArgs(file: string | undefined, flags: RunFlags): Prom
 				reason:
 					"give either a scenario file or --agents/--package/--pattern, not both (see mesosim run --help)",
 			});
-		return loadScenarioFile(file);
+		const scenario = loadScenarioFile(file);
+		// As `mesosim validate` does: a bad chameleon spec is reported with the file's name.
+		checkChameleonSpecs(scenario, file);
+		return scenario;
 	}
 	if (!fromFlags)
 		throw simError("SIM_ERR_USAGE", {
@@ -141,11 +165,18 @@ async function scenarioFromArgs(file: string | undefined, flags: RunFlags): Prom
 		throw simError("SIM_ERR_USAGE", {
 			reason: "--package and --pattern need --agents N (see mesosim run --help)",
 		});
-	const agents = Number(flags.agents);
-	const { scenarioFromFlags } = await import("../../../frameworks/chameleon/index.js");
+	const agents = parseAgentsFlag(flags.agents);
+	// An hour of an idle cluster would report nothing but a fairness of 1.000: say so instead.
+	if (packages.length === 0)
+		throw simError("SIM_ERR_USAGE", {
+			reason:
+				"nothing to schedule: --agents N without --package or --pattern is a cluster with no frameworks; add --package NAME (see mesosim package list), or run `mesosim serve --agents N` and connect a framework",
+		});
+	const { frameworkFromFlag, scenarioFromFlags } = await import("../../../frameworks/chameleon/index.js");
+	checkPatternFlags(patterns, frameworkFromFlag);
 	const { validateScenario } = await import("../../scenario/index.js");
 	const input = scenarioFromFlags({
-		agents: /^\d+$/.test(flags.agents.trim()) ? agents : Number.NaN,
+		agents,
 		...(flags.agentShape === undefined ? {} : { agentShape: flags.agentShape }),
 		packages,
 		duration: flags.duration ?? "1h",
@@ -175,12 +206,16 @@ export function registerRun(program: Command, ctx: CliContext): void {
 		.option("--seed <n>", "seed for every random stream (overrides the file's seed)")
 		.option("--duration <d>", 'simulated time to run, e.g. "90s", "15m", "1h30m" (overrides the file)')
 		.option("--json <file>", 'write the report as JSON to FILE ("-": stdout, and no table)')
-		.option("--plot <file>", "write an SVG chart of utilisation and dominant shares over time")
+		.option(
+			"--plot <file>",
+			"write an SVG chart (FILE.svg, or - for stdout) of utilisation and dominant shares over time",
+		)
 		.option("-q, --quiet", "no progress bar")
 		.option("--check-invariants", "check cluster invariants during the run; exit 3 if one is broken")
 		.action(async (file: string | undefined, flags: RunFlags) => {
 			// Flags first (cheap), then the file, then the output path: fail before a long run.
 			const overrides = parseRunOverrides(flags);
+			if (flags.plot !== undefined) checkPlotFlag(flags.plot);
 			const scenario = applyRunOverrides(await scenarioFromArgs(file, flags), overrides);
 			if (flags.json !== undefined) checkOutputPath(flags.json);
 			if (flags.plot !== undefined) checkOutputPath(flags.plot);
@@ -201,7 +236,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
 			}
 			if (flags.json !== undefined) writeReport(flags.json, report, ctx);
 			if (flags.plot !== undefined) writePlot(flags.plot, report, ctx);
-			if (flags.json !== "-") ctx.stdout.write(formatSummary(report));
+			if (flags.json !== "-") ctx.stdout.write(formatSummary(report, { width: ctx.columns }));
 			const inv = report.invariants;
 			if (inv.violations > 0)
 				throw simError("SIM_ERR_INVARIANT_VIOLATION", {

@@ -9,7 +9,8 @@ import { statSync } from "node:fs";
 import closeWithGrace from "close-with-grace";
 import type { Command } from "commander";
 import type { FastifyBaseLogger } from "fastify";
-import { simError } from "../../../common/errors.js";
+import { SIM_ERRORS, simError } from "../../../common/errors.js";
+import { DEFAULT_AGENT_SHAPE, parseAgentShape } from "../../../frameworks/chameleon/flags.js";
 import { loadScenarioFile } from "../../scenario/load.js";
 import type { Scenario } from "../../scenario/types.js";
 import { validateScenario } from "../../scenario/validate.js";
@@ -122,13 +123,16 @@ function parseWebUiDir(text: string): string {
 	return dir;
 }
 
-/** N agents of 8 cpus, 32 GB, 100 GB disk, ports [31000-32000]; no frameworks. */
+/** The agents of `--agents N`: the shape `mesosim run --agents` uses too. */
+const AGENT_SHAPE = parseAgentShape(DEFAULT_AGENT_SHAPE);
+
+/** N agents of DEFAULT_AGENT_SHAPE (8 cpus, 32 GB, 200 GB disk), ports [31000-32000]; no frameworks. */
 export function agentsScenario(count: number, seed = 1): Scenario {
 	return validateScenario(
 		{
 			name: `serve-${count}-agents`,
 			seed,
-			agents: [{ group: "agent", count, cpus: 8, mem: 32768, disk: 102400, ports: "[31000-32000]" }],
+			agents: [{ group: "agent", count, ...AGENT_SHAPE, ports: "[31000-32000]" }],
 		},
 		{ sourceName: "--agents" },
 	);
@@ -142,6 +146,18 @@ export function serveScenario(o: ServeOptions): Scenario {
 	return agentsScenario(o.agents ?? DEFAULT_SERVE_AGENTS, o.seed ?? 1);
 }
 
+/** Why listen() failed, with the fix from docs/errors.md (SIM_ERR_LISTEN). */
+function listenFailure(err: unknown, port: number): string {
+	const e = err as NodeJS.ErrnoException;
+	const what =
+		e.code === "EADDRINUSE"
+			? `port ${port} is in use (EADDRINUSE)`
+			: e.code === "EACCES"
+				? `port ${port} needs privileges (EACCES)`
+				: (e.code ?? e.message);
+	return `${what}. ${SIM_ERRORS.SIM_ERR_LISTEN.fix} (SIM_ERR_LISTEN in docs/errors.md)`;
+}
+
 export function registerServe(program: Command, ctx: CliContext): void {
 	program
 		.command("serve")
@@ -151,7 +167,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
 		.option("--scenario <file>", "scenario file: agents, roles, in-process frameworks, timeline")
 		.option(
 			"--agents <n>",
-			`without --scenario: N agents of 8 cpus, 32 GB, 100 GB disk (default ${DEFAULT_SERVE_AGENTS})`,
+			`without --scenario: N agents of cpus/mem/disk ${DEFAULT_AGENT_SHAPE} MB, as run --agents (default ${DEFAULT_SERVE_AGENTS})`,
 		)
 		.option("--speed <x>", "simulated seconds per wall-clock second (remote clients: keep 1)", "1")
 		.option("--seed <n>", "seed for every random stream (overrides the scenario's seed)")
@@ -189,8 +205,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
 					) as unknown as FastifyBaseLogger,
 				});
 			} catch (err) {
-				const e = err as NodeJS.ErrnoException;
-				throw simError("SIM_ERR_LISTEN", { address, reason: e.code ?? e.message }, { cause: err });
+				throw simError("SIM_ERR_LISTEN", { address, reason: listenFailure(err, opts.port) }, { cause: err });
 			}
 			// Signals are handled before the URL is announced: a client may act on it at once.
 			closeWithGrace(
