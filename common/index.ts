@@ -11,3 +11,4 @@ export * from "./schema/issues.js";
 export * from "./schema/keywords.js";
 export * from "./schema/names.js";
 export * from "./schema/source.js";
+export * from "./typed-arrays.js";

@@ -13,7 +13,7 @@
  * (cluster.ts). Guarded by `mesosim bench allocator` and `mesosim bench engine`.
  */
 import type { Engine, EventHandler, Rng, RngStreams } from "../engine/index.js";
-import { Allocator } from "./allocator.js";
+import { Allocator, type AllocatorChecks } from "./allocator/index.js";
 import { BoundedList } from "./bounded.js";
 import { AGENT_STATE, Cluster } from "./cluster.js";
 import { FrameworkFilters, RefusedPool, refuseMs } from "./filters.js";
@@ -75,6 +75,8 @@ export interface MasterOptions {
 	engine: Engine;
 	streams: RngStreams;
 	flags?: Partial<MasterFlags>;
+	/** Test switches of the allocator (fast path against simple path); defaults in DEFAULT_CHECKS. */
+	checks?: Partial<AllocatorChecks>;
 }
 
 const EPS = 1e-9;
@@ -156,11 +158,17 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 			this.#offerIdPrefix[i] = this.#offerPrefix.charCodeAt(i);
 		this.startedAt = this.#engine.now;
 		this.completedFrameworks = new BoundedList(this.flags.maxCompletedFrameworks);
-		this.allocator = new Allocator(this.flags, this.cluster, opts.streams.stream("allocator"), {
-			now: () => this.#engine.now,
-			offer: (fw, role, agent, q, ports) => this.#makeOffer(fw, role, agent, q, ports),
-			cycleDone: () => this.#flushOffers(),
-		});
+		this.allocator = new Allocator(
+			this.flags,
+			this.cluster,
+			opts.streams.stream("allocator"),
+			{
+				now: () => this.#engine.now,
+				offer: (fw, role, agent, q, ports) => this.#makeOffer(fw, role, agent, q, ports),
+				cycleDone: () => this.#flushOffers(),
+			},
+			opts.checks,
+		);
 	}
 
 	/** Starts the periodic allocation timer. */

@@ -1,6 +1,6 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
-import { DrfSorter } from "../../master/sorter.js";
+import { DrfSorter } from "../../master/allocator/index.js";
 
 /** Quantities in SCALAR_NAMES order: cpus, mem, disk, gpus. */
 const q = (cpus = 0, mem = 0, disk = 0, gpus = 0): number[] => [cpus, mem, disk, gpus];

@@ -1,0 +1,92 @@
+/**
+ * MinAllocatable — Mesos's --min_allocatable_resources: resources are
+ * offered only if they hold at least one of the configured quantity sets
+ * (a framework may set its own per role, FrameworkInfo.offer_filters).
+ * Mesos: hierarchical.cpp, allocatable().
+ *
+ * Layout: each list of sets compiled once into a CompiledSets (need per set
+ * and scalar in one Float64Array, -Infinity where the set names nothing),
+ * cached by the list's identity: the flags' default and each framework's
+ * per-role lists are replaced, never mutated. The last list asked for is
+ * checked first (consecutive checks usually share it).
+ * Invariants: a set naming a resource that is not a scalar never passes
+ * unless it needs nothing (> SCALAR_EPSILON), as comparing per name did.
+ * Complexity: O(sets × scalars) per check; compiling O(sets × names), once.
+ * Guarded by: `mesosim bench allocator`.
+ */
+import type { Range } from "../protocol/messages.js";
+import { SCALAR_COUNT, SCALAR_NAMES } from "../protocol/resources.js";
+import { SCALAR_EPSILON } from "../quantity.js";
+import type { FrameworkRecord } from "../records.js";
+
+/** One min_allocatable list: any one of these quantity sets suffices. */
+export type MinAllocatableSets = readonly Partial<Record<string, number>>[];
+
+interface CompiledSets {
+	count: number;
+	/** need[s * SCALAR_COUNT + k]: set s needs this much of scalar k (-Infinity: nothing). */
+	need: Float64Array;
+	/** Set s names a non-scalar resource with a positive need: it never passes. */
+	neverPasses: Uint8Array;
+}
+
+export class MinAllocatable {
+	readonly #defaultSets: MinAllocatableSets;
+	readonly #compiled = new WeakMap<object, CompiledSets>();
+	#lastSets: MinAllocatableSets | null = null;
+	#lastCompiled: CompiledSets | null = null;
+
+	/** `defaultSets`: the master flag, for frameworks that set none for the role. */
+	constructor(defaultSets: MinAllocatableSets) {
+		this.#defaultSets = defaultSets;
+	}
+
+	/** Whether `fw` (in `role`) may be offered `offerable` scalars and `ports`. */
+	allows(fw: FrameworkRecord, role: number, offerable: Float64Array, ports: readonly Range[]): boolean {
+		const own = fw.minAllocatable;
+		const sets = own.size === 0 ? this.#defaultSets : (own.get(role) ?? this.#defaultSets);
+		let any = false;
+		for (let k = 0; k < SCALAR_COUNT; k++) if (offerable[k]! > 0) any = true;
+		if (!any && ports.length === 0) return false;
+		if (sets.length === 0) return true;
+		const c = this.#compile(sets);
+		const need = c.need;
+		for (let s = 0, base = 0; s < c.count; s++, base += SCALAR_COUNT) {
+			if (c.neverPasses[s] === 1) continue;
+			let ok = true;
+			for (let k = 0; k < SCALAR_COUNT; k++) {
+				if (offerable[k]! + SCALAR_EPSILON < need[base + k]!) {
+					ok = false;
+					break;
+				}
+			}
+			if (ok) return true;
+		}
+		return false;
+	}
+
+	#compile(sets: MinAllocatableSets): CompiledSets {
+		if (sets === this.#lastSets) return this.#lastCompiled!;
+		let c = this.#compiled.get(sets);
+		if (c === undefined) {
+			c = {
+				count: sets.length,
+				need: new Float64Array(sets.length * SCALAR_COUNT).fill(Number.NEGATIVE_INFINITY),
+				neverPasses: new Uint8Array(sets.length),
+			};
+			for (let s = 0; s < sets.length; s++) {
+				const set = sets[s]!;
+				for (const name in set) {
+					const k = SCALAR_NAMES.indexOf(name as (typeof SCALAR_NAMES)[number]);
+					const need = Number(set[name]);
+					if (k >= 0) c.need[s * SCALAR_COUNT + k] = need;
+					else if (SCALAR_EPSILON < need) c.neverPasses[s] = 1;
+				}
+			}
+			this.#compiled.set(sets, c);
+		}
+		this.#lastSets = sets;
+		this.#lastCompiled = c;
+		return c;
+	}
+}
