@@ -12,6 +12,7 @@
 import type { AgentEndpoint, AgentSpec } from "./protocol/agent.js";
 import type { Attribute, Range } from "./protocol/messages.js";
 import { SCALAR_COUNT } from "./protocol/resources.js";
+import { SCALAR_EPSILON } from "./quantity.js";
 
 export const AGENT_STATE = {
 	NONE: 0,
@@ -103,7 +104,7 @@ export class Cluster {
 
 	free(i: number, r: number): number {
 		const v = this.total[r]![i]! - this.offered[r]![i]! - this.allocated[r]![i]!;
-		return v > 1e-9 ? v : 0;
+		return v > SCALAR_EPSILON ? v : 0;
 	}
 
 	totalsOf(i: number): number[] {

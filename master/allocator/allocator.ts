@@ -438,7 +438,9 @@ export class Allocator {
 			)
 				continue;
 			this.offersMade++;
-			this.#host.offer(fw, role.idx, agent, offerable.slice(), ports);
+			const q = new Float64Array(SCALAR_COUNT);
+			for (let k = 0; k < SCALAR_COUNT; k++) q[k] = offerable[k]!;
+			this.#host.offer(fw, role.idx, agent, q, ports);
 			return true;
 		}
 		return false;

@@ -1,7 +1,6 @@
 /**
  * FilterExpiry — when offer filters run out, so that their agents become
- * candidates again (a filter that expires is noticed at the next cycle, as
- * in Mesos, which re-evaluates filters each allocation).
+ * candidates again at the next cycle.
  *
  * Layout: one bucket (an AgentList) of agents per distinct expiry time; the
  * times in an EventHeap of (time, seq, bucket); a Map from time to bucket;

@@ -51,11 +51,12 @@ export class MinAllocatable {
 		if (sets.length === 0) return true;
 		const c = this.#compile(sets);
 		const need = c.need;
+		const epsilon = SCALAR_EPSILON;
 		for (let s = 0, base = 0; s < c.count; s++, base += SCALAR_COUNT) {
 			if (c.neverPasses[s] === 1) continue;
 			let ok = true;
 			for (let k = 0; k < SCALAR_COUNT; k++) {
-				if (offerable[k]! + SCALAR_EPSILON < need[base + k]!) {
+				if (offerable[k]! + epsilon < need[base + k]!) {
 					ok = false;
 					break;
 				}

@@ -7,12 +7,13 @@
  *
  * Layout: limits and consumption live on the RoleRecords (Float64Array per
  * role, one entry per scalar); here, per role index: whether it has a limit,
- * whether it has ancestors, and a bit mask of the scalars its headroom has
- * none of (headroom <= SCALAR_EPSILON); plus the agents each limit held back
- * (HeldBack) and the limited roles whose consumption fell since the last
- * cycle.
- * Invariants: noneLeft[role] bit k ⇔ limit[k] − consumed[k] <= SCALAR_EPSILON,
- * kept by refresh() after every change of limit or consumption. An agent a
+ * whether it has ancestors, and `noneLeft`, a bit mask of the scalars its
+ * own limit leaves none of; plus the agents each limit held back (HeldBack)
+ * and the limited roles whose consumption fell since the last cycle.
+ * Invariants: for a limited role without ancestors, noneLeft[role] bit k ⇔
+ * limit[k] − consumed[k] <= SCALAR_EPSILON; 0 for every other role (its
+ * visits are never skipped). Kept by refresh() after every change of limit
+ * or consumption. An agent a
  * limit held back is a candidate again when that role's headroom grows
  * (startCycle), since it may yield an offer then.
  * Complexity: refresh O(scalars); cap O(scalars × (1 + ancestors)); a cycle's
@@ -64,11 +65,14 @@ export class QuotaHeadroom {
 
 	/** Recomputes the role's noneLeft bits from its limit and consumption. */
 	refresh(role: RoleRecord): void {
+		const idx = role.idx;
 		let noneLeft = 0;
-		for (let k = 0; k < SCALAR_COUNT; k++) {
-			if (role.limit[k]! - role.consumed[k]! <= SCALAR_EPSILON) noneLeft |= 1 << k;
+		if (this.#limited[idx] === 1 && this.#nested[idx] === 0) {
+			for (let k = 0; k < SCALAR_COUNT; k++) {
+				if (role.limit[k]! - role.consumed[k]! <= SCALAR_EPSILON) noneLeft |= 1 << k;
+			}
 		}
-		this.#noneLeft[role.idx] = noneLeft;
+		this.#noneLeft[idx] = noneLeft;
 	}
 
 	/** The role (and its ancestors) gave resources back: their held-back agents are revisited next cycle. */
@@ -87,11 +91,11 @@ export class QuotaHeadroom {
 
 	/**
 	 * Whether a visit of `role` on an agent whose free scalars are the bits of
-	 * `freeMask` could only note the agent as held back: the role's own limit
-	 * leaves none of them and no ancestor's limit is involved.
+	 * `freeMask` (not 0) could only note the agent as held back: the role's
+	 * own limit leaves none of them and no ancestor's limit is involved.
 	 */
 	leavesNothing(role: number, freeMask: number): boolean {
-		return this.#limited[role] === 1 && (freeMask & ~this.#noneLeft[role]!) === 0 && this.#nested[role] === 0;
+		return (freeMask & ~this.#noneLeft[role]!) === 0;
 	}
 
 	/** Notes that `role`'s limit held `agent` back. */
@@ -105,11 +109,12 @@ export class QuotaHeadroom {
 	 */
 	cap(limitedRole: RoleRecord, offerable: Float64Array): boolean {
 		if (!limitedRole.hasLimit) return false;
+		const epsilon = SCALAR_EPSILON;
 		let capped = false;
 		for (let k = 0; k < SCALAR_COUNT; k++) {
 			const headroom = limitedRole.limit[k]! - limitedRole.consumed[k]!;
 			if (offerable[k]! > headroom) {
-				offerable[k] = headroom > SCALAR_EPSILON ? headroom : 0;
+				offerable[k] = headroom > epsilon ? headroom : 0;
 				capped = true;
 			}
 		}

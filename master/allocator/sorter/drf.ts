@@ -8,7 +8,11 @@
  * inner node ("eng" with "eng/web" below it) lives in a virtual leaf "eng/.".
  * Invariants: node.alloc = sum of its children's alloc; children arrays are
  * sorted except below nodes marked dirty; inactive leaves stay in the tree
- * (they keep their allocation) but are skipped by `forEachActive`.
+ * (they keep their allocation) but are skipped by `forEachActive`; the
+ * count of leaves below an inner node is 0 exactly when the tree is flat (then
+ * order() is the root's live children); the key snapshot is reused while the
+ * version (bumped by every change that can move or (de)activate a client)
+ * is the one it was taken at.
  * Complexity: allocate/unallocate O(depth × k) where k is how far the node moves
  * among its siblings (usually small); a change of totals marks everything dirty
  * and the next traversal re-sorts, O(n log n).
@@ -64,9 +68,10 @@ function indexByKey(ch: readonly SortNode[], share: number, count: number, name:
 }
 
 function adjust(a: Float64Array, q: Scalars, sign: number): void {
+	const epsilon = SCALAR_EPSILON;
 	for (let r = 0; r < SCALAR_COUNT; r++) {
 		const v = a[r]! + sign * q[r]!;
-		a[r] = Math.abs(v) < SCALAR_EPSILON ? 0 : v;
+		a[r] = Math.abs(v) < epsilon ? 0 : v;
 	}
 }
 

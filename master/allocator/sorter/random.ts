@@ -3,11 +3,10 @@
  * (Mesos's --role_sorter=random / --framework_sorter=random).
  *
  * Layout: a DrfSorter holds the clients, their activity, weights and
- * allocations (the shares are still reported: metrics read them), and its
- * order is the order the shuffle starts from, so that a seed gives the same
- * run as before this sorter had its own class. A pass fills the active clients
- * into the caller's buffer and shuffles them (Fisher–Yates) with the
- * allocator's random stream.
+ * allocations (the shares are still reported: metrics read them); its order
+ * is where each shuffle starts, so a seed's runs depend on nothing else. A
+ * pass fills the active clients into the caller's buffer and shuffles them
+ * (Fisher–Yates) with the allocator's random stream.
  * Invariants: the draws are exactly one shuffle of the active clients per
  * order() or takeSnapshot() call, in the order the allocator makes them.
  * Complexity: O(active clients) per pass, plus the DRF bookkeeping.
