@@ -414,6 +414,8 @@ export class Allocator {
 			for (const a of role.ancestors) this.#capByQuota(this.#role(a), offerable, agent);
 		}
 		const ports = cluster.freePorts[agent]!;
+		const minAllocatable = this.#minAllocatable;
+		minAllocatable.startVisit(offerable, ports);
 		const order = role.fwSorter.order(this.#frameworkOrder);
 		const gpuAgent = this.#flags.filterGpuResources && cluster.total[GPUS]![agent]! > 0;
 		const now = this.#now;
@@ -423,7 +425,7 @@ export class Allocator {
 			const fw = this.#frameworks[client.key];
 			if (fw === undefined) continue;
 			if (gpuAgent && !fw.gpuCapable) continue;
-			if (!this.#minAllocatable.allows(fw, role.idx, offerable, ports)) continue;
+			if (!minAllocatable.allows(fw, role.idx, offerable)) continue;
 			if (
 				fw.filters.blocks(
 					agent,

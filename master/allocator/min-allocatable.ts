@@ -8,10 +8,14 @@
  * and scalar in one Float64Array, -Infinity where the set names nothing),
  * cached by the list's identity: the flags' default and each framework's
  * per-role lists are replaced, never mutated. The last list asked for is
- * checked first (consecutive checks usually share it).
- * Invariants: a set naming a resource that is not a scalar never passes
- * unless it needs nothing (> SCALAR_EPSILON), as comparing per name did.
- * Complexity: O(sets × scalars) per check; compiling O(sets × names), once.
+ * checked first (consecutive checks usually share it). Within one visit of
+ * a role on an agent the offerable resources stay the same, so the answer for
+ * the default sets is worked out once per visit and shared by the frameworks
+ * that use them.
+ * Invariants: a set that needs more than SCALAR_EPSILON of a resource that
+ * is not a scalar (ports, or a name we do not model) never passes.
+ * Complexity: O(sets × scalars) per visit, and per framework with sets of its
+ * own; compiling O(sets × names), once per list.
  * Guarded by: `mesosim bench allocator`.
  */
 import type { Range } from "../protocol/messages.js";
@@ -35,19 +39,39 @@ export class MinAllocatable {
 	readonly #compiled = new WeakMap<object, CompiledSets>();
 	#lastSets: MinAllocatableSets | null = null;
 	#lastCompiled: CompiledSets | null = null;
+	/** For the current visit: whether anything is offerable, and the default sets' answer (-1: not asked yet). */
+	#anyOfferable = false;
+	#defaultAnswer = -1;
 
 	/** `defaultSets`: the master flag, for frameworks that set none for the role. */
 	constructor(defaultSets: MinAllocatableSets) {
 		this.#defaultSets = defaultSets;
 	}
 
-	/** Whether `fw` (in `role`) may be offered `offerable` scalars and `ports`. */
-	allows(fw: FrameworkRecord, role: number, offerable: Float64Array, ports: readonly Range[]): boolean {
+	/**
+	 * Starts the checks of one visit of a role on an agent: allows() then
+	 * judges these `offerable` scalars and `ports` until the next call. The
+	 * default sets' answer is worked out once per visit, not per framework.
+	 */
+	startVisit(offerable: Float64Array, ports: readonly Range[]): void {
+		let any = ports.length > 0;
+		for (let k = 0; k < SCALAR_COUNT; k++) if (offerable[k]! > 0) any = true;
+		this.#anyOfferable = any;
+		this.#defaultAnswer = -1;
+	}
+
+	/** Whether `fw` (in `role`) may be offered the visit's resources (startVisit). */
+	allows(fw: FrameworkRecord, role: number, offerable: Float64Array): boolean {
+		if (!this.#anyOfferable) return false;
 		const own = fw.minAllocatable;
 		const sets = own.size === 0 ? this.#defaultSets : (own.get(role) ?? this.#defaultSets);
-		let any = false;
-		for (let k = 0; k < SCALAR_COUNT; k++) if (offerable[k]! > 0) any = true;
-		if (!any && ports.length === 0) return false;
+		if (sets !== this.#defaultSets) return this.#holdsOneOf(sets, offerable);
+		if (this.#defaultAnswer < 0) this.#defaultAnswer = this.#holdsOneOf(sets, offerable) ? 1 : 0;
+		return this.#defaultAnswer === 1;
+	}
+
+	/** Whether `offerable` holds at least one of the sets (an empty list: yes). */
+	#holdsOneOf(sets: MinAllocatableSets, offerable: Float64Array): boolean {
 		if (sets.length === 0) return true;
 		const c = this.#compile(sets);
 		const need = c.need;

@@ -24,6 +24,8 @@ import { SCALAR_COUNT, SCALAR_NAMES } from "../../protocol/resources.js";
 import { SCALAR_EPSILON } from "../../quantity.js";
 import type { Scalars, SortedClient, Sorter } from "./types.js";
 
+const NO_KEYS = new Int32Array(0);
+
 class SortNode implements SortedClient {
 	readonly name: string;
 	readonly key: number;
@@ -89,7 +91,8 @@ export class DrfSorter implements Sorter {
 	#version = 0;
 	/** Leaves below an inner node: 0 means a flat tree, whose root children are the whole order. */
 	#nestedLeaves = 0;
-	#snapshot = new Int32Array(64);
+	/** Grown at the first takeSnapshot() (framework sorters never take one). */
+	#snapshot = NO_KEYS;
 	#snapshotCount = 0;
 	#snapshotVersion = -1;
 
@@ -283,7 +286,8 @@ export class DrfSorter implements Sorter {
 	takeSnapshot(): number {
 		if (this.#snapshotVersion === this.#version) return this.#snapshotCount;
 		if (this.#dirty) this.#resortAll();
-		if (this.#snapshot.length < this.#leaves.size) this.#snapshot = new Int32Array(2 * this.#leaves.size);
+		if (this.#snapshot.length < this.#leaves.size)
+			this.#snapshot = new Int32Array(Math.max(64, 2 * this.#leaves.size));
 		this.#snapshotCount = this.#fillKeys(this.#root, this.#snapshot, 0);
 		this.#snapshotVersion = this.#version;
 		return this.#snapshotCount;
