@@ -425,7 +425,7 @@ export class Allocator {
 			const fw = this.#frameworks[client.key];
 			if (fw === undefined) continue;
 			if (gpuAgent && !fw.gpuCapable) continue;
-			if (!minAllocatable.allows(fw, role.idx, offerable)) continue;
+			if (!minAllocatable.allows(fw, role.idx)) continue;
 			if (
 				fw.filters.blocks(
 					agent,

@@ -39,9 +39,10 @@ export class MinAllocatable {
 	readonly #compiled = new WeakMap<object, CompiledSets>();
 	#lastSets: MinAllocatableSets | null = null;
 	#lastCompiled: CompiledSets | null = null;
-	/** For the current visit: whether anything is offerable, and the default sets' answer (-1: not asked yet). */
+	/** For the current visit: whether anything is offerable, and the default sets' answer. */
 	#anyOfferable = false;
-	#defaultAnswer = -1;
+	#defaultAnswer = false;
+	#offerable: Float64Array | null = null;
 
 	/** `defaultSets`: the master flag, for frameworks that set none for the role. */
 	constructor(defaultSets: MinAllocatableSets) {
@@ -50,24 +51,29 @@ export class MinAllocatable {
 
 	/**
 	 * Starts the checks of one visit of a role on an agent: allows() then
-	 * judges these `offerable` scalars and `ports` until the next call. The
-	 * default sets' answer is worked out once per visit, not per framework.
+	 * judges these `offerable` scalars and `ports` until the next call (the
+	 * caller does not change them meanwhile). The default sets' answer is
+	 * worked out here, once per visit, not per framework.
 	 */
 	startVisit(offerable: Float64Array, ports: readonly Range[]): void {
 		let any = ports.length > 0;
 		for (let k = 0; k < SCALAR_COUNT; k++) if (offerable[k]! > 0) any = true;
 		this.#anyOfferable = any;
-		this.#defaultAnswer = -1;
+		this.#offerable = offerable;
+		this.#defaultAnswer = any && this.#holdsOneOf(this.#defaultSets, offerable);
 	}
 
-	/** Whether `fw` (in `role`) may be offered the visit's resources (startVisit). */
-	allows(fw: FrameworkRecord, role: number, offerable: Float64Array): boolean {
-		if (!this.#anyOfferable) return false;
+	/** Whether `fw` (in `role`) may be offered the visit's resources (startVisit). Small, to inline. */
+	allows(fw: FrameworkRecord, role: number): boolean {
 		const own = fw.minAllocatable;
-		const sets = own.size === 0 ? this.#defaultSets : (own.get(role) ?? this.#defaultSets);
-		if (sets !== this.#defaultSets) return this.#holdsOneOf(sets, offerable);
-		if (this.#defaultAnswer < 0) this.#defaultAnswer = this.#holdsOneOf(sets, offerable) ? 1 : 0;
-		return this.#defaultAnswer === 1;
+		return own.size === 0 ? this.#defaultAnswer : this.#allowsOwn(own, role);
+	}
+
+	/** allows() for a framework with min_allocatable sets of its own (for some role). */
+	#allowsOwn(own: ReadonlyMap<number, MinAllocatableSets>, role: number): boolean {
+		const sets = own.get(role);
+		if (sets === undefined || sets === this.#defaultSets) return this.#defaultAnswer;
+		return this.#anyOfferable && this.#holdsOneOf(sets, this.#offerable!);
 	}
 
 	/** Whether `offerable` holds at least one of the sets (an empty list: yes). */
