@@ -13,3 +13,4 @@ export * from "./schema/keywords.js";
 export * from "./schema/names.js";
 export * from "./schema/source.js";
 export * from "./suggest.js";
+export * from "./typed-arrays.js";

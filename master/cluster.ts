@@ -12,6 +12,7 @@
 import type { AgentEndpoint, AgentSpec } from "./protocol/agent.js";
 import type { Attribute, Range } from "./protocol/messages.js";
 import { SCALAR_COUNT } from "./protocol/resources.js";
+import { SCALAR_EPSILON } from "./quantity.js";
 
 export const AGENT_STATE = {
 	NONE: 0,
@@ -103,7 +104,7 @@ export class Cluster {
 
 	free(i: number, r: number): number {
 		const v = this.total[r]![i]! - this.offered[r]![i]! - this.allocated[r]![i]!;
-		return v > 1e-9 ? v : 0;
+		return v > SCALAR_EPSILON ? v : 0;
 	}
 
 	/** A change of agent i's link: a new generation, so checks armed for the old link do nothing. */
@@ -117,7 +118,7 @@ export class Cluster {
 		addTo(this.offered, i, q);
 	}
 
-	/** offered -= q on agent i (an offer ends); float dust below EPS becomes 0. */
+	/** offered -= q on agent i (an offer ends); float dust below SCALAR_EPSILON becomes 0. */
 	releaseOffered(i: number, q: Float64Array): void {
 		subtractFrom(this.offered, i, q);
 	}
@@ -127,7 +128,7 @@ export class Cluster {
 		addTo(this.allocated, i, q);
 	}
 
-	/** allocated -= q on agent i (a task's resources are released); float dust below EPS becomes 0. */
+	/** allocated -= q on agent i (a task's resources are released); float dust below SCALAR_EPSILON becomes 0. */
 	releaseAllocated(i: number, q: Float64Array): void {
 		subtractFrom(this.allocated, i, q);
 	}
@@ -174,9 +175,6 @@ export class Cluster {
 	}
 }
 
-/** Below this a resource amount is float dust: a release that leaves less leaves 0. */
-const EPS = 1e-9;
-
 function addTo(columns: Float64Array[], i: number, q: Float64Array): void {
 	for (let k = 0; k < SCALAR_COUNT; k++) {
 		const column = columns[k]!;
@@ -188,6 +186,6 @@ function subtractFrom(columns: Float64Array[], i: number, q: Float64Array): void
 	for (let k = 0; k < SCALAR_COUNT; k++) {
 		const column = columns[k]!;
 		const v = column[i]! - q[k]!;
-		column[i] = Math.abs(v) < EPS ? 0 : v;
+		column[i] = Math.abs(v) < SCALAR_EPSILON ? 0 : v;
 	}
 }

@@ -17,11 +17,13 @@
  * everything that would now be offered.
  * Guarded by: `mesosim bench allocator` (DeclineOffers), test/unit/filters.test.ts.
  */
+
+import { grownToFit } from "../common/index.js";
 import type { Range } from "./protocol/messages.js";
 import { rangesContain } from "./protocol/resources.js";
+import { SCALAR_EPSILON } from "./quantity.js";
 
 export const ROLE_SPAN = 65_536;
-const EPS = 1e-9;
 
 export interface OfferFilter {
 	expiresAt: number;
@@ -55,7 +57,7 @@ export class RefusedPool {
 
 	/** A record holding `f`'s refused resources, with one more reference. */
 	intern(agent: number, f: OfferFilter): number {
-		if (agent >= this.#last.length) this.#last = growInt32(this.#last, agent, NO_RECORD);
+		if (agent >= this.#last.length) this.#last = grownToFit(this.#last, agent, NO_RECORD);
 		const last = this.#last[agent]!;
 		if (last !== NO_RECORD && this.#refs[last]! > 0 && this.#equals(last, f)) {
 			this.#refs[last]!++;
@@ -99,11 +101,12 @@ export class RefusedPool {
 		gpus: number,
 		ports: readonly Range[],
 	): boolean {
+		const epsilon = SCALAR_EPSILON;
 		return (
-			cpus <= this.#cpus[id]! + EPS &&
-			mem <= this.#mem[id]! + EPS &&
-			disk <= this.#disk[id]! + EPS &&
-			gpus <= this.#gpus[id]! + EPS &&
+			cpus <= this.#cpus[id]! + epsilon &&
+			mem <= this.#mem[id]! + epsilon &&
+			disk <= this.#disk[id]! + epsilon &&
+			gpus <= this.#gpus[id]! + epsilon &&
 			(this.#ports[id] === ports || rangesContain(this.#ports[id]!, ports))
 		);
 	}
@@ -291,14 +294,6 @@ function hash(agent: number, role: number): number {
 	let h = Math.imul(agent ^ Math.imul(role, 0x27d4eb2d), 0x9e3779b1);
 	h ^= h >>> 15;
 	return h;
-}
-
-function growInt32(a: Int32Array, need: number, fill: number): Int32Array<ArrayBuffer> {
-	let cap = a.length * 2;
-	while (cap <= need) cap *= 2;
-	const b = new Int32Array(cap).fill(fill);
-	b.set(a);
-	return b;
 }
 
 /** Mesos refuse_seconds rules: unset or negative -> 5 s, above 365 days -> 365 days, 0 -> none. */

@@ -15,14 +15,6 @@ export interface MasterFlags {
 	heartbeatIntervalMs: number;
 	/** Frameworks without GPU_RESOURCES get no offers from GPU agents (Mesos --filter_gpu_resources). */
 	filterGpuResources: boolean;
-	/** Test hook: also visit agents that are not candidates (they must yield nothing). */
-	fullScan: boolean;
-	/**
-	 * Test hook: "snapshot" copies the role order for every agent, as Mesos
-	 * does; "auto" walks the sorter's live order when that is equivalent (a flat
-	 * role tree with the DRF sorter), which is cheaper with many quota roles.
-	 */
-	roleWalk: "auto" | "snapshot";
 	hostname: string;
 	port: number;
 }
@@ -41,8 +33,6 @@ export const DEFAULT_FLAGS: MasterFlags = {
 	fairSharingExcludedResourceNames: [],
 	heartbeatIntervalMs: 15_000,
 	filterGpuResources: true,
-	fullScan: false,
-	roleWalk: "auto",
 	hostname: "mesosim-master",
 	port: 5050,
 };

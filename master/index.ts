@@ -1,5 +1,13 @@
-export type { RoleRecord } from "./allocator.js";
-export { Allocator } from "./allocator.js";
+export {
+	Allocator,
+	type AllocatorChecks,
+	createSorter,
+	DEFAULT_CHECKS,
+	DrfSorter,
+	RandomSorter,
+	type RoleRecord,
+	type Sorter,
+} from "./allocator/index.js";
 export { AGENT_STATE, Cluster } from "./cluster.js";
 export { refuseMs } from "./filters.js";
 export { DEFAULT_FLAGS, type MasterFlags } from "./flags.js";
@@ -8,4 +16,3 @@ export type { MasterOptions } from "./master.js";
 export { Master } from "./master.js";
 export * from "./protocol/index.js";
 export type { FrameworkRecord, MasterObserver, OfferEnd, OfferRecord, TaskRecord } from "./records.js";
-export { DrfSorter } from "./sorter.js";

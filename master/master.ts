@@ -27,7 +27,7 @@
  */
 import type { Engine, EventHandler, Rng, RngStreams } from "../engine/index.js";
 import { AgentRegistry } from "./agent-registry.js";
-import { Allocator } from "./allocator.js";
+import { Allocator, type AllocatorChecks } from "./allocator/index.js";
 import { BoundedList } from "./bounded.js";
 import { ACCEPTED, bad } from "./call-result.js";
 import { AGENT_STATE, Cluster } from "./cluster.js";
@@ -60,6 +60,8 @@ export interface MasterOptions {
 	engine: Engine;
 	streams: RngStreams;
 	flags?: Partial<MasterFlags>;
+	/** Test switches of the allocator (fast path against simple path); defaults in DEFAULT_CHECKS. */
+	checks?: Partial<AllocatorChecks>;
 }
 
 export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler {
@@ -111,11 +113,17 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		this.#log = new EventLog(`${this.id}-O`);
 		this.startedAt = this.#engine.now;
 		this.completedFrameworks = new BoundedList(this.flags.maxCompletedFrameworks);
-		this.allocator = new Allocator(this.flags, this.cluster, opts.streams.stream("allocator"), {
-			now: () => this.#engine.now,
-			offer: (fw, role, agent, q, ports) => this.#offers.make(fw, role, agent, q, ports),
-			cycleDone: () => this.#offers.flush(),
-		});
+		this.allocator = new Allocator(
+			this.flags,
+			this.cluster,
+			opts.streams.stream("allocator"),
+			{
+				now: () => this.#engine.now,
+				offer: (fw, role, agent, q, ports) => this.#offers.make(fw, role, agent, q, ports),
+				cycleDone: () => this.#offers.flush(),
+			},
+			opts.checks,
+		);
 		this.#messages = new OfferMessages(this.cluster, this.allocator.roles);
 		const master = this;
 		const engine = this.#engine;

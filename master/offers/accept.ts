@@ -25,6 +25,7 @@ import {
 	SCALAR_COUNT,
 } from "../protocol/resources.js";
 import type { CallResult } from "../protocol/scheduler.js";
+import { SCALAR_EPSILON } from "../quantity.js";
 import type { FrameworkRecord, OfferRecord } from "../records.js";
 import type { CheckedTask, TaskTable } from "../tasks/table.js";
 import type { OfferBook } from "./book.js";
@@ -60,9 +61,6 @@ export interface AcceptHost {
 	readonly roles: RoleLookup;
 	readonly cluster: Pick<Cluster, "ids">;
 }
-
-/** Below this a resource amount is float dust. */
-const EPS = 1e-9;
 
 export function decline(host: AcceptHost, fw: FrameworkRecord, call: Call): CallResult {
 	const ids = call.decline?.offer_ids;
@@ -256,7 +254,7 @@ function checkGroup(
 }
 
 function fits(p: HeldResources, q: Float64Array, ports: Range[]): boolean {
-	for (let k = 0; k < SCALAR_COUNT; k++) if (q[k]! > p.q[k]! + EPS) return false;
+	for (let k = 0; k < SCALAR_COUNT; k++) if (q[k]! > p.q[k]! + SCALAR_EPSILON) return false;
 	return rangesContain(p.ports, ports);
 }
 

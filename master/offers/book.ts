@@ -18,6 +18,7 @@ import type { Cluster } from "../cluster.js";
 import type { MasterFlags } from "../flags.js";
 import type { Event, Offer, Range } from "../protocol/messages.js";
 import { rangesAdd, SCALAR_COUNT } from "../protocol/resources.js";
+import { SCALAR_EPSILON } from "../quantity.js";
 import type { FrameworkRecord, MasterObserver, OfferEnd, OfferRecord } from "../records.js";
 import { isMultiRole, type OfferMessages } from "./message.js";
 
@@ -57,8 +58,6 @@ export interface OfferBookHost {
 
 /** Shared empty port list (port lists are replaced, never mutated). */
 const NO_PORTS: Range[] = [];
-/** Below this a resource amount is float dust. */
-const EPS = 1e-9;
 const NO_OFFERS: ReadonlySet<OfferRecord> = new Set();
 
 export class OfferBook {
@@ -254,6 +253,6 @@ export class OfferBook {
 
 function isEmpty(q: Float64Array, ports: readonly Range[]): boolean {
 	if (ports.length > 0) return false;
-	for (let k = 0; k < SCALAR_COUNT; k++) if (q[k]! > EPS) return false;
+	for (let k = 0; k < SCALAR_COUNT; k++) if (q[k]! > SCALAR_EPSILON) return false;
 	return true;
 }

@@ -6,6 +6,7 @@
 import { AgentFleet, type AgentShape } from "../../agents/index.js";
 import { Engine, RngStreams } from "../../engine/index.js";
 import {
+	type AllocatorChecks,
 	type Call,
 	type CallResult,
 	type Event,
@@ -21,6 +22,8 @@ import {
 export interface HarnessOptions {
 	seed?: number;
 	flags?: Partial<MasterFlags>;
+	/** The allocator's test switches (full scan, role walk). */
+	checks?: Partial<AllocatorChecks>;
 	agents?: (Partial<AgentShape> & { count: number })[];
 	/** Check master invariants after every event (default true). */
 	checkInvariants?: boolean;
@@ -200,7 +203,12 @@ export class Harness {
 
 	constructor(opts: HarnessOptions = {}) {
 		this.streams = new RngStreams(opts.seed ?? 1);
-		this.master = new Master({ engine: this.engine, streams: this.streams, flags: opts.flags ?? {} });
+		this.master = new Master({
+			engine: this.engine,
+			streams: this.streams,
+			flags: opts.flags ?? {},
+			checks: opts.checks ?? {},
+		});
 		this.fleet = new AgentFleet({
 			engine: this.engine,
 			master: this.master,

@@ -281,7 +281,11 @@ describe("quota and min_allocatable", () => {
 	it("headroom a role gets back reaches the agents its quota limit held back", () => {
 		// Role a (limit 4 cpus, 4 GB) takes two of three agents; the third yields nothing.
 		const run = (fullScan: boolean) => {
-			const h = harness([{ count: 3, cpus: 2, mem: 2048, disk: 0 }], { fullScan });
+			const h = new Harness({
+				agents: [{ count: 3, cpus: 2, mem: 2048, disk: 0 }],
+				seed: 1,
+				checks: { fullScan },
+			});
 			h.master.updateQuota("a", { cpus: 4, mem: 4096 });
 			const [f] = subscribeAll(h, [{ role: "a" }]);
 			const offers = f!.offers();
@@ -520,7 +524,7 @@ describe("candidate agents vs full scan", () => {
 	): Logged {
 		const h = new Harness({
 			seed: 42,
-			flags: { fullScan, roleWalk: opts.roleWalk ?? "auto" },
+			checks: { fullScan, roleWalk: opts.roleWalk ?? "auto" },
 			agents: [
 				{ count: 150, cpus: 8, mem: 16_384, disk: 100_000 },
 				{ count: 100, cpus: 4, mem: 8_192, disk: 50_000, attributes: { rack: "r{i % 10}" } },

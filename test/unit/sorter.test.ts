@@ -1,6 +1,13 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
-import { DrfSorter } from "../../master/sorter.js";
+import { Rng } from "../../engine/index.js";
+import {
+	createSorter,
+	DrfSorter,
+	RandomSorter,
+	type Sorter,
+	type SorterKind,
+} from "../../master/allocator/index.js";
 
 /** Quantities in SCALAR_NAMES order: cpus, mem, disk, gpus. */
 const q = (cpus = 0, mem = 0, disk = 0, gpus = 0): number[] => [cpus, mem, disk, gpus];
@@ -8,6 +15,16 @@ const q = (cpus = 0, mem = 0, disk = 0, gpus = 0): number[] => [cpus, mem, disk,
 /** Clients in DRF order, by the key the caller attached. */
 function keys(s: DrfSorter): number[] {
 	return s.sort().map((c) => c.key);
+}
+
+/** The hot-path forms of the order as keys: order() (active entries) and takeSnapshot(). */
+function hotPathOrders(s: Sorter): { order: number[]; snapshot: number[] } {
+	const order = s
+		.order([])
+		.filter((c) => c.active)
+		.map((c) => c.key);
+	const n = s.takeSnapshot();
+	return { order, snapshot: [...s.snapshot.subarray(0, n)] };
 }
 
 /** A sorter with totals, and clients added with keys 0, 1, 2, … in the order given. */
@@ -361,6 +378,7 @@ describe("DrfSorter against a brute-force order", () => {
 			for (const n of CLIENTS) add(n);
 
 			for (const o of ops) {
+				s.takeSnapshot(); // reused only while nothing changes: the one checked at the end must be fresh
 				switch (o.op) {
 					case "alloc": {
 						const c = model.get(CLIENTS[o.c]!);
@@ -413,6 +431,7 @@ describe("DrfSorter against a brute-force order", () => {
 				.sort((x, y) => x.share - y.share || x.c.count - y.c.count || (x.c.name < y.c.name ? -1 : 1))
 				.map((x) => x.c.key);
 			expect(keys(s)).toEqual(want);
+			expect(hotPathOrders(s)).toEqual({ order: want, snapshot: want });
 			for (const c of model.values()) {
 				expect(s.shareOf(c.name)).toBe(bruteShare(c, total, excluded));
 				expect([...s.allocationOf(c.name)!]).toEqual(c.alloc);
@@ -461,6 +480,7 @@ describe("DrfSorter (hierarchical) against a brute-force tree walk", () => {
 			};
 			for (const n of ROLES) add(n);
 			for (const o of ops) {
+				s.takeSnapshot(); // reused only while nothing changes: the one checked at the end must be fresh
 				const name = "c" in o ? ROLES[o.c]! : "";
 				const c = model.get(name);
 				switch (o.op) {
@@ -535,7 +555,127 @@ describe("DrfSorter (hierarchical) against a brute-force tree walk", () => {
 			const want: number[] = [];
 			walk("", want);
 			expect(keys(s)).toEqual(want);
+			expect(hotPathOrders(s)).toEqual({ order: want, snapshot: want });
+			expect(s.orderIsLive).toBe(![...model.keys()].some((n) => n.includes("/")));
 			for (const [n, c] of model) expect([...s.allocationOf(n)!]).toEqual(c.alloc);
 		},
 	);
+});
+
+// ---- the Sorter contract, for both implementations ------------------------------
+
+describe.each(["drf", "random"] as SorterKind[])("Sorter contract (%s)", (kind) => {
+	const make = (hierarchical: boolean) => {
+		const s = createSorter(kind, hierarchical, [], new Rng("contract"));
+		s.addTotal(q(100, 1000, 1000, 10), 1);
+		return s;
+	};
+	/** Keys of every form of the order, sorted (the random order differs per call, the set must not). */
+	const activeKeys = (s: Sorter) => {
+		const { order, snapshot } = hotPathOrders(s);
+		const sorted = s.sort().map((c) => c.key);
+		return [sorted, order, snapshot].map((k) => [...k].sort((a, b) => a - b));
+	};
+	const each = (keys: number[]) => [keys, keys, keys];
+
+	it.each([false, true])("orders exactly the active clients (hierarchical: %s)", (hierarchical) => {
+		const s = make(hierarchical);
+		expect(s.kind).toBe(kind);
+		const names = hierarchical ? ["eng", "eng/web", "ops", "ops/db/pg"] : ["a", "b", "c", "d"];
+		names.forEach((n, i) => {
+			s.add(n, i);
+		});
+		expect(s.size).toBe(4);
+		expect(activeKeys(s)).toEqual(each([0, 1, 2, 3]));
+		s.deactivate(names[1]!);
+		expect(s.isActive(names[1]!)).toBe(false);
+		expect(activeKeys(s)).toEqual(each([0, 2, 3]));
+		s.remove(names[2]!);
+		expect(s.has(names[2]!)).toBe(false);
+		expect(s.size).toBe(3);
+		expect(activeKeys(s)).toEqual(each([0, 3]));
+		s.activate(names[1]!);
+		expect(activeKeys(s)).toEqual(each([0, 1, 3]));
+		s.add(names[2]!, 9);
+		expect(activeKeys(s)).toEqual(each([0, 1, 3, 9]));
+	});
+
+	it("tracks allocations and shares whatever the order", () => {
+		const s = make(false);
+		s.add("a", 0);
+		s.add("b", 1);
+		s.allocated("a", q(50), 1);
+		s.allocatedKey(1, q(0, 100), 1);
+		s.setWeight("a", 2);
+		expect(s.allocationOf("a")![0]).toBe(50);
+		expect(s.allocationOf("b")![1]).toBe(100);
+		expect(s.dominantShare("a")).toBeCloseTo(0.5);
+		expect(s.shareOf("a")).toBeCloseTo(0.25);
+		s.allocatedKey(0, q(50), -1);
+		expect(s.allocationOf("a")![0]).toBe(0);
+		// Inactive clients keep their allocation.
+		s.deactivate("b");
+		expect(s.allocationOf("b")![1]).toBe(100);
+	});
+});
+
+describe("RandomSorter", () => {
+	const clients = ["a", "b", "c", "d", "e"];
+	const make = (seed: string) => {
+		const s = new RandomSorter(false, [], new Rng(seed));
+		s.addTotal(q(100, 1000, 1000, 10), 1);
+		clients.forEach((n, i) => {
+			s.add(n, i);
+		});
+		return s;
+	};
+
+	it("shuffles: over many draws every client comes first, and the order is not the DRF one", () => {
+		for (const form of ["order", "snapshot"] as const) {
+			const s = make("shuffle");
+			const first = new Map<number, number>();
+			let asInserted = 0;
+			const draws = 500;
+			for (let d = 0; d < draws; d++) {
+				const { order, snapshot } = hotPathOrders(s);
+				const keys = form === "order" ? order : snapshot;
+				expect([...keys].sort()).toEqual([0, 1, 2, 3, 4]);
+				first.set(keys[0]!, (first.get(keys[0]!) ?? 0) + 1);
+				if (keys.join() === "0,1,2,3,4") asInserted++;
+			}
+			// 5 clients: each is first in about 1 of 5 draws; the sorted order about 1 in 120.
+			for (let k = 0; k < clients.length; k++) expect(first.get(k) ?? 0).toBeGreaterThan(draws / 10);
+			expect(asInserted).toBeLessThan(draws / 20);
+		}
+	});
+
+	it("is one Fisher–Yates shuffle of the DRF order per pass, from its random stream", () => {
+		const random = make("stream");
+		const drf = new DrfSorter(false);
+		drf.addTotal(q(100, 1000, 1000, 10), 1);
+		clients.forEach((n, i) => {
+			drf.add(n, i);
+		});
+		for (const [n, c] of [
+			["a", 30],
+			["c", 10],
+			["e", 20],
+		] as const) {
+			random.allocated(n, q(c), 1);
+			drf.allocated(n, q(c), 1);
+		}
+		const rng = new Rng("stream");
+		for (let d = 0; d < 20; d++) {
+			const want = rng.shuffle(keys(drf));
+			// Each form of the order is one pass: one shuffle.
+			const got =
+				d % 3 === 0
+					? random.order([]).map((c) => c.key)
+					: d % 3 === 1
+						? [...random.snapshot.subarray(0, random.takeSnapshot())]
+						: random.sort().map((c) => c.key);
+			expect(got).toEqual(want);
+		}
+		expect(random.orderIsLive).toBe(false);
+	});
 });

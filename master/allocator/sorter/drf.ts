@@ -8,22 +8,23 @@
  * inner node ("eng" with "eng/web" below it) lives in a virtual leaf "eng/.".
  * Invariants: node.alloc = sum of its children's alloc; children arrays are
  * sorted except below nodes marked dirty; inactive leaves stay in the tree
- * (they keep their allocation) but are skipped by `forEachActive`.
+ * (they keep their allocation) but are skipped by `forEachActive`; the
+ * count of leaves below an inner node is 0 exactly when the tree is flat (then
+ * order() is the root's live children); the key snapshot is reused while the
+ * version (bumped by every change that can move or (de)activate a client)
+ * is the one it was taken at.
  * Complexity: allocate/unallocate O(depth × k) where k is how far the node moves
  * among its siblings (usually small); a change of totals marks everything dirty
  * and the next traversal re-sorts, O(n log n).
  * Guarded by: `mesosim bench allocator`.
+ *
+ * Mesos: src/master/allocator/mesos/sorter/drf/sorter.cpp.
  */
-import { SCALAR_COUNT, SCALAR_NAMES } from "./protocol/resources.js";
+import { SCALAR_COUNT, SCALAR_NAMES } from "../../protocol/resources.js";
+import { SCALAR_EPSILON } from "../../quantity.js";
+import type { Scalars, SortedClient, Sorter } from "./types.js";
 
-export interface SortedClient {
-	/** Path in the tree (a client that is also an inner node sorts as "<name>/."). */
-	readonly name: string;
-	/** Index the caller attached (framework index, role index). */
-	readonly key: number;
-	/** Whether the client takes part in sorting (not suppressed/deactivated). */
-	readonly active: boolean;
-}
+const NO_KEYS = new Int32Array(0);
 
 class SortNode implements SortedClient {
 	readonly name: string;
@@ -68,14 +69,16 @@ function indexByKey(ch: readonly SortNode[], share: number, count: number, name:
 	return lo;
 }
 
-function adjust(a: Float64Array, q: Float64Array | readonly number[], sign: number): void {
+function adjust(a: Float64Array, q: Scalars, sign: number): void {
+	const epsilon = SCALAR_EPSILON;
 	for (let r = 0; r < SCALAR_COUNT; r++) {
 		const v = a[r]! + sign * q[r]!;
-		a[r] = Math.abs(v) < 1e-9 ? 0 : v;
+		a[r] = Math.abs(v) < epsilon ? 0 : v;
 	}
 }
 
-export class DrfSorter {
+export class DrfSorter implements Sorter {
+	readonly kind = "drf";
 	readonly #root = new SortNode("", -1, null, false);
 	readonly #leaves = new Map<string, SortNode>();
 	/** Leaves by the caller's key (framework or role index), for allocatedKey. */
@@ -84,8 +87,14 @@ export class DrfSorter {
 	readonly #included = new Uint8Array(SCALAR_COUNT).fill(1);
 	readonly #hierarchical: boolean;
 	#dirty = false;
-	/** Bumped by every change that can move or (de)activate a client: a fill() is reusable while it stays. */
-	version = 0;
+	/** Bumped by every change that can move or (de)activate a client: a snapshot is reusable while it stays. */
+	#version = 0;
+	/** Leaves below an inner node: 0 means a flat tree, whose root children are the whole order. */
+	#nestedLeaves = 0;
+	/** Grown at the first takeSnapshot() (framework sorters never take one). */
+	#snapshot = NO_KEYS;
+	#snapshotCount = 0;
+	#snapshotVersion = -1;
 
 	/** `hierarchical`: split names on "/" (roles); false: flat (frameworks). */
 	constructor(hierarchical: boolean, excludedResources: readonly string[] = []) {
@@ -104,7 +113,7 @@ export class DrfSorter {
 
 	add(name: string, key: number): void {
 		if (this.#leaves.has(name)) return;
-		this.version++;
+		this.#version++;
 		let parent = this.#root;
 		if (this.#hierarchical) {
 			const parts = name.split("/");
@@ -119,6 +128,7 @@ export class DrfSorter {
 		}
 		const leafName = parent.name === name ? `${name}/.` : name;
 		const leaf = new SortNode(leafName, key, parent, true);
+		if (parent !== this.#root) this.#nestedLeaves++;
 		this.#insertSorted(parent, leaf);
 		this.#leaves.set(name, leaf);
 		this.#setKey(key, leaf);
@@ -128,12 +138,13 @@ export class DrfSorter {
 	remove(name: string): void {
 		const leaf = this.#leaves.get(name);
 		if (leaf === undefined) return;
-		this.version++;
+		this.#version++;
 		this.#setActive(leaf, false);
 		if (this.#byKey.get(leaf.key) === leaf) this.#byKey.delete(leaf.key);
 		// A copy: adjusting by leaf.alloc itself would zero it before the ancestors see it.
 		this.#adjustAlloc(leaf, leaf.alloc.slice(), -1);
 		this.#leaves.delete(name);
+		if (leaf.parent !== this.#root) this.#nestedLeaves--;
 		let node: SortNode | null = leaf;
 		while (node !== null && node !== this.#root) {
 			const p: SortNode = node.parent!;
@@ -175,24 +186,24 @@ export class DrfSorter {
 		const leaf = this.#leaves.get(name);
 		if (leaf !== undefined && leaf !== node) leaf.weight = weight;
 		this.#dirty = true;
-		this.version++;
+		this.#version++;
 	}
 
 	/** Cluster totals changed (agent added/removed): every share changes. */
-	addTotal(q: Float64Array | readonly number[], sign: 1 | -1): void {
+	addTotal(q: Scalars, sign: 1 | -1): void {
 		for (let r = 0; r < SCALAR_COUNT; r++) this.#total[r] = this.#total[r]! + sign * q[r]!;
 		this.#dirty = true;
-		this.version++;
+		this.#version++;
 	}
 
 	/** Adds (sign 1) or removes (-1) an allocation; `countIt` bumps the allocation count. */
-	allocated(name: string, q: Float64Array | readonly number[], sign: 1 | -1, countIt = sign === 1): void {
+	allocated(name: string, q: Scalars, sign: 1 | -1, countIt = sign === 1): void {
 		const leaf = this.#leaves.get(name);
 		if (leaf !== undefined) this.#allocatedLeaf(leaf, q, sign, countIt);
 	}
 
 	/** allocated() of the client added with this key (keys must be unique in the sorter). */
-	allocatedKey(key: number, q: Float64Array | readonly number[], sign: 1 | -1, countIt = sign === 1): void {
+	allocatedKey(key: number, q: Scalars, sign: 1 | -1, countIt = sign === 1): void {
 		const leaf = this.#byKey.get(key);
 		if (leaf !== undefined) this.#allocatedLeaf(leaf, q, sign, countIt);
 	}
@@ -201,8 +212,8 @@ export class DrfSorter {
 		if (key >= 0) this.#byKey.set(key, leaf);
 	}
 
-	#allocatedLeaf(leaf: SortNode, q: Float64Array | readonly number[], sign: 1 | -1, countIt: boolean): void {
-		this.version++;
+	#allocatedLeaf(leaf: SortNode, q: Scalars, sign: 1 | -1, countIt: boolean): void {
+		this.#version++;
 		if (this.#dirty) {
 			this.#adjustAlloc(leaf, q, sign);
 			if (countIt) for (let n: SortNode | null = leaf; n !== null; n = n.parent) n.count++;
@@ -258,11 +269,32 @@ export class DrfSorter {
 		return n;
 	}
 
-	/** fill() as the clients' keys, into an Int32Array the caller reuses (grown if needed). */
-	fillKeys(out: { keys: Int32Array }): number {
+	get orderIsLive(): boolean {
+		return this.#nestedLeaves === 0;
+	}
+
+	/** On a flat tree the live, sorted children of the root (inactive ones included); else fill(scratch). */
+	order(scratch: SortedClient[]): readonly SortedClient[] {
+		if (this.#nestedLeaves !== 0) {
+			this.fill(scratch);
+			return scratch;
+		}
 		if (this.#dirty) this.#resortAll();
-		if (out.keys.length < this.#leaves.size) out.keys = new Int32Array(Math.max(64, 2 * this.#leaves.size));
-		return this.#fillKeys(this.#root, out.keys, 0);
+		return this.#root.children;
+	}
+
+	takeSnapshot(): number {
+		if (this.#snapshotVersion === this.#version) return this.#snapshotCount;
+		if (this.#dirty) this.#resortAll();
+		if (this.#snapshot.length < this.#leaves.size)
+			this.#snapshot = new Int32Array(Math.max(64, 2 * this.#leaves.size));
+		this.#snapshotCount = this.#fillKeys(this.#root, this.#snapshot, 0);
+		this.#snapshotVersion = this.#version;
+		return this.#snapshotCount;
+	}
+
+	get snapshot(): Int32Array {
+		return this.#snapshot;
 	}
 
 	#fillKeys(node: SortNode, out: Int32Array, n: number): number {
@@ -274,15 +306,6 @@ export class DrfSorter {
 			else n = this.#fillKeys(c, out, n);
 		}
 		return n;
-	}
-
-	/**
-	 * Flat sorters only: the live, sorted children (inactive ones included —
-	 * check `active`). Valid until the next allocation change.
-	 */
-	flatOrder(): readonly SortedClient[] {
-		if (this.#dirty) this.#resortAll();
-		return this.#root.children;
 	}
 
 	#fill(node: SortNode, out: SortedClient[], n: number): number {
@@ -332,13 +355,13 @@ export class DrfSorter {
 		return s / n.weight;
 	}
 
-	#adjustAlloc(leaf: SortNode, q: Float64Array | readonly number[], sign: number): void {
+	#adjustAlloc(leaf: SortNode, q: Scalars, sign: number): void {
 		for (let n: SortNode | null = leaf; n !== null; n = n.parent) adjust(n.alloc, q, sign);
 	}
 
 	#setActive(leaf: SortNode, active: boolean, fresh = false): void {
 		if (!fresh && leaf.active === active) return;
-		this.version++;
+		this.#version++;
 		leaf.active = active;
 		const d = active ? 1 : -1;
 		if (fresh) leaf.activeLeaves = 0;
@@ -360,6 +383,8 @@ export class DrfSorter {
 					v.share = c.share;
 					c.children = [v];
 					this.#leaves.set(path, v);
+					// The client's leaf moves one level down: nested now if it was at the top.
+					if (parent === this.#root) this.#nestedLeaves++;
 					if (this.#byKey.get(c.key) === c) this.#byKey.set(c.key, v);
 				}
 				return c;
