@@ -21,7 +21,7 @@ function twoRoles(): { h: Harness; f: TestFramework } {
 }
 
 function rolesOf(offers: Offer[]): string[] {
-	return offers.map((o) => o.allocation_info!.role).sort();
+	return offers.map((o) => o.allocation_info?.role ?? "").sort();
 }
 
 /** Declines every offer with a one-hour filter until each role has filtered each agent. */
