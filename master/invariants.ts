@@ -9,13 +9,22 @@
  *  - offers end exactly once (the master records a double end as a violation);
  *  - a task's resources are released at most once, and only for a terminal
  *    (or unreachable) state;
+ *  - offers go only to a framework's own, unsuppressed roles, and never to a
+ *    removed or inactive framework;
+ *  - quota: per role, what the role and its sub-roles hold (offered +
+ *    allocated) is tracked here apart from the allocator, must equal the
+ *    allocator's own account, and no offer takes a role or any ancestor of it
+ *    past its quota limit (a limit lowered below what is held already does
+ *    not revoke anything, so only the offer that crosses it counts);
  *  - checks added with addCheck, e.g. the fleet's: an update with a uuid is
  *    redelivered until it is acknowledged (a retry is always armed).
  */
 import type { Master } from "./master.js";
 import { SCALAR_NAMES } from "./protocol/resources.js";
+import type { OfferRecord, TaskRecord } from "./records.js";
 
 const EPS = 1e-6;
+const SCALARS = SCALAR_NAMES.length;
 
 export class InvariantChecker {
 	readonly #master: Master;
@@ -23,22 +32,45 @@ export class InvariantChecker {
 	checked = 0;
 	readonly violations: string[] = [];
 	#seenMasterViolations = 0;
+	/** Per role index: what it and its sub-roles hold (offered + unreleased tasks), cpus/mem/disk/gpus. */
+	readonly #held: Float64Array[] = [];
+	/** Tasks whose resources count in #held (not yet released). */
+	readonly #holding = new WeakSet<TaskRecord>();
 
 	constructor(master: Master) {
 		this.#master = master;
+		// What is held already when the checker is attached.
+		for (const fw of master.frameworks) {
+			for (const o of fw.offers) this.#hold(o.role, o.q, 1);
+			for (const t of fw.tasks.values()) {
+				if (t.released) continue;
+				this.#holding.add(t);
+				this.#hold(t.role, t.q, 1);
+			}
+		}
 		const prev = master.observer;
 		master.observer = {
 			...prev,
 			offerMade: (o) => {
 				this.#dirty.add(o.agent);
+				this.#hold(o.role, o.q, 1);
+				this.#checkOffer(o);
 				prev.offerMade?.(o);
 			},
 			offerEnded: (o, how) => {
 				this.#dirty.add(o.agent);
+				this.#hold(o.role, o.q, -1);
 				prev.offerEnded?.(o, how);
 			},
 			taskChanged: (t, p) => {
 				this.#dirty.add(t.agent);
+				if (!t.released && !this.#holding.has(t)) {
+					this.#holding.add(t);
+					this.#hold(t.role, t.q, 1);
+				} else if (t.released && this.#holding.has(t)) {
+					this.#holding.delete(t);
+					this.#hold(t.role, t.q, -1);
+				}
 				prev.taskChanged?.(t, p);
 			},
 			agentChanged: (a) => {
@@ -67,7 +99,67 @@ export class InvariantChecker {
 		}
 		for (const a of this.#dirty) this.#checkAgent(a);
 		this.#dirty.clear();
+		this.#checkRoleAccounts();
 		return this.violations.length - before;
+	}
+
+	#roleHeld(role: number): Float64Array {
+		let h = this.#held[role];
+		if (h === undefined) {
+			for (let r = this.#held.length; r <= role; r++) this.#held.push(new Float64Array(SCALARS));
+			h = this.#held[role]!;
+		}
+		return h;
+	}
+
+	/** Adds (sign 1) or takes away `q` from `role` and its ancestors. */
+	#hold(role: number, q: Float64Array, sign: 1 | -1): void {
+		const roles = this.#master.allocator.roles;
+		for (const r of [role, ...roles[role]!.ancestors]) {
+			const h = this.#roleHeld(r);
+			for (let k = 0; k < SCALARS; k++) h[k] = h[k]! + sign * q[k]!;
+		}
+	}
+
+	#checkOffer(o: OfferRecord): void {
+		const fw = o.fw;
+		const roles = this.#master.allocator.roles;
+		const role = roles[o.role]!;
+		if (!fw.roleIdx.includes(o.role))
+			this.violations.push(`offer ${o.id}: role ${role.name} is not one of ${fw.info.name}'s roles`);
+		if (fw.suppressed.has(role.name))
+			this.violations.push(`offer ${o.id}: role ${role.name} is suppressed by ${fw.info.name}`);
+		if (fw.removed || !fw.active)
+			this.violations.push(`offer ${o.id}: framework ${fw.info.name} is removed or inactive`);
+		for (const r of [o.role, ...role.ancestors]) {
+			const rr = roles[r]!;
+			if (!rr.hasLimit) continue;
+			const h = this.#roleHeld(r);
+			for (let k = 0; k < SCALARS; k++) {
+				// Only a resource this offer adds to can have been taken past the limit by it.
+				if (o.q[k]! > EPS && h[k]! > rr.limit[k]! + EPS) {
+					this.violations.push(
+						`offer ${o.id}: role ${rr.name} holds ${h[k]} ${SCALAR_NAMES[k]} > quota limit ${rr.limit[k]}`,
+					);
+				}
+			}
+		}
+	}
+
+	/** What this checker counted per role must be what the allocator counted. */
+	#checkRoleAccounts(): void {
+		const roles = this.#master.allocator.roles;
+		for (let r = 0; r < roles.length; r++) {
+			const mine = this.#roleHeld(r);
+			const theirs = roles[r]!.consumed;
+			for (let k = 0; k < SCALARS; k++) {
+				if (Math.abs(mine[k]! - theirs[k]!) > EPS && this.violations.length < 1000) {
+					this.violations.push(
+						`role ${roles[r]!.name}: allocator counts ${theirs[k]} ${SCALAR_NAMES[k]} held, offers and tasks add up to ${mine[k]}`,
+					);
+				}
+			}
+		}
 	}
 
 	/** Checks every agent (end of run). */
