@@ -9,8 +9,9 @@
  *  - offers end exactly once (the master records a double end as a violation);
  *  - a task's resources are released at most once, and only for a terminal
  *    (or unreachable) state;
- *  - offers go only to a framework's own, unsuppressed roles, and never to a
- *    removed or inactive framework;
+ *  - offers go only to a framework's own, unsuppressed roles, never to a
+ *    removed or inactive framework, and only on an active agent (not
+ *    disconnected, deactivated, draining, unreachable or removed);
  *  - quota: what each role holds itself (offers + unreleased tasks in that
  *    very role) is tracked here apart from the allocator, and no offer takes
  *    its role past the role's own quota limit (a limit lowered below what is
@@ -22,6 +23,7 @@
  *  - checks added with addCheck, e.g. the fleet's: an update with a uuid is
  *    redelivered until it is acknowledged (a retry is always armed).
  */
+import { AGENT_STATE } from "./cluster.js";
 import type { Master } from "./master.js";
 import { SCALAR_NAMES } from "./protocol/resources.js";
 import type { OfferRecord, TaskRecord } from "./records.js";
@@ -130,6 +132,9 @@ export class InvariantChecker {
 			this.violations.push(`offer ${o.id}: role ${role.name} is suppressed by ${fw.info.name}`);
 		if (fw.removed || !fw.active)
 			this.violations.push(`offer ${o.id}: framework ${fw.info.name} is removed or inactive`);
+		const cl = this.#master.cluster;
+		if (cl.state[o.agent] !== AGENT_STATE.ACTIVE)
+			this.violations.push(`offer ${o.id}: agent ${cl.ids[o.agent]} is in state ${cl.state[o.agent]}, not active`);
 		if (!role.hasLimit) return;
 		const h = this.#roleHeld(o.role);
 		for (let k = 0; k < SCALARS; k++) {
