@@ -134,7 +134,9 @@ export class InvariantChecker {
 			this.violations.push(`offer ${o.id}: framework ${fw.info.name} is removed or inactive`);
 		const cl = this.#master.cluster;
 		if (cl.state[o.agent] !== AGENT_STATE.ACTIVE)
-			this.violations.push(`offer ${o.id}: agent ${cl.ids[o.agent]} is in state ${cl.state[o.agent]}, not active`);
+			this.violations.push(
+				`offer ${o.id}: agent ${cl.ids[o.agent]} is in state ${cl.state[o.agent]}, not active`,
+			);
 		if (!role.hasLimit) return;
 		const h = this.#roleHeld(o.role);
 		for (let k = 0; k < SCALARS; k++) {

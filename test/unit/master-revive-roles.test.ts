@@ -41,18 +41,22 @@ function offersAfter(f: TestFramework, t: number): Offer[] {
 	return f.eventsOf("OFFERS").flatMap((e) => (f.timeOf(e) > t ? e.offers.offers : []));
 }
 
+/** REVIVE of `roles`, then 5 s: the roles of the offers that came (at least one offer). */
+function reviveThenOfferedRoles(h: Harness, f: TestFramework, roles: string[]): Set<string> {
+	expect(f.call({ type: "REVIVE", revive: { roles } }).status).toBe(202);
+	const t = h.engine.now;
+	h.run(5_000);
+	const offered = rolesOf(offersAfter(f, t - 1));
+	expect(offered.length).toBeGreaterThan(0);
+	return new Set(offered);
+}
+
 describe("REVIVE with roles", () => {
 	it("clears the filters of the named roles only", () => {
 		const { h, f } = twoRoles();
 		filterEverything(h, f);
-		expect(f.call({ type: "REVIVE", revive: { roles: ["a"] } }).status).toBe(202);
-		h.settle();
-		const t = h.engine.now;
-		h.run(5_000);
 		// Role a gets both agents back; b's filters still hold.
-		const roles = rolesOf(offersAfter(f, t - 1));
-		expect(roles.length).toBeGreaterThan(0);
-		expect(new Set(roles)).toEqual(new Set(["a"]));
+		expect(reviveThenOfferedRoles(h, f, ["a"])).toEqual(new Set(["a"]));
 	});
 
 	it("unsuppresses the named roles only", () => {
@@ -61,16 +65,10 @@ describe("REVIVE with roles", () => {
 		f.decline(f.offers(), 0);
 		h.run(5_000);
 		expect(offersAfter(f, 0)).toHaveLength(0);
-		expect(f.call({ type: "REVIVE", revive: { roles: ["b"] } }).status).toBe(202);
-		h.settle();
-		const t = h.engine.now;
 		f.react = (e) => {
 			if (e.type === "OFFERS") f.decline(e.offers.offers, 0);
 		};
-		h.run(5_000);
-		const roles = rolesOf(offersAfter(f, t - 1));
-		expect(roles.length).toBeGreaterThan(0);
-		expect(new Set(roles)).toEqual(new Set(["b"]));
+		expect(reviveThenOfferedRoles(h, f, ["b"])).toEqual(new Set(["b"]));
 	});
 
 	it("without roles clears and unsuppresses every role", () => {
