@@ -71,9 +71,9 @@ describe("real socket", () => {
 		expect(state.frameworks[0]!.name).toBe("sock ✓");
 		expect(server.app.mesos.openStreams).toBe(2);
 
-		const t0 = Date.now();
-		await server.close();
-		expect(Date.now() - t0).toBeLessThan(1000);
+		// Open streams must not hold the close up (fastify waits for idle connections by default).
+		const hung = new Promise<string>((r) => setTimeout(() => r("hung"), 20_000).unref());
+		expect(await Promise.race([server.close().then(() => "closed"), hung])).toBe("closed");
 		await frames.waitEnd();
 		await opFrames.waitEnd();
 		expect(frames.error).toBeNull();
@@ -191,14 +191,10 @@ describe("mesosim serve (process)", () => {
 		});
 		const frames = reader(res);
 		expect((await frames.next()).type).toBe("SUBSCRIBED");
-		const exited = new Promise<{ code: number | null; ms: number }>((resolve) => {
-			const t0 = Date.now();
-			child.on("exit", (code) => resolve({ code, ms: Date.now() - t0 }));
-		});
+		const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
 		child.kill("SIGINT");
-		const { code, ms } = await exited;
-		expect(code).toBe(0);
-		expect(ms).toBeLessThan(1000);
+		// 0: the server closed by itself; close-with-grace's 1 s deadline would exit with 1.
+		expect(await exited).toBe(0);
 		await frames.waitEnd();
 	}, 30_000);
 });

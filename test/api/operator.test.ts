@@ -438,6 +438,21 @@ describe("operator event stream", () => {
 		expect(c.app.mesos.operator.subscribers.size).toBe(0);
 	});
 
+	it("1000 event stream subscribers by default, as Mesos (--max_operator_event_stream_subscribers)", async () => {
+		c = await cluster();
+		const open = [];
+		for (let i = 0; i < 1000; i++) open.push(await subscribeOperator(c));
+		expect(open.filter((s) => s.res.statusCode === 200)).toHaveLength(1000);
+		const over = await subscribeOperator(c);
+		expect(over.res.statusCode).toBe(503);
+		let text = "";
+		for await (const chunk of over.res.stream()) text += String(chunk);
+		expect(text).toMatch(/Maximum number of operator event stream subscribers \(1000\)/);
+		for (const s of open) dropConnection(s.res);
+		await c.advance(0);
+		expect(c.app.mesos.operator.subscribers.size).toBe(0);
+	});
+
 	it("at most maxOperatorSubscribers streams at once (503 beyond)", async () => {
 		c = await cluster({ app: { maxOperatorSubscribers: 2 } });
 		const a = await subscribeOperator(c);

@@ -7,6 +7,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { waitFor } from "../../sim/remote/framework.js";
 import { cluster, JSON_HEADERS, type TestCluster } from "./helpers.js";
 
 const BODY_LIMIT = 4096;
@@ -27,11 +28,18 @@ interface Answer {
 
 let c: TestCluster;
 let base: string;
+/** Sockets the server holds open. */
+let openConnections = 0;
 
 beforeEach(async () => {
 	c = await cluster({ app: { bodyLimit: BODY_LIMIT } });
 	await c.app.listen({ host: "127.0.0.1", port: 0 });
 	base = `http://127.0.0.1:${(c.app.server.address() as AddressInfo).port}`;
+	openConnections = 0;
+	c.app.server.on("connection", (s) => {
+		openConnections++;
+		s.on("close", () => openConnections--);
+	});
 });
 
 afterEach(async () => {
@@ -164,7 +172,8 @@ describe("the scheduler endpoint on a real socket", () => {
 			});
 			s.on("error", reject);
 		});
-		await new Promise((r) => setTimeout(r, 50));
+		// The server has seen the connection go (not a fixed sleep: a loaded machine may take longer).
+		await waitFor(() => openConnections === 0, 10_000, "the cut connection to close");
 		const next = await viaSocket({ name: "after", headers: JSON_HEADERS, body: '{"type":"NOPE"}' });
 		expect(next.status).toBe(400);
 		expect(c.sim.master.metrics.invalidCalls).toBe(0);
@@ -210,7 +219,7 @@ describe("the scheduler endpoint on a real socket", () => {
 
 		head.res.destroy();
 		head.req.destroy();
-		await new Promise((r) => setTimeout(r, 50));
+		await waitFor(() => !fw.connected, 10_000, "the framework to be disconnected");
 		await c.advance(0);
 		expect(fw.connected).toBe(false);
 		expect(fw.removed).toBe(false);

@@ -357,6 +357,7 @@ describe("invariants over random scenarios", () => {
 			expect(report.simulatedMs).toBe(scenario.durationMs);
 			expect(checkEnd(built!, books)).toEqual([]);
 			expect(report.master.offersOutstanding).toBe(built!.master.outstandingOffers);
+			expect(report.frameworks.length).toBeGreaterThan(0);
 			for (const f of report.frameworks) {
 				expect(f.offers.received).toBe(f.offers.accepted + f.offers.declined);
 			}

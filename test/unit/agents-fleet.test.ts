@@ -598,7 +598,9 @@ describe("AgentFleet determinism and footprint", () => {
 
 	it("agents/ never reads the wall clock or Math.random", () => {
 		const dir = fileURLToPath(new URL("../../agents/", import.meta.url));
-		for (const f of readdirSync(dir)) {
+		const files = readdirSync(dir);
+		expect(files).toContain("fleet.ts");
+		for (const f of files) {
 			const src = readFileSync(dir + f, "utf8");
 			expect(src, f).not.toMatch(/Date\.now|new Date|Math\.random|setTimeout|setInterval|performance\.now/);
 		}

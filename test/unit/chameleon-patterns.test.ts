@@ -141,6 +141,7 @@ describe("offer policy", () => {
 			.groups.app!.log.filter((e) => e.ev === "launch");
 		expect(placed.length).toBe(4);
 		// All four placed in the first round; the master sees them 400 + 4 × 50 ms later.
+		expect(fw.tasks.size).toBe(4);
 		for (const t of fw.tasks.values()) expect(t.launchedAt).toBe(placed[0]!.t + 600);
 	});
 });
@@ -767,6 +768,7 @@ describe("bigNodeTasks", () => {
 		expect(tasks.length).toBe(4);
 		expect(new Set(tasks.map((t) => t.hostname)).size).toBe(4);
 		const fw = sim.master.frameworks.find((f) => f.info.name === "k8s")!;
+		expect(fw.tasks.size).toBe(4);
 		for (const t of fw.tasks.values()) expect([t.q[0], t.q[1], t.q[2]]).toEqual([3, 3072, 10240]);
 	});
 });

@@ -872,7 +872,8 @@ describe("Http1Connection", () => {
 		expect(b.err).toBe(a.err);
 		expect(b.info).toEqual({ beforeResponse: true, reused: true });
 		expect(elapsed).toBeGreaterThanOrEqual(140);
-		expect(elapsed).toBeLessThan(2000);
+		// Only "it did time out" (the test's own timeout catches a hang): wall time on a loaded machine has no tight bound.
+		expect(elapsed).toBeLessThan(30_000);
 		expect(server.conns[0]!.requests).toHaveLength(2);
 		// The connection is dropped.
 		await server.conns[0]!.closed;
