@@ -81,6 +81,12 @@ export class DrfSorter implements Sorter {
 	readonly kind = "drf";
 	readonly #root = new SortNode("", -1, null, false);
 	readonly #leaves = new Map<string, SortNode>();
+	/**
+	 * Weights by role path, kept whether or not the path has a node yet: a node
+	 * made later (a parent role's first child, a client added after its weight
+	 * was set) takes its weight from here (Mesos DRFSorter::updateWeight/getWeight).
+	 */
+	readonly #weights = new Map<string, number>();
 	/** Leaves by the caller's key (framework or role index), for allocatedKey. */
 	readonly #byKey = new Map<number, SortNode>();
 	readonly #total = new Float64Array(SCALAR_COUNT);
@@ -128,6 +134,7 @@ export class DrfSorter implements Sorter {
 		}
 		const leafName = parent.name === name ? `${name}/.` : name;
 		const leaf = new SortNode(leafName, key, parent, true);
+		leaf.weight = this.#weights.get(name) ?? 1;
 		if (parent !== this.#root) this.#nestedLeaves++;
 		this.#insertSorted(parent, leaf);
 		this.#leaves.set(name, leaf);
@@ -179,8 +186,9 @@ export class DrfSorter implements Sorter {
 	}
 
 	setWeight(name: string, weight: number): void {
-		// Weights apply to the role's own node (inner or leaf).
-		const node = this.#findNode(name);
+		this.#weights.set(name, weight);
+		// Weights apply to the role's own node (inner or leaf), if it exists yet.
+		const node = this.#findNode(name) ?? this.#findInner(name);
 		if (node === undefined) return;
 		node.weight = weight;
 		const leaf = this.#leaves.get(name);
@@ -391,7 +399,20 @@ export class DrfSorter implements Sorter {
 			}
 		}
 		const node = new SortNode(path, -1, parent, false);
+		node.weight = this.#weights.get(path) ?? 1;
 		this.#insertSorted(parent, node);
+		return node;
+	}
+
+	/** The inner node of a role path that has no client of its own (e.g. "eng" above "eng/web"). */
+	#findInner(path: string): SortNode | undefined {
+		let node: SortNode | undefined = this.#root;
+		let prefix = "";
+		for (const part of path.split("/")) {
+			prefix = prefix === "" ? part : `${prefix}/${part}`;
+			node = node.children.find((c: SortNode) => c.name === prefix);
+			if (node === undefined) return undefined;
+		}
 		return node;
 	}
 
