@@ -15,6 +15,14 @@ export interface MasterFlags {
 	heartbeatIntervalMs: number;
 	/** Frameworks without GPU_RESOURCES get no offers from GPU agents (Mesos --filter_gpu_resources). */
 	filterGpuResources: boolean;
+	/**
+	 * Not a Mesos flag: a mesosim extension for teaching. Mesos 1.11's allocator
+	 * caps an offer only by the allocated role's own quota limit (getQuota(role)
+	 * in hierarchical.cpp) and refuses quota on nested roles (MESOS-7402). With
+	 * this on, nested roles may have quota and every ancestor's limit caps its
+	 * subtree as well — hierarchical quota as Mesos planned it.
+	 */
+	hierarchicalQuota: boolean;
 	hostname: string;
 	port: number;
 }
@@ -33,6 +41,7 @@ export const DEFAULT_FLAGS: MasterFlags = {
 	fairSharingExcludedResourceNames: [],
 	heartbeatIntervalMs: 15_000,
 	filterGpuResources: true,
+	hierarchicalQuota: false,
 	hostname: "mesosim-master",
 	port: 5050,
 };

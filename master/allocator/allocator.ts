@@ -41,6 +41,8 @@ export class Allocator {
 	readonly roles: RoleRecord[] = [];
 	readonly #roleByName = new Map<string, number>();
 	readonly #flags: MasterFlags;
+	/** Whether ancestors' quota limits cap a role's offers (flags.hierarchicalQuota). */
+	readonly #capByAncestors: boolean;
 	readonly #checks: AllocatorChecks;
 	readonly #cluster: Cluster;
 	readonly #rng: Rng;
@@ -87,6 +89,7 @@ export class Allocator {
 		checks: Partial<AllocatorChecks> = {},
 	) {
 		this.#flags = flags;
+		this.#capByAncestors = flags.hierarchicalQuota;
 		this.#checks = { ...DEFAULT_CHECKS, ...checks };
 		this.#cluster = cluster;
 		this.#rng = rng;
@@ -409,10 +412,12 @@ export class Allocator {
 		const offerable = this.#offerable;
 		const free = this.#free;
 		for (let k = 0; k < SCALAR_COUNT; k++) offerable[k] = free[k]!;
-		if (role.hasLimit || role.ancestors.length > 0) {
-			this.#capByQuota(role, offerable, agent);
+		// Mesos caps an offer by the allocated role's own limit only (getQuota(role) in
+		// __generateOffers); its consumption counts the roles below it. Ancestors' limits
+		// cap too only with the hierarchicalQuota extension.
+		if (role.hasLimit) this.#capByQuota(role, offerable, agent);
+		if (this.#capByAncestors && role.ancestors.length > 0)
 			for (const a of role.ancestors) this.#capByQuota(this.#role(a), offerable, agent);
-		}
 		const ports = cluster.freePorts[agent]!;
 		const minAllocatable = this.#minAllocatable;
 		minAllocatable.startVisit(offerable, ports);

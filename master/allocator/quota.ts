@@ -1,9 +1,10 @@
 /**
  * QuotaHeadroom — what the roles' quota limits leave to offer: Mesos's
- * hierarchical allocator caps an offer at the role's headroom (limit minus
- * what the role and the roles below it hold, offered or allocated) and at
- * each ancestor's (hierarchical.cpp, __generateOffers; quota limits, Mesos
- * 1.9+).
+ * hierarchical allocator caps an offer at the allocated role's headroom
+ * (its limit minus what the role and the roles below it hold, offered or
+ * allocated; hierarchical.cpp, __generateOffers, getQuota(role); quota limits,
+ * Mesos 1.9+). Ancestors' limits cap it too only with the hierarchicalQuota
+ * extension (master/flags.ts): Mesos 1.11 does not (MESOS-7402).
  *
  * Layout: limits and consumption live on the RoleRecords (Float64Array per
  * role, one entry per scalar); here, per role index: whether it has a limit,

@@ -348,8 +348,9 @@ export function registerOperator(app: FastifyInstance, ctx: HttpContext, hub: Op
 				const parsed: { role: string; limits: Record<string, number> }[] = [];
 				for (const c of configs) {
 					validRole(c.role, "update_quota");
-					if (c.role === "*")
-						throw badRequest("Failed to validate master::Call: quota cannot be set for role '*'");
+					// Mesos 1.11 (quota_handler.cpp, MESOS-7402); "*" may have quota since Mesos 1.10.
+					if (c.role.includes("/") && !m.flags.hierarchicalQuota)
+						throw badRequest(`Updating quota on nested role '${c.role}' is not supported yet`);
 					for (const [name, v] of Object.entries(c.guarantees ?? {})) {
 						if (v.value !== 0) {
 							throw badRequest(

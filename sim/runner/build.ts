@@ -49,6 +49,7 @@ export function buildSimulation(scenario: Scenario, opts: BuildOptions = {}): Si
 			frameworkSorter: m.frameworkSorter,
 			fairSharingExcludedResourceNames: m.fairSharingExcludedResourceNames,
 			heartbeatIntervalMs: m.heartbeatIntervalMs,
+			hierarchicalQuota: m.hierarchicalQuota,
 		},
 	});
 	for (const r of scenario.roles) {

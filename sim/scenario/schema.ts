@@ -28,6 +28,7 @@ export const MASTER_DEFAULTS = {
 	frameworkSorter: "drf",
 	fairSharingExcludedResourceNames: [],
 	heartbeatInterval: "15s",
+	hierarchicalQuota: false,
 } as const;
 
 export const SCENARIO_DEFAULTS = { name: "scenario", seed: 1, duration: "1h" } as const;
@@ -213,6 +214,13 @@ export const MasterSchema = Type.Object(
 			duration({
 				description: "Period of HEARTBEAT events to subscribed frameworks.",
 				default: MASTER_DEFAULTS.heartbeatInterval,
+			}),
+		),
+		hierarchicalQuota: Type.Optional(
+			Type.Boolean({
+				description:
+					"Not a Mesos flag (a mesosim extension for teaching): allow quota on nested roles and cap every subtree by its ancestors' limits too. Mesos 1.11 refuses quota on nested roles and caps an offer only by the allocated role's own limit.",
+				default: MASTER_DEFAULTS.hierarchicalQuota,
 			}),
 		),
 	},

@@ -28,6 +28,8 @@ export interface MasterConfig {
 	frameworkSorter: SorterKind;
 	fairSharingExcludedResourceNames: string[];
 	heartbeatIntervalMs: number;
+	/** mesosim extension: quota on nested roles, capped by ancestors' limits too. */
+	hierarchicalQuota: boolean;
 }
 
 export interface AgentGroup {

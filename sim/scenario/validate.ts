@@ -185,7 +185,7 @@ class Resolver {
 		const master = this.#master(input.master ?? {});
 		const agents = input.agents.map((g, k) => this.#agentGroup(g, ["agents", k]));
 		this.#checkGroups(input.agents, agents);
-		const roles = (input.roles ?? []).map((r, k) => this.#role(r, ["roles", k]));
+		const roles = (input.roles ?? []).map((r, k) => this.#role(r, ["roles", k], master.hierarchicalQuota));
 		this.#checkUnique(
 			roles.map((r) => r.name),
 			(k) => ["roles", k, "name"],
@@ -239,6 +239,7 @@ class Resolver {
 					positive: true,
 				},
 			),
+			hierarchicalQuota: m.hierarchicalQuota ?? d.hierarchicalQuota,
 		};
 	}
 
@@ -409,11 +410,16 @@ class Resolver {
 		if (problem !== null) this.#add(path, `invalid role ${JSON.stringify(name)}: ${problem}`);
 	}
 
-	#role(r: RoleInput, path: Path): RoleSpec {
+	#role(r: RoleInput, path: Path, hierarchicalQuota: boolean): RoleSpec {
 		this.#roleName(r.name, [...path, "name"]);
 		const out: RoleSpec = { name: r.name, weight: r.weight ?? ROLE_DEFAULTS.weight };
 		if (r.quota !== undefined) {
-			if (r.name === "*") this.#add([...path, "quota"], 'the default role "*" cannot have a quota');
+			// As Mesos 1.11 (quota_handler.cpp, MESOS-7402); quota on "*" is allowed since Mesos 1.10.
+			if (r.name.includes("/") && !hierarchicalQuota)
+				this.#add(
+					[...path, "quota"],
+					`quota on nested role "${r.name}" is not supported (as in Mesos); set master.hierarchicalQuota: true to allow it`,
+				);
 			out.quota = { ...r.quota };
 		}
 		return out;

@@ -207,8 +207,8 @@ describe("meaning errors", () => {
 				`${AGENT}frameworks:\n  - {type: simple, name: a, role: "-x", tasks: {count: 1, cpus: 1, mem: 1}}\n`,
 			).message,
 		).toBe('x.yaml:7 /frameworks/0/role: invalid role "-x": role segment "-x" must not start with "-"');
-		expect(parseError(`${AGENT}roles:\n  - name: "*"\n    quota: {cpus: 1}\n`).message).toContain(
-			'/roles/0/quota: the default role "*" cannot have a quota',
+		expect(parseError(`${AGENT}roles:\n  - name: eng/web\n    quota: {cpus: 1}\n`).message).toContain(
+			'/roles/0/quota: quota on nested role "eng/web" is not supported (as in Mesos); set master.hierarchicalQuota: true to allow it',
 		);
 	});
 

@@ -119,6 +119,7 @@ describe("defaults", () => {
 			frameworkSorter: "drf",
 			fairSharingExcludedResourceNames: [],
 			heartbeatIntervalMs: 15000,
+			hierarchicalQuota: false,
 		});
 	});
 
