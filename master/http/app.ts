@@ -25,12 +25,13 @@ import type { HttpContext } from "./context.js";
 import { ApiError, bodyTooLargeMessage, type ErrorReply, errorReply } from "./errors.js";
 import { OperatorHub, registerOperator } from "./operator.js";
 import { registerScheduler, SCHEDULER_PATH, type SchedulerRequest, schedulerHandler } from "./scheduler.js";
-import type { RecordIoStream } from "./stream.js";
+import { BufferBudget, type RecordIoStream } from "./stream.js";
 import { registerV0 } from "./v0.js";
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 export const DEFAULT_MAX_OPERATOR_SUBSCRIBERS = 1000;
 export const DEFAULT_MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_MAX_BUFFERED_BYTES_TOTAL = 256 * 1024 * 1024;
 
 export interface BuildAppOptions {
 	master: Master;
@@ -44,6 +45,8 @@ export interface BuildAppOptions {
 	maxOperatorSubscribers?: number;
 	/** Bytes a RecordIO response may buffer for a slow client before it is dropped (default 16 MiB). */
 	maxBufferedBytes?: number;
+	/** Bytes all RecordIO responses together may buffer; past it the one furthest behind is dropped (default 256 MiB). */
+	maxBufferedBytesTotal?: number;
 	/** Runs before each call reaches the master (the live driver catches the clock up to the wall). */
 	beforeCall?: () => void;
 }
@@ -52,6 +55,8 @@ export interface BuildAppOptions {
 export interface MesosHttp {
 	/** Open RecordIO responses (scheduler and operator). */
 	readonly openStreams: number;
+	/** Bytes those responses hold queued for slow readers (as charged to the budget). */
+	readonly bufferedBytes: number;
 	/** Scheduler API requests answered by the fast path (a real socket, not inject()). */
 	readonly fastPathRequests: number;
 	/** Wall-clock keep-alive: a HEARTBEAT on every stream nothing was written to since the last call. */
@@ -107,7 +112,10 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
 		},
 		streams,
 		httpStreamIds: new Set(),
-		maxBufferedBytes: opts.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
+		streamLimits: {
+			maxBufferedBytes: opts.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
+			budget: new BufferBudget(opts.maxBufferedBytesTotal ?? DEFAULT_MAX_BUFFERED_BYTES_TOTAL),
+		},
 		heartbeatIntervalMs: master.flags.heartbeatIntervalMs,
 	};
 	const hub = new OperatorHub(ctx, {
@@ -125,6 +133,9 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
 	app.decorate("mesos", {
 		get openStreams() {
 			return streams.size;
+		},
+		get bufferedBytes() {
+			return ctx.streamLimits.budget.totalBytes;
 		},
 		get fastPathRequests() {
 			return fastPathRequests;

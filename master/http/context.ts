@@ -1,6 +1,6 @@
 /** What the route modules share: the master, the open streams and the app's limits. */
 import type { Master } from "../master.js";
-import type { RecordIoStream } from "./stream.js";
+import type { BufferBudget, RecordIoStream } from "./stream.js";
 
 export interface HttpContext {
 	master: Master;
@@ -16,6 +16,7 @@ export interface HttpContext {
 	streams: Set<RecordIoStream>;
 	/** Stream ids of schedulers subscribed over HTTP (others are in-process). */
 	httpStreamIds: Set<string>;
-	maxBufferedBytes: number;
+	/** Every stream's options: its own limit and the budget all share. */
+	streamLimits: { maxBufferedBytes: number; budget: BufferBudget };
 	heartbeatIntervalMs: number;
 }
