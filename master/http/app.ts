@@ -21,6 +21,7 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Engine } from "../../engine/index.js";
 import type { Master } from "../master.js";
+import { Authenticator, type AuthOptions, registerAuth } from "./auth.js";
 import type { HttpContext } from "./context.js";
 import { ApiError, bodyTooLargeMessage, type ErrorReply, errorReply } from "./errors.js";
 import { OperatorHub, registerOperator } from "./operator.js";
@@ -47,6 +48,8 @@ export interface BuildAppOptions {
 	maxBufferedBytes?: number;
 	/** Bytes all RecordIO responses together may buffer; past it the one furthest behind is dropped (default 256 MiB). */
 	maxBufferedBytesTotal?: number;
+	/** HTTP Basic authentication (auth.ts); none by default. */
+	auth?: AuthOptions;
 	/** Runs before each call reaches the master (the live driver catches the clock up to the wall). */
 	beforeCall?: () => void;
 }
@@ -117,6 +120,7 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
 			budget: new BufferBudget(opts.maxBufferedBytesTotal ?? DEFAULT_MAX_BUFFERED_BYTES_TOTAL),
 		},
 		heartbeatIntervalMs: master.flags.heartbeatIntervalMs,
+		auth: opts.auth === undefined ? null : new Authenticator(opts.auth),
 	};
 	const hub = new OperatorHub(ctx, {
 		maxSubscribers: opts.maxOperatorSubscribers ?? DEFAULT_MAX_OPERATOR_SUBSCRIBERS,
@@ -172,6 +176,7 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
 			.send(`No route for ${req.method} ${req.url.split("?")[0]}`),
 	);
 
+	registerAuth(app, ctx.auth, SCHEDULER_PATH);
 	const handleScheduler = schedulerHandler(ctx);
 	registerScheduler(app, handleScheduler);
 	registerOperator(app, ctx, hub);

@@ -1,5 +1,6 @@
 /** What the route modules share: the master, the open streams and the app's limits. */
 import type { Master } from "../master.js";
+import type { Authenticator } from "./auth.js";
 import type { BufferBudget, RecordIoStream } from "./stream.js";
 
 export interface HttpContext {
@@ -19,4 +20,6 @@ export interface HttpContext {
 	/** Every stream's options: its own limit and the budget all share. */
 	streamLimits: { maxBufferedBytes: number; budget: BufferBudget };
 	heartbeatIntervalMs: number;
+	/** Credentials checked on requests (null: no authentication, as Mesos by default). */
+	auth: Authenticator | null;
 }

@@ -92,11 +92,12 @@ function header(req: ApiRequest, name: string): string | undefined {
 export function schedulerHandler(ctx: HttpContext): (req: SchedulerRequest) => number {
 	const { master } = ctx;
 
-	function subscribe(req: SchedulerRequest, call: Call): number {
+	function subscribe(req: SchedulerRequest, call: Call, principal: string | null): number {
 		negotiateJson(header(req, "accept"));
 		if (header(req, STREAM_ID_HEADER) !== undefined) {
 			throw badRequest(`Subscribe calls should not include the '${STREAM_ID_HEADER}' header`);
 		}
+		checkSubscriber(call, principal);
 		const modern =
 			call.subscribe?.framework_info.capabilities?.some((c) => c.type === "REGION_AWARE") === true;
 		let streamId = "";
@@ -169,13 +170,53 @@ export function schedulerHandler(ctx: HttpContext): (req: SchedulerRequest) => n
 		return streamId;
 	}
 
+	/**
+	 * Who may subscribe as what. With authentication the principal of the
+	 * credentials must be the one FrameworkInfo names (Mesos's
+	 * Master::Http::scheduler). A failover (framework_info.id of a framework
+	 * the master still has) must come from the principal that framework was
+	 * registered with: the authenticated one, or without authentication the
+	 * one the call names. Without this check anyone who reads
+	 * /master/frameworks could take a framework over and kill its tasks.
+	 */
+	function checkSubscriber(call: Call, principal: string | null): void {
+		const info = call.subscribe?.framework_info;
+		const named = info?.principal;
+		if (principal !== null && named !== undefined && named !== principal) {
+			throw new ApiError(
+				"MST_ERR_FORBIDDEN",
+				`Authenticated principal '${principal}' does not match principal '${named}' set in 'FrameworkInfo'`,
+			);
+		}
+		const id = info?.id?.value ?? call.framework_id?.value;
+		const fw = id === undefined ? undefined : master.framework(id);
+		if (fw === undefined || fw.removed) return;
+		const owner = fw.info.principal;
+		const who = principal ?? named;
+		if (who !== owner) {
+			throw new ApiError(
+				"MST_ERR_FORBIDDEN",
+				`Framework ${id} was registered by ${owner === undefined ? "no principal" : `principal '${owner}'`}; ${who === undefined ? "a subscriber without a principal" : `principal '${who}'`} cannot fail it over`,
+			);
+		}
+	}
+
 	return (req) => {
+		// Mesos authenticates before it reads the request (401 before 405).
+		const principal = ctx.auth?.principal(req.headers, "frameworks") ?? null;
 		const call = validateSchedulerCall(readCall(req)) as unknown as Call & { type: string };
-		if (call.type === "SUBSCRIBE") return subscribe(req, call);
+		if (call.type === "SUBSCRIBE") return subscribe(req, call, principal);
 		ctx.beforeCall();
 		const frameworkId = call.framework_id?.value;
 		if (frameworkId === undefined) throw badRequest("Expecting 'framework_id' to be present");
 		const streamId = checkFramework(req, frameworkId);
+		const owner = master.framework(frameworkId)?.info.principal;
+		if (principal !== null && owner !== principal) {
+			throw new ApiError(
+				"MST_ERR_FORBIDDEN",
+				`Authenticated principal '${principal}' does not match principal of framework ${frameworkId}`,
+			);
+		}
 		if ((call.type as string) === "UNKNOWN") {
 			throw new ApiError("MST_ERR_NOT_IMPLEMENTED", "Received 'UNKNOWN' call");
 		}

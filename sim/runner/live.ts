@@ -26,7 +26,7 @@ import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import type { Engine } from "../../engine/index.js";
-import { buildApp } from "../../master/http/index.js";
+import { type AuthOptions, buildApp } from "../../master/http/index.js";
 import type { Scenario } from "../scenario/index.js";
 import { buildSimulation, type Simulation } from "./build.js";
 import { applyLiveV8Flags, IdleScavenger } from "./gc.js";
@@ -160,6 +160,8 @@ export interface LiveServerOptions {
 	port: number;
 	speed: number;
 	logger?: FastifyBaseLogger;
+	/** HTTP Basic authentication (master/http/auth.ts); none by default. */
+	auth?: AuthOptions;
 }
 
 export interface LiveServer {
@@ -185,6 +187,7 @@ export async function startLive(opts: LiveServerOptions): Promise<LiveServer> {
 		master: sim.master,
 		engine: sim.engine,
 		...(opts.logger === undefined ? {} : { logger: opts.logger }),
+		...(opts.auth === undefined ? {} : { auth: opts.auth }),
 		beforeCall: () => {
 			scavenger.noteCall();
 			driver.catchUp();
