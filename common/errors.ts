@@ -103,14 +103,6 @@ export const SIM_ERRORS = {
 			'The `--credentials` file of `mesosim serve` cannot be read or is not in Mesos\'s format: JSON `{"credentials":[{"principal":"…","secret":"…"}]}`, or one `principal secret` pair a line.',
 		fix: "Fix the file as the message says; every entry needs a non-empty principal and secret, each principal once.",
 	},
-	SIM_ERR_SCENARIO_LIMIT: {
-		message: "{what} is {value}, over the limit of {limit}{hint}",
-		exitCode: 2,
-		httpStatus: 400,
-		meaning:
-			"A scenario, flag or HTTP request asks for more than mesosim can hold (agents, frameworks, tasks, name lengths, nesting): the limits are in docs/scenario.md (Limits).",
-		fix: "Make it smaller, or split the cluster into several runs; the limits are what one process can simulate in memory.",
-	},
 	SIM_ERR_BENCH_PROCESS: {
 		message: "benchmark process failed: {command}: {reason}",
 		exitCode: 1,
