@@ -111,6 +111,14 @@ export const SIM_ERRORS = {
 			"The live master answered a control call with an error: an unknown agent, group, package or framework (404, with close matches), or a value out of range or a selector that matches nothing (400, naming the field). Nothing was changed.",
 		fix: "Fix the name or value the message names; `mesosim cluster status` and `mesosim agent list` show what exists.",
 	},
+	SIM_ERR_CREDENTIALS: {
+		message: "invalid credentials file {path}: {reason}",
+		exitCode: 2,
+		httpStatus: 400,
+		meaning:
+			'The `--credentials` file of `mesosim serve` cannot be read or is not in Mesos\'s format: JSON `{"credentials":[{"principal":"…","secret":"…"}]}`, or one `principal secret` pair a line.',
+		fix: "Fix the file as the message says; every entry needs a non-empty principal and secret, each principal once.",
+	},
 	SIM_ERR_BENCH_PROCESS: {
 		message: "benchmark process failed: {command}: {reason}",
 		exitCode: 1,

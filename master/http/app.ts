@@ -25,18 +25,20 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { Engine } from "../../engine/index.js";
 import type { Master } from "../master.js";
 import { registerAgentPages } from "./agent-pages.js";
+import { Authenticator, type AuthOptions, registerAuth } from "./auth.js";
 import type { HttpContext } from "./context.js";
 import { ApiError, bodyTooLargeMessage, type ErrorReply, errorReply } from "./errors.js";
 import { registerMaintenance } from "./maintenance.js";
 import { OperatorHub, registerOperator } from "./operator.js";
 import { registerScheduler, SCHEDULER_PATH, type SchedulerRequest, schedulerHandler } from "./scheduler.js";
-import type { RecordIoStream } from "./stream.js";
+import { BufferBudget, type RecordIoStream } from "./stream.js";
 import { registerV0 } from "./v0.js";
 import { registerWebUi } from "./webui.js";
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 export const DEFAULT_MAX_OPERATOR_SUBSCRIBERS = 1000;
 export const DEFAULT_MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_MAX_BUFFERED_BYTES_TOTAL = 256 * 1024 * 1024;
 
 export interface BuildAppOptions {
 	master: Master;
@@ -50,6 +52,10 @@ export interface BuildAppOptions {
 	maxOperatorSubscribers?: number;
 	/** Bytes a RecordIO response may buffer for a slow client before it is dropped (default 16 MiB). */
 	maxBufferedBytes?: number;
+	/** Bytes all RecordIO responses together may buffer; past it the one furthest behind is dropped (default 256 MiB). */
+	maxBufferedBytesTotal?: number;
+	/** HTTP Basic authentication (auth.ts); none by default. */
+	auth?: AuthOptions;
 	/** Runs before each call reaches the master (the live driver catches the clock up to the wall). */
 	beforeCall?: () => void;
 	/** Agents show the master's hostname, so a browser reaches their pages (/slave(N)/...) on its port. */
@@ -62,6 +68,8 @@ export interface BuildAppOptions {
 export interface MesosHttp {
 	/** Open RecordIO responses (scheduler and operator). */
 	readonly openStreams: number;
+	/** Bytes those responses hold queued for slow readers (as charged to the budget). */
+	readonly bufferedBytes: number;
 	/** Scheduler API requests answered by the fast path (a real socket, not inject()). */
 	readonly fastPathRequests: number;
 	/** Wall-clock keep-alive: a HEARTBEAT on every stream nothing was written to since the last call. */
@@ -117,9 +125,13 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
 		},
 		streams,
 		httpStreamIds: new Set(),
-		maxBufferedBytes: opts.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
+		streamLimits: {
+			maxBufferedBytes: opts.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
+			budget: new BufferBudget(opts.maxBufferedBytesTotal ?? DEFAULT_MAX_BUFFERED_BYTES_TOTAL),
+		},
 		heartbeatIntervalMs: master.flags.heartbeatIntervalMs,
 		agentsOnMasterHost: opts.agentsOnMasterHost === true,
+		auth: opts.auth === undefined ? null : new Authenticator(opts.auth),
 	};
 	const hub = new OperatorHub(ctx, {
 		maxSubscribers: opts.maxOperatorSubscribers ?? DEFAULT_MAX_OPERATOR_SUBSCRIBERS,
@@ -136,6 +148,9 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
 	app.decorate("mesos", {
 		get openStreams() {
 			return streams.size;
+		},
+		get bufferedBytes() {
+			return ctx.streamLimits.budget.totalBytes;
 		},
 		get fastPathRequests() {
 			return fastPathRequests;
@@ -172,6 +187,7 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
 			.send(`No route for ${req.method} ${req.url.split("?")[0]}`),
 	);
 
+	registerAuth(app, ctx.auth, SCHEDULER_PATH);
 	const handleScheduler = schedulerHandler(ctx);
 	registerScheduler(app, handleScheduler);
 	registerOperator(app, ctx, hub);

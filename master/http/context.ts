@@ -1,6 +1,7 @@
 /** What the route modules share: the master, the open streams and the app's limits. */
 import type { Master } from "../master.js";
-import type { RecordIoStream } from "./stream.js";
+import type { Authenticator } from "./auth.js";
+import type { BufferBudget, RecordIoStream } from "./stream.js";
 
 export interface HttpContext {
 	master: Master;
@@ -16,8 +17,11 @@ export interface HttpContext {
 	streams: Set<RecordIoStream>;
 	/** Stream ids of schedulers subscribed over HTTP (others are in-process). */
 	httpStreamIds: Set<string>;
-	maxBufferedBytes: number;
+	/** Every stream's options: its own limit and the budget all share. */
+	streamLimits: { maxBufferedBytes: number; budget: BufferBudget };
 	heartbeatIntervalMs: number;
 	/** Agents show the master's hostname in the views (BuildAppOptions.agentsOnMasterHost). */
 	agentsOnMasterHost: boolean;
+	/** Credentials checked on requests (null: no authentication, as Mesos by default). */
+	auth: Authenticator | null;
 }

@@ -20,7 +20,9 @@ export const MST_ERRORS = {
 	MST_ERR_MEDIA_TYPE: 415,
 	/** 406: Accept allows neither application/json nor anything JSON matches. */
 	MST_ERR_NOT_ACCEPTABLE: 406,
-	/** 403: framework not subscribed (disconnected, waiting for failover). */
+	/** 401: credentials required (an --authenticate-* flag) and missing or wrong; WWW-Authenticate: Basic realm="mesos". */
+	MST_ERR_UNAUTHORIZED: 401,
+	/** 403: framework not subscribed (disconnected, waiting for failover); authenticated principal not the framework's. */
 	MST_ERR_FORBIDDEN: 403,
 	/** 404: unknown route, or an operator call naming an unknown agent (MARK_AGENT_GONE). */
 	MST_ERR_NOT_FOUND: 404,
@@ -50,6 +52,7 @@ export class ApiError extends Error {
 
 const BY_STATUS: Partial<Record<number, MstErrorCode>> = {
 	400: "MST_ERR_BAD_REQUEST",
+	401: "MST_ERR_UNAUTHORIZED",
 	403: "MST_ERR_FORBIDDEN",
 	404: "MST_ERR_NOT_FOUND",
 	405: "MST_ERR_METHOD",

@@ -207,7 +207,7 @@ export class OperatorHub {
 		}
 		const ctx = this.#ctx;
 		const stream = new RecordIoStream({
-			maxBufferedBytes: ctx.maxBufferedBytes,
+			...ctx.streamLimits,
 			onOverflow: () => req.log.warn("operator stream buffer full: client too slow, closing"),
 		});
 		stream.onEnd = () => {

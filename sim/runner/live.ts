@@ -31,7 +31,7 @@ import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import type { Engine } from "../../engine/index.js";
-import { type BuildAppOptions, buildApp } from "../../master/http/index.js";
+import { type AuthOptions, type BuildAppOptions, buildApp } from "../../master/http/index.js";
 import { controlPlugin } from "../control/index.js";
 import type { Scenario } from "../scenario/index.js";
 import { buildSimulation, type Simulation } from "./build.js";
@@ -228,6 +228,8 @@ export interface LiveServerOptions {
 	startTimeMs?: number;
 	/** Options of the HTTP app (the stock web UI's needs: agent pages, a UI directory). */
 	app?: LiveAppOptions;
+	/** HTTP Basic authentication (master/http/auth.ts); none by default. */
+	auth?: AuthOptions;
 }
 
 /** What `serve` may pass on to buildApp. */
@@ -258,6 +260,7 @@ export async function startLive(opts: LiveServerOptions): Promise<LiveServer> {
 		master: sim.master,
 		engine: sim.engine,
 		...(opts.logger === undefined ? {} : { logger: opts.logger }),
+		...(opts.auth === undefined ? {} : { auth: opts.auth }),
 		beforeCall: () => {
 			scavenger.noteCall();
 			driver.catchUp();

@@ -72,12 +72,36 @@ export interface HttpTransportOptions {
 	maxRecordBytes?: number;
 	/** Extra request headers on every request (e.g. Authorization for a master with HTTP auth). */
 	headers?: Readonly<Record<string, string>>;
+	/**
+	 * HTTP Basic credentials for a master that authenticates frameworks
+	 * (Mesos's --authenticate_http_frameworks); a master URL of the form
+	 * http://principal:secret@host:5050 gives them too.
+	 */
+	credentials?: { principal: string; secret: string };
 	logger?: TransportLogger;
 	/**
 	 * Called when each call's answer arrives: HTTP status (0: no answer), wall
 	 * ms since send(), and of those the ms it waited behind earlier calls.
 	 */
 	onCallDone?: (call: Call, status: number, latencyMs: number, queuedMs: number) => void;
+}
+
+/** The value of an HTTP Basic Authorization header. */
+export function basicAuthorization(principal: string, secret: string): string {
+	return `Basic ${Buffer.from(`${principal}:${secret}`, "utf8").toString("base64")}`;
+}
+
+/** principal:secret@ from a master URL, if it has them. */
+function urlCredentials(master: string): { principal: string; secret: string } | null {
+	try {
+		const u = new URL(
+			/^[a-z][a-z0-9+.-]*:\/\//i.test(master.trim()) ? master.trim() : `http://${master.trim()}`,
+		);
+		if (u.username === "") return null;
+		return { principal: decodeURIComponent(u.username), secret: decodeURIComponent(u.password) };
+	} catch {
+		return null;
+	}
 }
 
 /** The scheduler endpoint for a master URL. Throws TypeError with a readable message. */
@@ -94,6 +118,9 @@ export function schedulerEndpoint(master: string): URL {
 			`unsupported scheme ${url.protocol} in ${JSON.stringify(master)} (use http or https)`,
 		);
 	if (url.hostname === "") throw new TypeError(`no host in ${JSON.stringify(master)}`);
+	// Credentials in the URL go into an Authorization header (basicAuthorization), never into logs.
+	url.username = "";
+	url.password = "";
 	const path = url.pathname.replace(/\/+$/, "");
 	if (!path.endsWith(SCHEDULER_PATH)) url.pathname = `${path}${SCHEDULER_PATH}`;
 	url.search = "";
@@ -217,7 +244,11 @@ export class HttpTransport implements Transport {
 		this.callTimeoutMs = opts.callTimeoutMs ?? 30_000;
 		this.maxRedirects = opts.maxRedirects ?? 5;
 		this.#maxRecordBytes = opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
-		this.#headers = opts.headers ?? {};
+		const credentials = opts.credentials ?? urlCredentials(opts.master);
+		this.#headers =
+			credentials === null || Object.keys(opts.headers ?? {}).some((k) => k.toLowerCase() === "authorization")
+				? (opts.headers ?? {})
+				: { ...opts.headers, Authorization: basicAuthorization(credentials.principal, credentials.secret) };
 		for (const [name, value] of Object.entries(this.#headers)) checkHeader(name, value);
 		this.#log = opts.logger ?? null;
 		this.#onCallDone = opts.onCallDone;

@@ -23,7 +23,7 @@ import {
 	frameworkFromFlag,
 	resolveChameleonSpec,
 } from "../../../frameworks/chameleon/index.js";
-import { schedulerEndpoint } from "../../../frameworks/sdk/http/transport.js";
+import { basicAuthorization, schedulerEndpoint } from "../../../frameworks/sdk/http/transport.js";
 import type { Scheduler } from "../../../frameworks/sdk/scheduler.js";
 import { loadChameleonSpec, readText } from "../../chameleon.js";
 import { WallClockEngine } from "../../remote/clock.js";
@@ -77,7 +77,10 @@ function durationFlag(flag: string, value: string): number {
 }
 
 /** Parses the flags and resolves the chameleon's spec. Throws SIM_ERR_BAD_FLAG / SIM_ERR_USAGE / spec errors. */
-export function parseChameleonFlags(flags: ChameleonFlags): ChameleonOptions {
+export function parseChameleonFlags(
+	flags: ChameleonFlags,
+	env: Readonly<Record<string, string | undefined>> = {},
+): ChameleonOptions {
 	if (flags.master === undefined) throw simError("SIM_ERR_USAGE", { reason: "--master URL is required" });
 	try {
 		schedulerEndpoint(flags.master);
@@ -129,6 +132,14 @@ export function parseChameleonFlags(flags: ChameleonFlags): ChameleonOptions {
 	if (flags.principal !== undefined && flags.principal.trim() === "")
 		badFlag("--principal", flags.principal, "must not be empty");
 	let authorization: string | null = null;
+	const envSecret = env.MESOSIM_SECRET;
+	if (
+		flags.secretFile === undefined &&
+		flags.principal !== undefined &&
+		envSecret !== undefined &&
+		envSecret !== ""
+	)
+		authorization = basicAuthorization(flags.principal, envSecret);
 	if (flags.secretFile !== undefined) {
 		let secret: string;
 		try {
@@ -136,7 +147,7 @@ export function parseChameleonFlags(flags: ChameleonFlags): ChameleonOptions {
 		} catch (err) {
 			return badFlag("--secret-file", flags.secretFile, `cannot read it: ${(err as Error).message}`);
 		}
-		authorization = `Basic ${Buffer.from(`${flags.principal}:${secret}`, "utf8").toString("base64")}`;
+		authorization = basicAuthorization(flags.principal!, secret);
 	}
 	if (flags.failoverTimeout === undefined && config.failoverTimeoutMs === 0)
 		config = { ...config, failoverTimeoutMs: DEFAULT_REMOTE_FAILOVER_MS };
@@ -208,10 +219,10 @@ export function registerChameleon(program: Command, ctx: CliContext): void {
 		.option("--principal <name>", "FrameworkInfo.principal (masters with framework authentication or ACLs)")
 		.option(
 			"--secret-file <file>",
-			"with --principal: the secret, sent as HTTP Basic credentials (--authenticate_http_frameworks)",
+			"with --principal: the secret, sent as HTTP Basic credentials (--authenticate_http_frameworks); or set MESOSIM_SECRET",
 		)
 		.action(async (flags: ChameleonFlags) => {
-			const opts = parseChameleonFlags(flags);
+			const opts = parseChameleonFlags(flags, ctx.env);
 			const logger = ctx.logger.child(
 				{ framework: opts.config.name },
 				{ level: ctx.env.MESOSIM_LOG_LEVEL ?? "info" },

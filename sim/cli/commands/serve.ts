@@ -5,12 +5,14 @@
  * ones. One log line with the URL goes to stderr at start; SIGINT/SIGTERM end
  * every open stream, close the server and exit (within a second).
  */
-import { statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
+import { isIP } from "node:net";
 import closeWithGrace from "close-with-grace";
 import type { Command } from "commander";
 import type { FastifyBaseLogger } from "fastify";
 import { SIM_ERRORS, simError } from "../../../common/errors.js";
 import { DEFAULT_AGENT_SHAPE, parseAgentShape } from "../../../frameworks/chameleon/flags.js";
+import { type AuthOptions, parseCredentials } from "../../../master/http/index.js";
 import { loadScenarioFile } from "../../scenario/load.js";
 import type { Scenario } from "../../scenario/types.js";
 import { validateScenario } from "../../scenario/validate.js";
@@ -27,6 +29,10 @@ export interface ServeFlags {
 	startTime?: string;
 	webuiDir?: string;
 	agentsOnMasterHost?: boolean;
+	credentials?: string;
+	authenticateFrameworks?: boolean;
+	authenticateHttpReadwrite?: boolean;
+	authenticateHttpReadonly?: boolean;
 }
 
 export interface ServeOptions {
@@ -40,6 +46,8 @@ export interface ServeOptions {
 	startTimeMs?: number;
 	webuiDir?: string;
 	agentsOnMasterHost: boolean;
+	/** HTTP Basic authentication; absent: none. */
+	auth?: AuthOptions;
 }
 
 export const DEFAULT_SERVE_AGENTS = 10;
@@ -77,6 +85,8 @@ export function parseServeFlags(flags: ServeFlags): ServeOptions {
 			reason: "--scenario and --agents cannot be used together (see mesosim serve --help)",
 		});
 	}
+	const auth = parseAuthFlags(flags);
+	if (auth !== undefined) out.auth = auth;
 	if (flags.scenario !== undefined) out.scenarioPath = flags.scenario;
 	else {
 		const text = (flags.agents ?? String(DEFAULT_SERVE_AGENTS)).trim();
@@ -127,6 +137,44 @@ function parseWebUiDir(text: string): string {
 const AGENT_SHAPE = parseAgentShape(DEFAULT_AGENT_SHAPE);
 
 /** N agents of DEFAULT_AGENT_SHAPE (8 cpus, 32 GB, 200 GB disk), ports [31000-32000]; no frameworks. */
+/** --credentials and the --authenticate-* flags, as Mesos's master takes them. */
+function parseAuthFlags(flags: ServeFlags): AuthOptions | undefined {
+	const scopes = {
+		frameworks: flags.authenticateFrameworks === true,
+		readwrite: flags.authenticateHttpReadwrite === true,
+		readonly: flags.authenticateHttpReadonly === true,
+	};
+	const any = scopes.frameworks || scopes.readwrite || scopes.readonly;
+	if (flags.credentials === undefined) {
+		if (any)
+			throw simError("SIM_ERR_USAGE", {
+				reason: "--authenticate-* needs --credentials FILE (the principals and their secrets)",
+			});
+		return undefined;
+	}
+	let text: string;
+	try {
+		text = readFileSync(flags.credentials, "utf8");
+	} catch (err) {
+		throw simError("SIM_ERR_CREDENTIALS", {
+			path: flags.credentials,
+			reason: (err as NodeJS.ErrnoException).code ?? (err as Error).message,
+		});
+	}
+	try {
+		return { credentials: parseCredentials(text), ...scopes };
+	} catch (err) {
+		throw simError("SIM_ERR_CREDENTIALS", { path: flags.credentials, reason: (err as Error).message });
+	}
+}
+
+/** Whether `host` is reachable only from this machine. */
+export function isLoopbackHost(host: string): boolean {
+	if (host === "localhost") return true;
+	if (isIP(host) === 4) return host.startsWith("127.");
+	return host === "::1";
+}
+
 export function agentsScenario(count: number, seed = 1): Scenario {
 	return validateScenario(
 		{
@@ -180,6 +228,13 @@ export function registerServe(program: Command, ctx: CliContext): void {
 			"--agents-on-master-host",
 			"agents report the master's hostname, so the stock web UI can open their pages",
 		)
+		.option(
+			"--credentials <file>",
+			"principals and secrets (Mesos's format: JSON or 'principal secret' lines)",
+		)
+		.option("--authenticate-frameworks", "HTTP Basic credentials required on the scheduler API")
+		.option("--authenticate-http-readwrite", "credentials required on operator calls that change something")
+		.option("--authenticate-http-readonly", "credentials required on read-only endpoints (all but /health)")
 		.action(async (flags: ServeFlags) => {
 			const opts = parseServeFlags(flags);
 			const scenario = serveScenario(opts);
@@ -198,6 +253,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
 						agentsOnMasterHost: opts.agentsOnMasterHost,
 						...(opts.webuiDir === undefined ? {} : { webuiDir: opts.webuiDir }),
 					},
+					...(opts.auth === undefined ? {} : { auth: opts.auth }),
 					// fastify's own info lines ("Server listening at") stay quiet: one line announces the URL.
 					logger: logger.child(
 						{},
@@ -219,6 +275,12 @@ export function registerServe(program: Command, ctx: CliContext): void {
 					await server.close();
 				},
 			);
+			const auth = opts.auth;
+			if (!isLoopbackHost(opts.host) && (auth === undefined || !auth.frameworks || !auth.readwrite))
+				logger.warn(
+					{ host: opts.host },
+					"listening beyond this machine without authentication: anyone who reaches the port can tear down frameworks and kill tasks (add --credentials FILE --authenticate-frameworks --authenticate-http-readwrite)",
+				);
 			const agents = scenario.agents.reduce((n, g) => n + g.count, 0);
 			logger.info(
 				{
