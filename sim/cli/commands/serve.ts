@@ -6,15 +6,14 @@
  * every open stream, close the server and exit (within a second).
  */
 import { statSync } from "node:fs";
-import closeWithGrace from "close-with-grace";
 import type { Command } from "commander";
-import type { FastifyBaseLogger } from "fastify";
 import { simError } from "../../../common/errors.js";
 import { loadScenarioFile } from "../../scenario/load.js";
 import type { Scenario } from "../../scenario/types.js";
 import { validateScenario } from "../../scenario/validate.js";
 import type { CliContext } from "../context.js";
 import { parseSeedFlag } from "../flags.js";
+import { serveUntilStopped } from "../serving.js";
 
 export interface ServeFlags {
 	host?: string;
@@ -167,12 +166,9 @@ export function registerServe(program: Command, ctx: CliContext): void {
 		.action(async (flags: ServeFlags) => {
 			const opts = parseServeFlags(flags);
 			const scenario = serveScenario(opts);
-			const logger = ctx.logger.child({}, { level: ctx.env.MESOSIM_LOG_LEVEL ?? "info" });
-			const { startLive } = await import("../../runner/live.js");
-			const address = `${opts.host}:${opts.port}`;
-			let server: Awaited<ReturnType<typeof startLive>>;
-			try {
-				server = await startLive({
+			await serveUntilStopped(
+				ctx,
+				{
 					scenario,
 					host: opts.host,
 					port: opts.port,
@@ -182,40 +178,20 @@ export function registerServe(program: Command, ctx: CliContext): void {
 						agentsOnMasterHost: opts.agentsOnMasterHost,
 						...(opts.webuiDir === undefined ? {} : { webuiDir: opts.webuiDir }),
 					},
-					// fastify's own info lines ("Server listening at") stay quiet: one line announces the URL.
-					logger: logger.child(
-						{},
-						{ level: ctx.env.MESOSIM_LOG_LEVEL ?? "warn" },
-					) as unknown as FastifyBaseLogger,
-				});
-			} catch (err) {
-				const e = err as NodeJS.ErrnoException;
-				throw simError("SIM_ERR_LISTEN", { address, reason: e.code ?? e.message }, { cause: err });
-			}
-			// Signals are handled before the URL is announced: a client may act on it at once.
-			closeWithGrace(
-				{
-					delay: 1000,
-					logger: { error: (m: unknown) => logger.error(String(m)) },
 				},
-				async ({ signal, err }) => {
-					if (err !== undefined) logger.error({ err }, "shutting down after an error");
-					else logger.info({ signal }, "shutting down");
-					await server.close();
+				(server, logger) => {
+					const agents = scenario.agents.reduce((n, g) => n + g.count, 0);
+					logger.info(
+						{
+							url: server.url,
+							agents,
+							frameworks: scenario.frameworks.length,
+							speed: opts.speed,
+							seed: scenario.seed,
+						},
+						`mesosim master listening on ${server.url}`,
+					);
 				},
 			);
-			const agents = scenario.agents.reduce((n, g) => n + g.count, 0);
-			logger.info(
-				{
-					url: server.url,
-					agents,
-					frameworks: scenario.frameworks.length,
-					speed: opts.speed,
-					seed: scenario.seed,
-				},
-				`mesosim master listening on ${server.url}`,
-			);
-			// closeWithGrace exits the process once the server is closed.
-			await new Promise<never>(() => {});
 		});
 }
