@@ -19,6 +19,7 @@
  */
 import { suggestion } from "../../common/suggest.js";
 import { CATALOG, PACKAGE_NAMES } from "../../frameworks/chameleon/index.js";
+import { ApiError } from "../../master/http/errors.js";
 import { addGroup, type Simulation } from "../runner/build.js";
 import { attachFramework, type FrameworkHandle, makeScheduler } from "../runner/frameworks.js";
 import type { ChameleonFrameworkSpec, TimelineEvent } from "../scenario/index.js";
@@ -26,6 +27,37 @@ import { ControlError, notFound } from "./errors.js";
 import { selectAgents } from "./selectors.js";
 
 export { selectAgents };
+
+/**
+ * The agent calls Mesos's operator API has (DRAIN_AGENT, DEACTIVATE_AGENT,
+ * REACTIVATE_AGENT, MARK_AGENT_GONE), by agent id. A live master passes its
+ * operator API's own (master/http's OperatorHub), so the drain records and the
+ * operator event stream see these actions as they see POST /api/v1; a headless
+ * run calls the master (masterOperator). A refusal throws.
+ */
+export interface AgentOperator {
+	drain(agentId: string, markGone: boolean): void;
+	setActive(agentId: string, active: boolean): void;
+	markGone(agentId: string): void;
+}
+
+/** The operator calls straight on the master (headless runs: no HTTP API, no drain records). */
+export function masterOperator(sim: Simulation): AgentOperator {
+	const m = sim.master;
+	return {
+		drain: (id) => void m.drainAgent(id),
+		setActive: (id, active) => void m.setAgentActive(id, active),
+		markGone: (id) => m.markAgentGone(id),
+	};
+}
+
+/** Actions that are Mesos operator calls, one per agent. */
+const OPERATOR_ACTIONS = new Set<TimelineEvent["action"]>([
+	"drainAgents",
+	"deactivateAgents",
+	"reactivateAgents",
+	"markAgentsGone",
+]);
 
 /** What `run` does; everything in it has been checked. */
 type Plan =
@@ -57,23 +89,29 @@ const AGENT_ACTIONS = new Set<TimelineEvent["action"]>([
 ]);
 
 /** Applies a timeline action (lenient: what no longer matches is skipped). */
-export function applyAction(sim: Simulation, ev: TimelineEvent): void {
-	let plan: Plan;
+export function applyAction(sim: Simulation, ev: TimelineEvent, operator = masterOperator(sim)): void {
 	try {
-		plan = prepare(sim, ev, false);
+		run(sim, prepare(sim, ev, false), operator);
 	} catch (err) {
-		if (err instanceof ControlError) return;
-		throw err;
+		if (!(err instanceof ControlError)) throw err;
 	}
-	run(sim, plan);
 }
 
-/** Applies a live control action: checks everything first, throws ControlError before any change. */
-export function controlAction(sim: Simulation, ev: TimelineEvent): ActionResult {
+/**
+ * Applies a live control action: checks everything first, throws ControlError
+ * before any change. An operator call the master refuses for one agent of
+ * several (say, draining a disconnected agent) skips that agent; the result
+ * names the agents the action hit.
+ */
+export function controlAction(
+	sim: Simulation,
+	ev: TimelineEvent,
+	operator = masterOperator(sim),
+): ActionResult {
 	const plan = prepare(sim, ev, true);
-	run(sim, plan);
+	const hit = run(sim, plan, operator);
 	const out: ActionResult = { action: ev.action };
-	if (plan.kind === "agents") out.agents = plan.agents.map((a) => sim.fleet.hostname(a));
+	if (plan.kind === "agents") out.agents = hit.map((a) => sim.fleet.hostname(a));
 	if (plan.kind === "framework") out.framework = plan.handle.name;
 	if (plan.kind === "install") out.framework = plan.spec.name;
 	return out;
@@ -93,6 +131,13 @@ export function frameworkNamed(sim: Simulation, name: string | undefined): Frame
 }
 
 function prepare(sim: Simulation, ev: TimelineEvent, strict: boolean): Plan {
+	if (OPERATOR_ACTIONS.has(ev.action)) {
+		// Operator calls name agents the master knows: registered ones, by their id.
+		const known = selectAgents(sim, ev.agents, strict).filter((a) => sim.fleet.agentId(a) !== null);
+		if (strict && known.length === 0)
+			throw new ControlError(400, "agents: none of the selected agents is registered with the master");
+		return { kind: "agents", ev, agents: known };
+	}
 	if (AGENT_ACTIONS.has(ev.action))
 		return { kind: "agents", ev, agents: selectAgents(sim, ev.agents, strict) };
 	switch (ev.action) {
@@ -157,28 +202,60 @@ function withInstances(groups: Record<string, unknown>[], n: number, asList: boo
 	return out;
 }
 
-function run(sim: Simulation, plan: Plan): void {
+/** Applies a plan; returns the agents an agent action hit. */
+function run(sim: Simulation, plan: Plan, operator: AgentOperator): number[] {
 	switch (plan.kind) {
 		case "agents":
+			if (OPERATOR_ACTIONS.has(plan.ev.action)) return runOperatorCalls(sim, plan.ev, plan.agents, operator);
 			runAgents(sim, plan.ev, plan.agents);
-			return;
+			return plan.agents;
 		case "framework":
 			runFramework(sim, plan.ev, plan.handle);
-			return;
+			return [];
 		case "install":
 			attachFramework(sim, plan.spec, plan.scheduler, 0);
-			return;
+			return [];
 		case "other":
 			runOther(sim, plan.ev);
-			return;
+			return [];
 	}
+}
+
+/**
+ * One operator call per agent (by the id the master gave it); the agents it
+ * was accepted for. When the master refused it for every agent, nothing
+ * changed: the first refusal is thrown as a ControlError (400).
+ */
+function runOperatorCalls(
+	sim: Simulation,
+	ev: TimelineEvent,
+	agents: number[],
+	operator: AgentOperator,
+): number[] {
+	const hit: number[] = [];
+	let refusal: ApiError | null = null;
+	for (const a of agents) {
+		const id = sim.fleet.agentId(a);
+		if (id === null) continue;
+		try {
+			if (ev.action === "drainAgents") operator.drain(id, false);
+			else if (ev.action === "deactivateAgents") operator.setActive(id, false);
+			else if (ev.action === "reactivateAgents") operator.setActive(id, true);
+			else operator.markGone(id);
+			hit.push(a);
+		} catch (err) {
+			// The master refused it for this agent (as POST /api/v1 would have): skip it.
+			if (!(err instanceof ApiError)) throw err;
+			refusal ??= err;
+		}
+	}
+	if (hit.length === 0 && refusal !== null) throw new ControlError(400, `agents: ${refusal.message}`);
+	return hit;
 }
 
 function runAgents(sim: Simulation, ev: TimelineEvent, agents: number[]): void {
 	const { fleet, master } = sim;
 	const remaining = Math.max(0, sim.scenario.durationMs - (sim.engine.now - sim.engine.originMs));
-	// Operator calls name the agent by the id the master gave it.
-	const idsOf = () => agents.map((a) => fleet.agentId(a)).filter((id): id is string => id !== null);
 	switch (ev.action) {
 		case "crashAgents":
 			for (const a of agents) fleet.crash(a, ev.downForMs ?? null);
@@ -200,18 +277,6 @@ function runAgents(sim: Simulation, ev: TimelineEvent, agents: number[]): void {
 			for (const a of agents) fleet.restartProcess(a, ev.downForMs ?? 5_000, survives);
 			return;
 		}
-		case "drainAgents":
-			for (const id of idsOf()) master.drainAgent(id);
-			return;
-		case "deactivateAgents":
-			for (const id of idsOf()) master.setAgentActive(id, false);
-			return;
-		case "reactivateAgents":
-			for (const id of idsOf()) master.setAgentActive(id, true);
-			return;
-		case "markAgentsGone":
-			for (const id of idsOf()) master.markAgentGone(id);
-			return;
 	}
 }
 

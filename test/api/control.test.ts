@@ -220,6 +220,36 @@ describe("/sim/v1 packages", () => {
 });
 
 describe("/sim/v1/actions", () => {
+	it("drain / deactivate / reactivate / gone go through the operator API: /master/state shows the drain", async () => {
+		runFor(5_000);
+		const agentOf = async (host: string) => {
+			const st = await call("GET", "/master/state");
+			return st.json.slaves.find((s: any) => s.hostname === host);
+		};
+		let r = await call("POST", "/sim/v1/agents/drain", { agents: { hostnames: ["gen-1"] } });
+		expect(r.json).toEqual({ action: "drainAgents", agents: ["gen-1"] });
+		runFor(5_000);
+		let a = await agentOf("gen-1");
+		// DRAIN_AGENT's record, kept by the operator API: the stock UI shows "Drained".
+		expect(a.drain_info).toEqual({ state: "DRAINED", config: { mark_gone: false } });
+		expect(a.deactivated).toBe(true);
+		r = await call("POST", "/sim/v1/agents/reactivate", { agents: { hostnames: ["gen-1"] } });
+		expect(r.status).toBe(200);
+		a = await agentOf("gen-1");
+		expect(a.drain_info).toBeUndefined();
+		expect(a.deactivated).toBe(false);
+		r = await call("POST", "/sim/v1/agents/deactivate", { agents: { attribute: "rack=r2" } });
+		expect(r.json.agents).toEqual(["gen-8", "gen-9", "gen-10", "gen-11"]);
+		expect((await agentOf("gen-9")).deactivated).toBe(true);
+		r = await call("POST", "/sim/v1/agents/gone", { agents: { hostnames: ["gen-0"] } });
+		expect(r.json.agents).toEqual(["gen-0"]);
+		expect(await agentOf("gen-0")).toBeUndefined();
+		// An agent the master no longer has: nothing to call the operator API for.
+		r = await call("POST", "/sim/v1/agents/drain", { agents: { hostnames: ["gen-0"] } });
+		expect(r.status).toBe(400);
+		expect(r.text).toMatch(/registered/);
+	});
+
 	it("takes any timeline action, now or later; refuses bad JSON and unknown actions", async () => {
 		runFor(10_000);
 		let r = await call("POST", "/sim/v1/actions", { action: "updateWeights", role: "web", weight: 3 });

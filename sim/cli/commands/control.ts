@@ -3,7 +3,8 @@
  * Client commands for a live master's control API (/sim/v1, docs/api.md):
  *
  *   mesosim cluster status|pause|resume|speed X|step|cycle
- *   mesosim agent list|add|crash|start|restart|partition|heal|flap|drain … SELECTOR
+ *   mesosim agent list|add|crash|start|restart|partition|heal|flap … SELECTOR
+ *   mesosim agent drain|deactivate|reactivate|gone SELECTOR  (Mesos operator calls)
  *   mesosim package install NAME [--name ALIAS] [--instances N] | uninstall NAME
  *
  * The master is --master URL, else MESOSIM_MASTER, else http://127.0.0.1:5050.
@@ -216,6 +217,9 @@ export function registerControl(program: Command, ctx: CliContext): void {
 	agentAction("heal", "heal", "end the agents' partitions", false);
 	agentAction("flap", "flap", "partition the agents again and again (--for down, --up-for up)", true);
 	agentAction("drain", "drain", "drain the agents (Mesos DRAIN_AGENT): their tasks are killed", false);
+	agentAction("deactivate", "deactivate", "no more offers from the agents (Mesos DEACTIVATE_AGENT)", false);
+	agentAction("reactivate", "reactivate", "offers from the agents again (Mesos REACTIVATE_AGENT)", false);
+	agentAction("gone", "gone", "the agents are gone for good (Mesos MARK_AGENT_GONE)", false);
 	withClient(agent.command("add").description("add agents of a group's shape"))
 		.requiredOption("--group <name>", "the agent group whose shape they take")
 		.option("--count <n>", "how many", "1")
