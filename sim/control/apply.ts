@@ -18,7 +18,7 @@
  *    reregisters with the SAME id; tasks of checkpointing frameworks survive.
  */
 import { suggestion } from "../../common/suggest.js";
-import { CATALOG, PACKAGE_NAMES } from "../../frameworks/chameleon/index.js";
+import { CATALOG, type ChameleonFramework, PACKAGE_NAMES } from "../../frameworks/chameleon/index.js";
 import { ApiError } from "../../master/http/errors.js";
 import { addGroup, type Simulation } from "../runner/build.js";
 import { attachFramework, type FrameworkHandle, makeScheduler } from "../runner/frameworks.js";
@@ -64,6 +64,7 @@ type Plan =
 	| { kind: "agents"; ev: TimelineEvent; agents: number[] }
 	| { kind: "framework"; ev: TimelineEvent; handle: FrameworkHandle }
 	| { kind: "install"; spec: ChameleonFrameworkSpec; scheduler: ReturnType<typeof makeScheduler> }
+	| { kind: "scale"; handle: FrameworkHandle; chameleon: ChameleonFramework; instances: number }
 	| { kind: "other"; ev: TimelineEvent };
 
 /** What an applied action changed, for the caller to show. */
@@ -71,8 +72,12 @@ export interface ActionResult {
 	action: TimelineEvent["action"];
 	/** Agents hit (hostnames), for agent actions. */
 	agents?: string[];
-	/** The framework (un)installed, torn down, disconnected or revived. */
+	/** The framework (un)installed, scaled, torn down, disconnected or revived. */
 	framework?: string;
+	/** scalePackage: the group scaled and its instance count before and after. */
+	group?: string;
+	from?: number | null;
+	to?: number;
 }
 
 const AGENT_ACTIONS = new Set<TimelineEvent["action"]>([
@@ -109,9 +114,11 @@ export function controlAction(
 	operator = masterOperator(sim),
 ): ActionResult {
 	const plan = prepare(sim, ev, true);
-	const hit = run(sim, plan, operator);
+	const outcome = run(sim, plan, operator);
 	const out: ActionResult = { action: ev.action };
-	if (plan.kind === "agents") out.agents = hit.map((a) => sim.fleet.hostname(a));
+	if (plan.kind === "agents") out.agents = outcome.agents.map((a) => sim.fleet.hostname(a));
+	if (plan.kind === "scale") out.framework = plan.handle.name;
+	if (outcome.scaled !== undefined) Object.assign(out, outcome.scaled);
 	if (plan.kind === "framework") out.framework = plan.handle.name;
 	if (plan.kind === "install") out.framework = plan.spec.name;
 	return out;
@@ -146,6 +153,8 @@ function prepare(sim: Simulation, ev: TimelineEvent, strict: boolean): Plan {
 		case "disconnectFramework":
 		case "uninstallPackage":
 			return { kind: "framework", ev, handle: frameworkNamed(sim, ev.framework) };
+		case "scalePackage":
+			return prepareScale(sim, ev);
 		case "installPackage":
 			return prepareInstall(sim, ev);
 		case "addAgents":
@@ -160,6 +169,21 @@ function prepare(sim: Simulation, ev: TimelineEvent, strict: boolean): Plan {
 		default:
 			return { kind: "other", ev };
 	}
+}
+
+/** A running chameleon to scale (400 for another kind of framework). */
+function prepareScale(sim: Simulation, ev: TimelineEvent): Plan {
+	const handle = frameworkNamed(sim, ev.framework);
+	if (!isChameleon(handle.scheduler))
+		throw new ControlError(
+			400,
+			`framework: "${handle.name}" is not a chameleon package; only those can be scaled`,
+		);
+	return { kind: "scale", handle, chameleon: handle.scheduler, instances: ev.instances ?? 0 };
+}
+
+function isChameleon(s: FrameworkHandle["scheduler"]): s is ChameleonFramework {
+	return typeof (s as Partial<ChameleonFramework>).scale === "function";
 }
 
 function prepareInstall(sim: Simulation, ev: TimelineEvent): Plan {
@@ -202,22 +226,39 @@ function withInstances(groups: Record<string, unknown>[], n: number, asList: boo
 	return out;
 }
 
-/** Applies a plan; returns the agents an agent action hit. */
-function run(sim: Simulation, plan: Plan, operator: AgentOperator): number[] {
+/** What applying a plan did beyond what the plan says. */
+interface Outcome {
+	/** The agents an agent action hit. */
+	agents: number[];
+	/** scalePackage: the group scaled and its count before (null: no limit) and after. */
+	scaled?: { group: string; from: number | null; to: number };
+}
+
+/** Applies a plan. */
+function run(sim: Simulation, plan: Plan, operator: AgentOperator): Outcome {
 	switch (plan.kind) {
 		case "agents":
-			if (OPERATOR_ACTIONS.has(plan.ev.action)) return runOperatorCalls(sim, plan.ev, plan.agents, operator);
+			if (OPERATOR_ACTIONS.has(plan.ev.action))
+				return { agents: runOperatorCalls(sim, plan.ev, plan.agents, operator) };
 			runAgents(sim, plan.ev, plan.agents);
-			return plan.agents;
+			return { agents: plan.agents };
 		case "framework":
 			runFramework(sim, plan.ev, plan.handle);
-			return [];
+			return { agents: [] };
 		case "install":
 			attachFramework(sim, plan.spec, plan.scheduler, 0);
-			return [];
+			return { agents: [] };
+		case "scale": {
+			const r = plan.chameleon.scale(plan.instances);
+			if (!r.ok) throw new ControlError(400, r.reason);
+			return {
+				agents: [],
+				scaled: { group: r.group, from: Number.isFinite(r.from) ? r.from : null, to: r.to },
+			};
+		}
 		case "other":
 			runOther(sim, plan.ev);
-			return [];
+			return { agents: [] };
 	}
 }
 

@@ -66,6 +66,7 @@ const ACTION_ROUTES: Readonly<Record<string, TimelineEvent["action"]>> = {
 	"agents/gone": "markAgentsGone",
 	"packages/install": "installPackage",
 	"packages/uninstall": "uninstallPackage",
+	"packages/scale": "scalePackage",
 	"frameworks/disconnect": "disconnectFramework",
 	"frameworks/revive": "reviveFramework",
 };
@@ -266,10 +267,21 @@ export async function controlPlugin(app: FastifyInstance, opts: ControlOptions):
 				const given = (body as { action?: unknown }).action;
 				if (given !== undefined && given !== action)
 					throw new ControlError(400, `action: this route is ${action} (got ${JSON.stringify(given)})`);
-				return act(validateAction({ ...body, action }));
+				return act(validateAction({ ...withFrameworkName(action, body), action }));
 			}),
 		);
 	}
+}
+
+/**
+ * The package routes name the framework `framework` (as the timeline does) or
+ * `name` (as `packages/install` does): uninstall and scale take either.
+ */
+function withFrameworkName(action: TimelineEvent["action"], body: object): object {
+	if (action !== "uninstallPackage" && action !== "scalePackage") return body;
+	const { name, ...rest } = body as { name?: unknown; framework?: unknown };
+	if (name === undefined || rest.framework !== undefined) return body;
+	return { ...rest, framework: name };
 }
 
 /**

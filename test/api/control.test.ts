@@ -204,6 +204,29 @@ describe("/sim/v1 packages", () => {
 		);
 	});
 
+	it("scales a running package up and down (surplus tasks killed); 400 for a framework that is no package", async () => {
+		let r = await call("POST", "/sim/v1/packages/install", { package: "marathon" });
+		runFor(60_000);
+		expect(tasksOf("marathon")).toBe(3);
+		r = await call("POST", "/sim/v1/packages/scale", { name: "marathon", instances: 7 });
+		expect(r.json).toEqual({ action: "scalePackage", framework: "marathon", group: "app", from: 3, to: 7 });
+		runFor(60_000);
+		expect(tasksOf("marathon")).toBe(7);
+		r = await call("POST", "/sim/v1/packages/scale", { framework: "marathon", instances: 1 });
+		expect(r.json.to).toBe(1);
+		runFor(5_000);
+		expect(tasksOf("marathon")).toBe(1);
+		r = await call("POST", "/sim/v1/packages/scale", { framework: "plain", instances: 1 });
+		expect(r.status).toBe(400);
+		expect(r.text).toMatch(/"plain" is not a chameleon package/);
+		r = await call("POST", "/sim/v1/packages/scale", { framework: "marathn", instances: 1 });
+		expect(r.status).toBe(404);
+		expect(r.text).toMatch(/did you mean "marathon"/);
+		r = await call("POST", "/sim/v1/packages/scale", { framework: "marathon" });
+		expect(r.status).toBe(400);
+		expect(r.text).toMatch(/instances/);
+	});
+
 	it("404 with close matches for an unknown package or framework; nothing changes", async () => {
 		const before = server.sim.frameworks.length;
 		let r = await call("POST", "/sim/v1/packages/install", { package: "kafak" });

@@ -98,6 +98,11 @@ describe("client commands", () => {
 		r = await cli("package", "install", "kafak");
 		expect(r.code).toBe(2);
 		expect(r.stderr).toMatch(/unknown package "kafak" \(did you mean "kafka"\?\)/);
+		r = await cli("package", "scale", "kafka-2", "--instances", "2");
+		expect(r.stdout).toBe("scalePackage: kafka-2 broker 1 -> 2\n");
+		r = await cli("package", "scale", "kafka-2", "--instances", "two");
+		expect(r.code).toBe(2);
+		expect(r.stderr).toMatch(/--instances/);
 		r = await cli("package", "uninstall", "kafka-2");
 		expect(r.stdout).toBe("uninstallPackage: kafka-2\n");
 		expect(server.sim.frameworks.length).toBe(0);

@@ -5,7 +5,7 @@
  *   mesosim cluster status|pause|resume|speed X|step|cycle
  *   mesosim agent list|add|crash|start|restart|partition|heal|flap … SELECTOR
  *   mesosim agent drain|deactivate|reactivate|gone SELECTOR  (Mesos operator calls)
- *   mesosim package install NAME [--name ALIAS] [--instances N] | uninstall NAME
+ *   mesosim package install NAME [--name ALIAS] [--instances N] | scale NAME --instances N | uninstall NAME
  *
  * The master is --master URL, else MESOSIM_MASTER, else http://127.0.0.1:5050.
  * A SELECTOR is one or more of: `rack=r3` (an attribute), `group:web`, `#12`
@@ -240,6 +240,23 @@ export function registerControl(program: Command, ctx: CliContext): void {
 			if (f.name !== undefined) body.name = f.name;
 			if (f.instances !== undefined) body.instances = Number(f.instances);
 			printResult(ctx, f, await controlCall(ctx, f, "package install", "/sim/v1/packages/install", body));
+		});
+	withClient(pkg.command("scale <name>").description("change a running package's instance count"))
+		.requiredOption("--instances <n>", "the new instance count of its main group (app, node, executor)")
+		.action(async (name: string, f: ClientFlags & { instances: string }) => {
+			const n = Number(f.instances);
+			if (!/^\d+$/.test(f.instances.trim()))
+				throw simError("SIM_ERR_BAD_FLAG", {
+					flag: "--instances",
+					value: f.instances,
+					reason: "must be a whole number >= 0",
+				});
+			const r = await controlCall(ctx, f, "package scale", "/sim/v1/packages/scale", {
+				framework: name,
+				instances: n,
+			});
+			if (f.json === true || r.group === undefined) printResult(ctx, f, r);
+			else ctx.stdout.write(`scalePackage: ${r.framework} ${r.group} ${r.from ?? "unlimited"} -> ${r.to}\n`);
 		});
 	withClient(pkg.command("uninstall <name>").description("stop and tear down an installed package")).action(
 		async (name: string, f: ClientFlags) => {
