@@ -109,12 +109,23 @@ export interface LiveTaskView {
 	runningAt: number | null;
 }
 
+/** What `scale` did, or why it could not. */
+export type ScaleResult =
+	| { ok: true; group: string; from: number; to: number }
+	| { ok: false; reason: string };
+
 export type ChameleonFramework = Scheduler & {
 	readonly config: ChameleonConfig;
 	frameworkInfo(): FrameworkInfo;
 	stats(): ChameleonStats;
 	/** Live tasks (launched, not ended), in launch order. */
 	tasks(): LiveTaskView[];
+	/**
+	 * Changes a group's instance count now (a running package scaled up or
+	 * down). `group` defaults to its scalable group with the most instances
+	 * (Marathon's app, Kubernetes's nodes, Spark's executors).
+	 */
+	scale(instances: number, group?: string): ScaleResult;
 };
 
 interface Reply {
@@ -750,6 +761,36 @@ class Chameleon implements Scheduler, Host {
 		const last = log[log.length - 1];
 		if (last !== undefined && last.id === task.id && last.ev === "launch") log.pop();
 		g.onUnlaunched(task);
+	}
+
+	// ---- scaling ----------------------------------------------------------------
+
+	scale(instances: number, group?: string): ScaleResult {
+		if (!Number.isInteger(instances) || instances < 0)
+			return { ok: false, reason: `instances: must be a whole number >= 0 (got ${instances})` };
+		const scalable = this.groups.filter((g) => g.scalable);
+		let target: Pattern | undefined;
+		if (group !== undefined) {
+			target = this.#byName.get(group);
+			if (target === undefined)
+				return {
+					ok: false,
+					reason: `group: ${this.frameworkName} has no group "${group}" (it has ${this.groups.map((g) => g.name).join(", ")})`,
+				};
+			if (!target.scalable)
+				return {
+					ok: false,
+					reason: `group: "${group}" (${target.cfg.pattern}) has no instance count to change`,
+				};
+		} else {
+			// The biggest scalable group; on a tie the later one (workers come after masters).
+			for (const g of scalable) if (target === undefined || g.instances >= target.instances) target = g;
+			if (target === undefined)
+				return { ok: false, reason: `${this.frameworkName} has no group with an instance count to change` };
+		}
+		const from = target.instances;
+		target.scaleTo(instances);
+		return { ok: true, group: target.name, from, to: instances };
 	}
 
 	// ---- views ----------------------------------------------------------------

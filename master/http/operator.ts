@@ -184,6 +184,31 @@ export class OperatorHub {
 		}
 	}
 
+	/**
+	 * The agent calls of the operator API (DRAIN_AGENT, DEACTIVATE_AGENT,
+	 * REACTIVATE_AGENT, MARK_AGENT_GONE) as methods, so that the simulator's
+	 * own control API (sim/control) takes the same path and the drain records
+	 * and the event stream see its calls. Each throws ApiError as the call would.
+	 */
+	markGone(agentId: string): void {
+		const m = this.#master;
+		const a = m.cluster.indexOf(agentId);
+		if (a < 0) throw new ApiError("MST_ERR_NOT_FOUND", `Agent '${agentId}' not found`);
+		if (m.cluster.state[a] !== AGENT_STATE.GONE) m.markAgentGone(agentId);
+	}
+
+	setActive(agentId: string, active: boolean): void {
+		const m = this.#master;
+		const a = m.cluster.indexOf(agentId);
+		if (a < 0 || !isRegisteredAgent(m, a)) throw badRequest(`Agent ${agentId} is not registered`);
+		if (!m.setAgentActive(agentId, active)) {
+			throw badRequest(
+				`Agent ${agentId} cannot be ${active ? "reactivated" : "deactivated"} in its current state`,
+			);
+		}
+		if (active) this.drains.delete(a);
+	}
+
 	drain(agentId: string, markGone: boolean): void {
 		const m = this.#master;
 		const a = m.cluster.indexOf(agentId);
@@ -388,28 +413,15 @@ export function registerOperator(app: FastifyInstance, ctx: HttpContext, hub: Op
 				if (!m.teardown(id)) throw badRequest(`No framework found with specified ID ${id}`);
 				return ok(reply);
 			}
-			case "MARK_AGENT_GONE": {
-				const id = (call.mark_agent_gone as { agent_id: { value: string } }).agent_id.value;
-				const a = m.cluster.indexOf(id);
-				if (a < 0) throw new ApiError("MST_ERR_NOT_FOUND", `Agent '${id}' not found`);
-				if (m.cluster.state[a] !== AGENT_STATE.GONE) m.markAgentGone(id);
+			case "MARK_AGENT_GONE":
+				hub.markGone((call.mark_agent_gone as { agent_id: { value: string } }).agent_id.value);
 				return ok(reply);
-			}
 			case "DEACTIVATE_AGENT":
 			case "REACTIVATE_AGENT": {
 				const body = (call.type === "DEACTIVATE_AGENT" ? call.deactivate_agent : call.reactivate_agent) as {
 					agent_id: { value: string };
 				};
-				const id = body.agent_id.value;
-				const a = m.cluster.indexOf(id);
-				if (a < 0 || !isRegisteredAgent(m, a)) throw badRequest(`Agent ${id} is not registered`);
-				const active = call.type === "REACTIVATE_AGENT";
-				if (!m.setAgentActive(id, active)) {
-					throw badRequest(
-						`Agent ${id} cannot be ${active ? "reactivated" : "deactivated"} in its current state`,
-					);
-				}
-				if (active) hub.drains.delete(a);
+				hub.setActive(body.agent_id.value, call.type === "REACTIVATE_AGENT");
 				return ok(reply);
 			}
 			case "DRAIN_AGENT": {

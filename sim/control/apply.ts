@@ -18,7 +18,8 @@
  *    reregisters with the SAME id; tasks of checkpointing frameworks survive.
  */
 import { suggestion } from "../../common/suggest.js";
-import { CATALOG, PACKAGE_NAMES } from "../../frameworks/chameleon/index.js";
+import { CATALOG, type ChameleonFramework, PACKAGE_NAMES } from "../../frameworks/chameleon/index.js";
+import { ApiError } from "../../master/http/errors.js";
 import { addGroup, type Simulation } from "../runner/build.js";
 import { attachFramework, type FrameworkHandle, makeScheduler } from "../runner/frameworks.js";
 import type { ChameleonFrameworkSpec, TimelineEvent } from "../scenario/index.js";
@@ -27,11 +28,43 @@ import { selectAgents } from "./selectors.js";
 
 export { selectAgents };
 
+/**
+ * The agent calls Mesos's operator API has (DRAIN_AGENT, DEACTIVATE_AGENT,
+ * REACTIVATE_AGENT, MARK_AGENT_GONE), by agent id. A live master passes its
+ * operator API's own (master/http's OperatorHub), so the drain records and the
+ * operator event stream see these actions as they see POST /api/v1; a headless
+ * run calls the master (masterOperator). A refusal throws.
+ */
+export interface AgentOperator {
+	drain(agentId: string, markGone: boolean): void;
+	setActive(agentId: string, active: boolean): void;
+	markGone(agentId: string): void;
+}
+
+/** The operator calls straight on the master (headless runs: no HTTP API, no drain records). */
+export function masterOperator(sim: Simulation): AgentOperator {
+	const m = sim.master;
+	return {
+		drain: (id) => void m.drainAgent(id),
+		setActive: (id, active) => void m.setAgentActive(id, active),
+		markGone: (id) => m.markAgentGone(id),
+	};
+}
+
+/** Actions that are Mesos operator calls, one per agent. */
+const OPERATOR_ACTIONS = new Set<TimelineEvent["action"]>([
+	"drainAgents",
+	"deactivateAgents",
+	"reactivateAgents",
+	"markAgentsGone",
+]);
+
 /** What `run` does; everything in it has been checked. */
 type Plan =
 	| { kind: "agents"; ev: TimelineEvent; agents: number[] }
 	| { kind: "framework"; ev: TimelineEvent; handle: FrameworkHandle }
 	| { kind: "install"; spec: ChameleonFrameworkSpec; scheduler: ReturnType<typeof makeScheduler> }
+	| { kind: "scale"; handle: FrameworkHandle; chameleon: ChameleonFramework; instances: number }
 	| { kind: "other"; ev: TimelineEvent };
 
 /** What an applied action changed, for the caller to show. */
@@ -39,8 +72,12 @@ export interface ActionResult {
 	action: TimelineEvent["action"];
 	/** Agents hit (hostnames), for agent actions. */
 	agents?: string[];
-	/** The framework (un)installed, torn down, disconnected or revived. */
+	/** The framework (un)installed, scaled, torn down, disconnected or revived. */
 	framework?: string;
+	/** scalePackage: the group scaled and its instance count before and after. */
+	group?: string;
+	from?: number | null;
+	to?: number;
 }
 
 const AGENT_ACTIONS = new Set<TimelineEvent["action"]>([
@@ -57,23 +94,31 @@ const AGENT_ACTIONS = new Set<TimelineEvent["action"]>([
 ]);
 
 /** Applies a timeline action (lenient: what no longer matches is skipped). */
-export function applyAction(sim: Simulation, ev: TimelineEvent): void {
-	let plan: Plan;
+export function applyAction(sim: Simulation, ev: TimelineEvent, operator = masterOperator(sim)): void {
 	try {
-		plan = prepare(sim, ev, false);
+		run(sim, prepare(sim, ev, false), operator);
 	} catch (err) {
-		if (err instanceof ControlError) return;
-		throw err;
+		if (!(err instanceof ControlError)) throw err;
 	}
-	run(sim, plan);
 }
 
-/** Applies a live control action: checks everything first, throws ControlError before any change. */
-export function controlAction(sim: Simulation, ev: TimelineEvent): ActionResult {
+/**
+ * Applies a live control action: checks everything first, throws ControlError
+ * before any change. An operator call the master refuses for one agent of
+ * several (say, draining a disconnected agent) skips that agent; the result
+ * names the agents the action hit.
+ */
+export function controlAction(
+	sim: Simulation,
+	ev: TimelineEvent,
+	operator = masterOperator(sim),
+): ActionResult {
 	const plan = prepare(sim, ev, true);
-	run(sim, plan);
+	const outcome = run(sim, plan, operator);
 	const out: ActionResult = { action: ev.action };
-	if (plan.kind === "agents") out.agents = plan.agents.map((a) => sim.fleet.hostname(a));
+	if (plan.kind === "agents") out.agents = outcome.agents.map((a) => sim.fleet.hostname(a));
+	if (plan.kind === "scale") out.framework = plan.handle.name;
+	if (outcome.scaled !== undefined) Object.assign(out, outcome.scaled);
 	if (plan.kind === "framework") out.framework = plan.handle.name;
 	if (plan.kind === "install") out.framework = plan.spec.name;
 	return out;
@@ -93,6 +138,13 @@ export function frameworkNamed(sim: Simulation, name: string | undefined): Frame
 }
 
 function prepare(sim: Simulation, ev: TimelineEvent, strict: boolean): Plan {
+	if (OPERATOR_ACTIONS.has(ev.action)) {
+		// Operator calls name agents the master knows: registered ones, by their id.
+		const known = selectAgents(sim, ev.agents, strict).filter((a) => sim.fleet.agentId(a) !== null);
+		if (strict && known.length === 0)
+			throw new ControlError(400, "agents: none of the selected agents is registered with the master");
+		return { kind: "agents", ev, agents: known };
+	}
 	if (AGENT_ACTIONS.has(ev.action))
 		return { kind: "agents", ev, agents: selectAgents(sim, ev.agents, strict) };
 	switch (ev.action) {
@@ -101,6 +153,8 @@ function prepare(sim: Simulation, ev: TimelineEvent, strict: boolean): Plan {
 		case "disconnectFramework":
 		case "uninstallPackage":
 			return { kind: "framework", ev, handle: frameworkNamed(sim, ev.framework) };
+		case "scalePackage":
+			return prepareScale(sim, ev);
 		case "installPackage":
 			return prepareInstall(sim, ev);
 		case "addAgents":
@@ -115,6 +169,21 @@ function prepare(sim: Simulation, ev: TimelineEvent, strict: boolean): Plan {
 		default:
 			return { kind: "other", ev };
 	}
+}
+
+/** A running chameleon to scale (400 for another kind of framework). */
+function prepareScale(sim: Simulation, ev: TimelineEvent): Plan {
+	const handle = frameworkNamed(sim, ev.framework);
+	if (!isChameleon(handle.scheduler))
+		throw new ControlError(
+			400,
+			`framework: "${handle.name}" is not a chameleon package; only those can be scaled`,
+		);
+	return { kind: "scale", handle, chameleon: handle.scheduler, instances: ev.instances ?? 0 };
+}
+
+function isChameleon(s: FrameworkHandle["scheduler"]): s is ChameleonFramework {
+	return typeof (s as Partial<ChameleonFramework>).scale === "function";
 }
 
 function prepareInstall(sim: Simulation, ev: TimelineEvent): Plan {
@@ -157,28 +226,77 @@ function withInstances(groups: Record<string, unknown>[], n: number, asList: boo
 	return out;
 }
 
-function run(sim: Simulation, plan: Plan): void {
+/** What applying a plan did beyond what the plan says. */
+interface Outcome {
+	/** The agents an agent action hit. */
+	agents: number[];
+	/** scalePackage: the group scaled and its count before (null: no limit) and after. */
+	scaled?: { group: string; from: number | null; to: number };
+}
+
+/** Applies a plan. */
+function run(sim: Simulation, plan: Plan, operator: AgentOperator): Outcome {
 	switch (plan.kind) {
 		case "agents":
+			if (OPERATOR_ACTIONS.has(plan.ev.action))
+				return { agents: runOperatorCalls(sim, plan.ev, plan.agents, operator) };
 			runAgents(sim, plan.ev, plan.agents);
-			return;
+			return { agents: plan.agents };
 		case "framework":
 			runFramework(sim, plan.ev, plan.handle);
-			return;
+			return { agents: [] };
 		case "install":
 			attachFramework(sim, plan.spec, plan.scheduler, 0);
-			return;
+			return { agents: [] };
+		case "scale": {
+			const r = plan.chameleon.scale(plan.instances);
+			if (!r.ok) throw new ControlError(400, r.reason);
+			return {
+				agents: [],
+				scaled: { group: r.group, from: Number.isFinite(r.from) ? r.from : null, to: r.to },
+			};
+		}
 		case "other":
 			runOther(sim, plan.ev);
-			return;
+			return { agents: [] };
 	}
+}
+
+/**
+ * One operator call per agent (by the id the master gave it); the agents it
+ * was accepted for. When the master refused it for every agent, nothing
+ * changed: the first refusal is thrown as a ControlError (400).
+ */
+function runOperatorCalls(
+	sim: Simulation,
+	ev: TimelineEvent,
+	agents: number[],
+	operator: AgentOperator,
+): number[] {
+	const hit: number[] = [];
+	let refusal: ApiError | null = null;
+	for (const a of agents) {
+		const id = sim.fleet.agentId(a);
+		if (id === null) continue;
+		try {
+			if (ev.action === "drainAgents") operator.drain(id, false);
+			else if (ev.action === "deactivateAgents") operator.setActive(id, false);
+			else if (ev.action === "reactivateAgents") operator.setActive(id, true);
+			else operator.markGone(id);
+			hit.push(a);
+		} catch (err) {
+			// The master refused it for this agent (as POST /api/v1 would have): skip it.
+			if (!(err instanceof ApiError)) throw err;
+			refusal ??= err;
+		}
+	}
+	if (hit.length === 0 && refusal !== null) throw new ControlError(400, `agents: ${refusal.message}`);
+	return hit;
 }
 
 function runAgents(sim: Simulation, ev: TimelineEvent, agents: number[]): void {
 	const { fleet, master } = sim;
 	const remaining = Math.max(0, sim.scenario.durationMs - (sim.engine.now - sim.engine.originMs));
-	// Operator calls name the agent by the id the master gave it.
-	const idsOf = () => agents.map((a) => fleet.agentId(a)).filter((id): id is string => id !== null);
 	switch (ev.action) {
 		case "crashAgents":
 			for (const a of agents) fleet.crash(a, ev.downForMs ?? null);
@@ -200,18 +318,6 @@ function runAgents(sim: Simulation, ev: TimelineEvent, agents: number[]): void {
 			for (const a of agents) fleet.restartProcess(a, ev.downForMs ?? 5_000, survives);
 			return;
 		}
-		case "drainAgents":
-			for (const id of idsOf()) master.drainAgent(id);
-			return;
-		case "deactivateAgents":
-			for (const id of idsOf()) master.setAgentActive(id, false);
-			return;
-		case "reactivateAgents":
-			for (const id of idsOf()) master.setAgentActive(id, true);
-			return;
-		case "markAgentsGone":
-			for (const id of idsOf()) master.markAgentGone(id);
-			return;
 	}
 }
 

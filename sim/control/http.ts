@@ -2,9 +2,11 @@
  * The live control API, /sim/v1 (docs/api.md, "Simulator control"): what a
  * presenter does to a running cluster that no Mesos API covers — the clock,
  * agent faults and additions, package installs. Where Mesos has an operator
- * call (weights, quota, drain, (de)activate, mark gone, teardown) the CLI uses
- * POST /api/v1 instead; the same actions are accepted here too because a
- * scenario timeline can hold them (POST /sim/v1/actions).
+ * call (weights, quota, drain, (de)activate, mark gone, teardown) the same
+ * actions are accepted here too, because a scenario timeline can hold them
+ * (POST /sim/v1/actions) and a selector may name many agents; the agent ones
+ * go through the operator API's own code (ControlOptions.operator), so its
+ * drain records and event stream see them as they see POST /api/v1.
  *
  * Every route that changes something builds one timeline action (the schema a
  * scenario's `timeline[]` uses, sim/scenario) and hands it to controlAction,
@@ -19,7 +21,7 @@ import { CATALOG, PACKAGE_NAMES } from "../../frameworks/chameleon/index.js";
 import { ApiError } from "../../master/http/index.js";
 import type { Simulation } from "../runner/build.js";
 import { type TimelineEvent, validateAction } from "../scenario/index.js";
-import { applyAction, controlAction, frameworkNamed, selectAgents } from "./apply.js";
+import { type AgentOperator, applyAction, controlAction, frameworkNamed, selectAgents } from "./apply.js";
 import { ControlError } from "./errors.js";
 
 export const CONTROL_PREFIX = "/sim/v1";
@@ -43,6 +45,8 @@ export interface ControlClock {
 export interface ControlOptions {
 	sim: Simulation;
 	clock: ControlClock;
+	/** The live master's operator API (app.mesos.operator): drains, (de)activations and gone agents go through it. */
+	operator: AgentOperator;
 	/** Wall ms since the server started. */
 	wallMs: () => number;
 }
@@ -62,6 +66,7 @@ const ACTION_ROUTES: Readonly<Record<string, TimelineEvent["action"]>> = {
 	"agents/gone": "markAgentsGone",
 	"packages/install": "installPackage",
 	"packages/uninstall": "uninstallPackage",
+	"packages/scale": "scalePackage",
 	"frameworks/disconnect": "disconnectFramework",
 	"frameworks/revive": "reviveFramework",
 };
@@ -133,7 +138,7 @@ export function clusterStatus(sim: Simulation, clock: ControlClock, wallMs: numb
 }
 
 export async function controlPlugin(app: FastifyInstance, opts: ControlOptions): Promise<void> {
-	const { sim, clock } = opts;
+	const { sim, clock, operator } = opts;
 	const send = (reply: FastifyReply, body: unknown) =>
 		reply.header("Content-Type", "application/json").send(JSON.stringify(body));
 	const guarded =
@@ -242,10 +247,10 @@ export async function controlPlugin(app: FastifyInstance, opts: ControlOptions):
 		if (ev.atMs > 0) {
 			// Later: checked now (so a bad action is refused now), applied then as a timeline entry.
 			controlCheck(sim, ev);
-			sim.engine.timeout(ev.atMs, () => applyAction(sim, ev));
+			sim.engine.timeout(ev.atMs, () => applyAction(sim, ev, operator));
 			return { action: ev.action, atMs: sim.engine.now - sim.engine.originMs + ev.atMs, scheduled: true };
 		}
-		return controlAction(sim, ev);
+		return controlAction(sim, ev, operator);
 	};
 
 	app.post(
@@ -262,10 +267,21 @@ export async function controlPlugin(app: FastifyInstance, opts: ControlOptions):
 				const given = (body as { action?: unknown }).action;
 				if (given !== undefined && given !== action)
 					throw new ControlError(400, `action: this route is ${action} (got ${JSON.stringify(given)})`);
-				return act(validateAction({ ...body, action }));
+				return act(validateAction({ ...withFrameworkName(action, body), action }));
 			}),
 		);
 	}
+}
+
+/**
+ * The package routes name the framework `framework` (as the timeline does) or
+ * `name` (as `packages/install` does): uninstall and scale take either.
+ */
+function withFrameworkName(action: TimelineEvent["action"], body: object): object {
+	if (action !== "uninstallPackage" && action !== "scalePackage") return body;
+	const { name, ...rest } = body as { name?: unknown; framework?: unknown };
+	if (name === undefined || rest.framework !== undefined) return body;
+	return { ...rest, framework: name };
 }
 
 /**

@@ -1,4 +1,12 @@
-export { type ActionResult, applyAction, controlAction, frameworkNamed, selectAgents } from "./apply.js";
+export {
+	type ActionResult,
+	type AgentOperator,
+	applyAction,
+	controlAction,
+	frameworkNamed,
+	masterOperator,
+	selectAgents,
+} from "./apply.js";
 export { badControl, ControlError, notFound } from "./errors.js";
 export {
 	CONTROL_PREFIX,

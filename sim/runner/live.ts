@@ -212,7 +212,12 @@ export class LiveDriver {
 /** The /sim/v1 control API (sim/control/http.ts) on the live app, driving this driver's clock. */
 function registerControl(app: FastifyInstance, sim: Simulation, driver: LiveDriver): void {
 	const started = performance.now();
-	app.register(controlPlugin, { sim, clock: driver, wallMs: () => performance.now() - started });
+	app.register(controlPlugin, {
+		sim,
+		clock: driver,
+		operator: app.mesos.operator,
+		wallMs: () => performance.now() - started,
+	});
 }
 
 /** Wall ms a closing server waits for connections to end before destroying them. */

@@ -453,7 +453,7 @@ export const TimelineEventSchema = Type.Object(
 		framework: Type.Optional(
 			Type.String({
 				description:
-					"teardownFramework/reviveFramework/disconnectFramework/uninstallPackage: the framework name.",
+					"teardownFramework/reviveFramework/disconnectFramework/uninstallPackage/scalePackage: the framework name.",
 			}),
 		),
 		group: Type.Optional(Type.String({ description: "addAgents: the agent group whose shape they take." })),
@@ -490,7 +490,8 @@ export const TimelineEventSchema = Type.Object(
 			Type.Integer({
 				minimum: 0,
 				maximum: 100_000,
-				description: "installPackage: instance count of every group of the package that has one.",
+				description:
+					"installPackage: instance count of every group of the package that has one; scalePackage: the new instance count of its main group.",
 			}),
 		),
 	},

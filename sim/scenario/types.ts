@@ -99,6 +99,7 @@ export const TIMELINE_ACTIONS = [
 	"disconnectFramework",
 	"installPackage",
 	"uninstallPackage",
+	"scalePackage",
 ] as const;
 export type TimelineAction = (typeof TIMELINE_ACTIONS)[number];
 
@@ -151,7 +152,7 @@ export interface TimelineEvent {
 	name?: string;
 	/** installPackage: a chameleon spec (fields of a `type: chameleon` framework). */
 	spec?: Record<string, unknown>;
-	/** installPackage: instance count of every group that has one. */
+	/** installPackage: instance count of every group that has one; scalePackage: the new count. */
 	instances?: number;
 }
 

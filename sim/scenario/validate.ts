@@ -604,6 +604,7 @@ class Resolver {
 		if (e.framework !== undefined && rule.allowed.includes("framework")) event.framework = e.framework;
 		if (e.group !== undefined && rule.allowed.includes("group")) event.group = e.group;
 		if (e.count !== undefined && rule.allowed.includes("count")) event.count = e.count;
+		if (action === "scalePackage" && e.instances !== undefined) event.instances = e.instances;
 		return event;
 	}
 
@@ -666,6 +667,7 @@ const ACTION_FIELDS: Record<
 	disconnectFramework: { allowed: ["framework", "for"], required: ["framework"] },
 	installPackage: { allowed: ["package", "name", "spec", "instances"], required: [] },
 	uninstallPackage: { allowed: ["framework"], required: ["framework"] },
+	scalePackage: { allowed: ["framework", "instances"], required: ["framework", "instances"] },
 };
 
 /** restartAgentProcesses: how long the agent process is down by default. */
@@ -685,5 +687,5 @@ const REQUIRED_HINT: Record<EventField, string> = {
 	package: "",
 	name: "",
 	spec: "",
-	instances: "",
+	instances: " (the new instance count)",
 };

@@ -204,6 +204,29 @@ describe("/sim/v1 packages", () => {
 		);
 	});
 
+	it("scales a running package up and down (surplus tasks killed); 400 for a framework that is no package", async () => {
+		let r = await call("POST", "/sim/v1/packages/install", { package: "marathon" });
+		runFor(60_000);
+		expect(tasksOf("marathon")).toBe(3);
+		r = await call("POST", "/sim/v1/packages/scale", { name: "marathon", instances: 7 });
+		expect(r.json).toEqual({ action: "scalePackage", framework: "marathon", group: "app", from: 3, to: 7 });
+		runFor(60_000);
+		expect(tasksOf("marathon")).toBe(7);
+		r = await call("POST", "/sim/v1/packages/scale", { framework: "marathon", instances: 1 });
+		expect(r.json.to).toBe(1);
+		runFor(5_000);
+		expect(tasksOf("marathon")).toBe(1);
+		r = await call("POST", "/sim/v1/packages/scale", { framework: "plain", instances: 1 });
+		expect(r.status).toBe(400);
+		expect(r.text).toMatch(/"plain" is not a chameleon package/);
+		r = await call("POST", "/sim/v1/packages/scale", { framework: "marathn", instances: 1 });
+		expect(r.status).toBe(404);
+		expect(r.text).toMatch(/did you mean "marathon"/);
+		r = await call("POST", "/sim/v1/packages/scale", { framework: "marathon" });
+		expect(r.status).toBe(400);
+		expect(r.text).toMatch(/instances/);
+	});
+
 	it("404 with close matches for an unknown package or framework; nothing changes", async () => {
 		const before = server.sim.frameworks.length;
 		let r = await call("POST", "/sim/v1/packages/install", { package: "kafak" });
@@ -220,6 +243,36 @@ describe("/sim/v1 packages", () => {
 });
 
 describe("/sim/v1/actions", () => {
+	it("drain / deactivate / reactivate / gone go through the operator API: /master/state shows the drain", async () => {
+		runFor(5_000);
+		const agentOf = async (host: string) => {
+			const st = await call("GET", "/master/state");
+			return st.json.slaves.find((s: any) => s.hostname === host);
+		};
+		let r = await call("POST", "/sim/v1/agents/drain", { agents: { hostnames: ["gen-1"] } });
+		expect(r.json).toEqual({ action: "drainAgents", agents: ["gen-1"] });
+		runFor(5_000);
+		let a = await agentOf("gen-1");
+		// DRAIN_AGENT's record, kept by the operator API: the stock UI shows "Drained".
+		expect(a.drain_info).toEqual({ state: "DRAINED", config: { mark_gone: false } });
+		expect(a.deactivated).toBe(true);
+		r = await call("POST", "/sim/v1/agents/reactivate", { agents: { hostnames: ["gen-1"] } });
+		expect(r.status).toBe(200);
+		a = await agentOf("gen-1");
+		expect(a.drain_info).toBeUndefined();
+		expect(a.deactivated).toBe(false);
+		r = await call("POST", "/sim/v1/agents/deactivate", { agents: { attribute: "rack=r2" } });
+		expect(r.json.agents).toEqual(["gen-8", "gen-9", "gen-10", "gen-11"]);
+		expect((await agentOf("gen-9")).deactivated).toBe(true);
+		r = await call("POST", "/sim/v1/agents/gone", { agents: { hostnames: ["gen-0"] } });
+		expect(r.json.agents).toEqual(["gen-0"]);
+		expect(await agentOf("gen-0")).toBeUndefined();
+		// An agent the master no longer has: nothing to call the operator API for.
+		r = await call("POST", "/sim/v1/agents/drain", { agents: { hostnames: ["gen-0"] } });
+		expect(r.status).toBe(400);
+		expect(r.text).toMatch(/registered/);
+	});
+
 	it("takes any timeline action, now or later; refuses bad JSON and unknown actions", async () => {
 		runFor(10_000);
 		let r = await call("POST", "/sim/v1/actions", { action: "updateWeights", role: "web", weight: 3 });

@@ -70,12 +70,39 @@ describe("client commands", () => {
 		expect(r.stderr).toMatch(/\(404\): unknown agent hostname "gen-99"/);
 	});
 
+	it("agent drain / deactivate / reactivate / gone: Mesos operator calls, seen in /master/state", async () => {
+		type Slave = { hostname: string; deactivated: boolean; drain_info?: { config: unknown } };
+		const slave = async (host: string) => {
+			const st = (await (await fetch(`${server.url}/master/state`)).json()) as { slaves: Slave[] };
+			return st.slaves.find((s) => s.hostname === host);
+		};
+		let r = await cli("agent", "drain", "gen-2");
+		expect(r.stdout).toBe("drainAgents: 1 agent(s): gen-2\n");
+		expect((await slave("gen-2"))?.drain_info?.config).toEqual({ mark_gone: false });
+		r = await cli("agent", "reactivate", "gen-2");
+		expect(r.stdout).toBe("reactivateAgents: 1 agent(s): gen-2\n");
+		expect((await slave("gen-2"))?.drain_info).toBeUndefined();
+		r = await cli("agent", "deactivate", "gen-3");
+		expect((await slave("gen-3"))?.deactivated).toBe(true);
+		r = await cli("agent", "gone", "gen-3");
+		expect(r.stdout).toBe("markAgentsGone: 1 agent(s): gen-3\n");
+		expect(await slave("gen-3")).toBeUndefined();
+		r = await cli("agent", "reactivate", "gen-3");
+		expect(r.code).toBe(2);
+		expect(r.stderr).toMatch(/\(400\): agents: Agent .* is not registered/);
+	});
+
 	it("package install / uninstall; unknown names get close matches", async () => {
 		let r = await cli("package", "install", "kafka", "--name", "kafka-2", "--instances", "1");
 		expect(r.stdout).toBe("installPackage: kafka-2\n");
 		r = await cli("package", "install", "kafak");
 		expect(r.code).toBe(2);
 		expect(r.stderr).toMatch(/unknown package "kafak" \(did you mean "kafka"\?\)/);
+		r = await cli("package", "scale", "kafka-2", "--instances", "2");
+		expect(r.stdout).toBe("scalePackage: kafka-2 broker 1 -> 2\n");
+		r = await cli("package", "scale", "kafka-2", "--instances", "two");
+		expect(r.code).toBe(2);
+		expect(r.stderr).toMatch(/--instances/);
 		r = await cli("package", "uninstall", "kafka-2");
 		expect(r.stdout).toBe("uninstallPackage: kafka-2\n");
 		expect(server.sim.frameworks.length).toBe(0);

@@ -242,6 +242,8 @@ export abstract class Pattern {
 	started = false;
 	/** Live tasks in TASK_RUNNING now (kept by the core). */
 	runningNow = 0;
+	/** The instance count it keeps now: `cfg.instances` until scaled (scaleTo). */
+	instances: number;
 	#seq = 0;
 
 	constructor(cfg: GroupConfig, host: Host) {
@@ -251,7 +253,20 @@ export abstract class Pattern {
 		this.tracker = new ConstraintTracker(cfg.constraints);
 		this.stats = emptyGroupStats(cfg.pattern);
 		this.rng = host.stream(`group/${cfg.name}/tasks`);
+		this.instances = cfg.instances;
 	}
+
+	/** Whether scaleTo can change its instance count (patterns with a fixed or moving count of their own cannot). */
+	get scalable(): boolean {
+		return false;
+	}
+
+	/**
+	 * A new instance count from now on (a live `package scale`): more queue
+	 * new tasks, fewer kill the newest (KILL through the scheduler protocol).
+	 * Acts at the current simulated time only, with no draw of its own.
+	 */
+	scaleTo(_instances: number): void {}
 
 	/** Starts the group once the group it waits for (`after`) is ready. */
 	maybeStart(): void {

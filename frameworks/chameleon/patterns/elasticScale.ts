@@ -13,6 +13,11 @@ export class ElasticScale extends SteadyService {
 	target = 0;
 	#t0 = 0;
 
+	/** Its count follows its own periodic target. */
+	override get scalable(): boolean {
+		return false;
+	}
+
 	protected override start(): void {
 		this.#t0 = this.host.now();
 		this.#update();

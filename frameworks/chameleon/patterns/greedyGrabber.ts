@@ -24,7 +24,19 @@ export class GreedyGrabber extends Pattern {
 	}
 
 	override wantsOffers(): boolean {
-		return this.started && this.live.size < this.cfg.instances && this.#cpus < this.cfg.cpusMax;
+		return this.started && this.live.size < this.instances && this.#cpus < this.cfg.cpusMax;
+	}
+
+	override get scalable(): boolean {
+		return true;
+	}
+
+	/** Fewer: the newest tasks beyond `n` are killed. More: it wants offers again. */
+	override scaleTo(n: number): void {
+		this.instances = n;
+		const alive = [...this.live.values()].filter((t) => !t.killed);
+		for (let k = alive.length - 1; k >= n; k--) this.host.kill(alive[k]!);
+		this.host.demandChanged();
 	}
 
 	override ready(): boolean {

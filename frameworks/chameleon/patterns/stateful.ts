@@ -21,8 +21,20 @@ export class Stateful extends SteadyService {
 	}
 
 	#deployNext(): void {
-		if (this.#deployed >= this.cfg.instances) return;
-		this.launchSlot(this.slot(this.#deployed++));
+		if (this.#deployed >= this.instances) return;
+		const slot = this.slot(this.#deployed++);
+		if (slot.retired) this.unretire(slot);
+		else this.launchSlot(slot);
+	}
+
+	/** Down: the highest ordinals retire. Up: the serial deploy goes on from where it stopped. */
+	override scaleTo(n: number): void {
+		this.instances = n;
+		if (!this.started) return;
+		for (let i = this.slots.length - 1; i >= n; i--) if (!this.slots[i]!.retired) this.retire(this.slots[i]!);
+		if (this.#deployed > n) this.#deployed = n;
+		const last = this.#deployed === 0 ? null : this.slot(this.#deployed - 1);
+		if (last === null || last.task?.state === "TASK_RUNNING") this.#deployNext();
 	}
 
 	override onRunning(task: LiveTask): void {
@@ -31,7 +43,7 @@ export class Stateful extends SteadyService {
 	}
 
 	override ready(): boolean {
-		return this.#deployed >= this.cfg.instances && super.ready();
+		return this.#deployed >= this.instances && super.ready();
 	}
 
 	protected override placementHint(slot: Slot): { agentId?: string | null; stickyMs?: number } {

@@ -44,7 +44,23 @@ export class SteadyService extends Pattern {
 	}
 
 	protected start(): void {
-		for (let i = 0; i < this.cfg.instances; i++) this.launchSlot(this.slot(i));
+		for (let i = 0; i < this.instances; i++) this.launchSlot(this.slot(i));
+	}
+
+	override get scalable(): boolean {
+		return true;
+	}
+
+	/** Slots below `n` run (retired ones come back), the rest retire, newest first. */
+	override scaleTo(n: number): void {
+		this.instances = n;
+		if (!this.started) return;
+		for (let i = 0; i < n; i++) {
+			const s = this.slot(i);
+			if (s.retired) this.unretire(s);
+			else if (!s.active) this.launchSlot(s);
+		}
+		for (let i = this.slots.length - 1; i >= n; i--) if (!this.slots[i]!.retired) this.retire(this.slots[i]!);
 	}
 
 	protected slot(i: number): Slot {

@@ -3,8 +3,9 @@
  * Client commands for a live master's control API (/sim/v1, docs/api.md):
  *
  *   mesosim cluster status|pause|resume|speed X|step|cycle
- *   mesosim agent list|add|crash|start|restart|partition|heal|flap|drain … SELECTOR
- *   mesosim package install NAME [--name ALIAS] [--instances N] | uninstall NAME
+ *   mesosim agent list|add|crash|start|restart|partition|heal|flap … SELECTOR
+ *   mesosim agent drain|deactivate|reactivate|gone SELECTOR  (Mesos operator calls)
+ *   mesosim package install NAME [--name ALIAS] [--instances N] | scale NAME --instances N | uninstall NAME
  *
  * The master is --master URL, else MESOSIM_MASTER, else http://127.0.0.1:5050.
  * A SELECTOR is one or more of: `rack=r3` (an attribute), `group:web`, `#12`
@@ -216,6 +217,9 @@ export function registerControl(program: Command, ctx: CliContext): void {
 	agentAction("heal", "heal", "end the agents' partitions", false);
 	agentAction("flap", "flap", "partition the agents again and again (--for down, --up-for up)", true);
 	agentAction("drain", "drain", "drain the agents (Mesos DRAIN_AGENT): their tasks are killed", false);
+	agentAction("deactivate", "deactivate", "no more offers from the agents (Mesos DEACTIVATE_AGENT)", false);
+	agentAction("reactivate", "reactivate", "offers from the agents again (Mesos REACTIVATE_AGENT)", false);
+	agentAction("gone", "gone", "the agents are gone for good (Mesos MARK_AGENT_GONE)", false);
 	withClient(agent.command("add").description("add agents of a group's shape"))
 		.requiredOption("--group <name>", "the agent group whose shape they take")
 		.option("--count <n>", "how many", "1")
@@ -236,6 +240,23 @@ export function registerControl(program: Command, ctx: CliContext): void {
 			if (f.name !== undefined) body.name = f.name;
 			if (f.instances !== undefined) body.instances = Number(f.instances);
 			printResult(ctx, f, await controlCall(ctx, f, "package install", "/sim/v1/packages/install", body));
+		});
+	withClient(pkg.command("scale <name>").description("change a running package's instance count"))
+		.requiredOption("--instances <n>", "the new instance count of its main group (app, node, executor)")
+		.action(async (name: string, f: ClientFlags & { instances: string }) => {
+			const n = Number(f.instances);
+			if (!/^\d+$/.test(f.instances.trim()))
+				throw simError("SIM_ERR_BAD_FLAG", {
+					flag: "--instances",
+					value: f.instances,
+					reason: "must be a whole number >= 0",
+				});
+			const r = await controlCall(ctx, f, "package scale", "/sim/v1/packages/scale", {
+				framework: name,
+				instances: n,
+			});
+			if (f.json === true || r.group === undefined) printResult(ctx, f, r);
+			else ctx.stdout.write(`scalePackage: ${r.framework} ${r.group} ${r.from ?? "unlimited"} -> ${r.to}\n`);
 		});
 	withClient(pkg.command("uninstall <name>").description("stop and tear down an installed package")).action(
 		async (name: string, f: ClientFlags) => {

@@ -4,14 +4,13 @@
  * demos. The cluster is driven with the client commands (`mesosim cluster`,
  * `agent`, `package install`) or curl on /sim/v1.
  */
-import closeWithGrace from "close-with-grace";
 import type { Command } from "commander";
-import type { FastifyBaseLogger } from "fastify";
 import { simError } from "../../../common/errors.js";
 import { suggestion } from "../../../common/suggest.js";
 import { DEMOS } from "../../demos/index.js";
 import { validateScenario } from "../../scenario/index.js";
 import type { CliContext } from "../context.js";
+import { serveUntilStopped } from "../serving.js";
 import { parseServeFlags } from "./serve.js";
 
 interface DemoFlags {
@@ -49,38 +48,18 @@ export function registerDemo(program: Command, ctx: CliContext): void {
 				speed: flags.speed ?? String(demo.speed),
 			});
 			const scenario = validateScenario(demo.scenario(), { sourceName: `demo ${demo.name}` });
-			const logger = ctx.logger.child({}, { level: ctx.env.MESOSIM_LOG_LEVEL ?? "info" });
-			const { startLive } = await import("../../runner/live.js");
-			let server: Awaited<ReturnType<typeof startLive>>;
-			try {
-				server = await startLive({
-					scenario,
-					host: opts.host,
-					port: opts.port,
-					speed: opts.speed,
-					logger: logger.child(
-						{},
-						{ level: ctx.env.MESOSIM_LOG_LEVEL ?? "warn" },
-					) as unknown as FastifyBaseLogger,
-				});
-			} catch (err) {
-				const e = err as NodeJS.ErrnoException;
-				const reason =
-					e.code === "EADDRINUSE"
-						? `port ${opts.port} is in use (choose another with --port, or --port 0 for any free port)`
-						: (e.code ?? e.message);
-				throw simError("SIM_ERR_LISTEN", { address: `${opts.host}:${opts.port}`, reason }, { cause: err });
-			}
-			closeWithGrace({ delay: 1000 }, async () => {
-				await server.close();
-			});
-			const agents = scenario.agents.reduce((n, g) => n + g.count, 0);
-			ctx.stdout.write(
-				`mesosim demo ${demo.name}: ${agents} agents, ${scenario.frameworks.length} frameworks\n` +
-					`master  ${server.url}\n` +
-					`try     mesosim cluster status --master ${server.url}\n` +
-					"stop    Ctrl-C\n",
+			await serveUntilStopped(
+				ctx,
+				{ scenario, host: opts.host, port: opts.port, speed: opts.speed },
+				(server) => {
+					const agents = scenario.agents.reduce((n, g) => n + g.count, 0);
+					ctx.stdout.write(
+						`mesosim demo ${demo.name}: ${agents} agents, ${scenario.frameworks.length} frameworks\n` +
+							`master  ${server.url}\n` +
+							`try     mesosim cluster status --master ${server.url}\n` +
+							"stop    Ctrl-C\n",
+					);
+				},
 			);
-			await new Promise<never>(() => {});
 		});
 }

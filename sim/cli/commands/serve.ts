@@ -7,10 +7,8 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { isIP } from "node:net";
-import closeWithGrace from "close-with-grace";
 import type { Command } from "commander";
-import type { FastifyBaseLogger } from "fastify";
-import { SIM_ERRORS, simError } from "../../../common/errors.js";
+import { simError } from "../../../common/errors.js";
 import { DEFAULT_AGENT_SHAPE, parseAgentShape } from "../../../frameworks/chameleon/flags.js";
 import { type AuthOptions, parseCredentials } from "../../../master/http/index.js";
 import { loadScenarioFile } from "../../scenario/load.js";
@@ -18,6 +16,7 @@ import type { Scenario } from "../../scenario/types.js";
 import { validateScenario } from "../../scenario/validate.js";
 import type { CliContext } from "../context.js";
 import { parseSeedFlag } from "../flags.js";
+import { serveUntilStopped } from "../serving.js";
 
 export interface ServeFlags {
 	host?: string;
@@ -195,16 +194,6 @@ export function serveScenario(o: ServeOptions): Scenario {
 }
 
 /** Why listen() failed, with the fix from docs/errors.md (SIM_ERR_LISTEN). */
-function listenFailure(err: unknown, port: number): string {
-	const e = err as NodeJS.ErrnoException;
-	const what =
-		e.code === "EADDRINUSE"
-			? `port ${port} is in use (EADDRINUSE)`
-			: e.code === "EACCES"
-				? `port ${port} needs privileges (EACCES)`
-				: (e.code ?? e.message);
-	return `${what}. ${SIM_ERRORS.SIM_ERR_LISTEN.fix} (SIM_ERR_LISTEN in docs/errors.md)`;
-}
 
 export function registerServe(program: Command, ctx: CliContext): void {
 	program
@@ -238,12 +227,9 @@ export function registerServe(program: Command, ctx: CliContext): void {
 		.action(async (flags: ServeFlags) => {
 			const opts = parseServeFlags(flags);
 			const scenario = serveScenario(opts);
-			const logger = ctx.logger.child({}, { level: ctx.env.MESOSIM_LOG_LEVEL ?? "info" });
-			const { startLive } = await import("../../runner/live.js");
-			const address = `${opts.host}:${opts.port}`;
-			let server: Awaited<ReturnType<typeof startLive>>;
-			try {
-				server = await startLive({
+			await serveUntilStopped(
+				ctx,
+				{
 					scenario,
 					host: opts.host,
 					port: opts.port,
@@ -254,45 +240,26 @@ export function registerServe(program: Command, ctx: CliContext): void {
 						...(opts.webuiDir === undefined ? {} : { webuiDir: opts.webuiDir }),
 					},
 					...(opts.auth === undefined ? {} : { auth: opts.auth }),
-					// fastify's own info lines ("Server listening at") stay quiet: one line announces the URL.
-					logger: logger.child(
-						{},
-						{ level: ctx.env.MESOSIM_LOG_LEVEL ?? "warn" },
-					) as unknown as FastifyBaseLogger,
-				});
-			} catch (err) {
-				throw simError("SIM_ERR_LISTEN", { address, reason: listenFailure(err, opts.port) }, { cause: err });
-			}
-			// Signals are handled before the URL is announced: a client may act on it at once.
-			closeWithGrace(
-				{
-					delay: 1000,
-					logger: { error: (m: unknown) => logger.error(String(m)) },
 				},
-				async ({ signal, err }) => {
-					if (err !== undefined) logger.error({ err }, "shutting down after an error");
-					else logger.info({ signal }, "shutting down");
-					await server.close();
+				(server, logger) => {
+					const auth = opts.auth;
+					if (!isLoopbackHost(opts.host) && (auth === undefined || !auth.frameworks || !auth.readwrite))
+						logger.warn(
+							{ host: opts.host },
+							"listening beyond this machine without authentication: anyone who reaches the port can tear down frameworks and kill tasks (add --credentials FILE --authenticate-frameworks --authenticate-http-readwrite)",
+						);
+					const agents = scenario.agents.reduce((n, g) => n + g.count, 0);
+					logger.info(
+						{
+							url: server.url,
+							agents,
+							frameworks: scenario.frameworks.length,
+							speed: opts.speed,
+							seed: scenario.seed,
+						},
+						`mesosim master listening on ${server.url}`,
+					);
 				},
 			);
-			const auth = opts.auth;
-			if (!isLoopbackHost(opts.host) && (auth === undefined || !auth.frameworks || !auth.readwrite))
-				logger.warn(
-					{ host: opts.host },
-					"listening beyond this machine without authentication: anyone who reaches the port can tear down frameworks and kill tasks (add --credentials FILE --authenticate-frameworks --authenticate-http-readwrite)",
-				);
-			const agents = scenario.agents.reduce((n, g) => n + g.count, 0);
-			logger.info(
-				{
-					url: server.url,
-					agents,
-					frameworks: scenario.frameworks.length,
-					speed: opts.speed,
-					seed: scenario.seed,
-				},
-				`mesosim master listening on ${server.url}`,
-			);
-			// closeWithGrace exits the process once the server is closed.
-			await new Promise<never>(() => {});
 		});
 }
