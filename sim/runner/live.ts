@@ -160,6 +160,22 @@ export interface LiveServerOptions {
 	port: number;
 	speed: number;
 	logger?: FastifyBaseLogger;
+	/** Routes added by layers above the driver before the server listens (the dashboard, web/server). */
+	extensions?: readonly LiveExtension[];
+}
+
+/** Adds routes to the live app; called once, before listen, with the simulation and its clock. */
+export type LiveExtension = (
+	app: FastifyInstance,
+	live: { sim: Simulation; driver: LiveDriver },
+) => Promise<void> | void;
+
+async function applyExtensions(
+	app: FastifyInstance,
+	opts: LiveServerOptions,
+	live: { sim: Simulation; driver: LiveDriver },
+) {
+	for (const extend of opts.extensions ?? []) await extend(app, live);
 }
 
 export interface LiveServer {
@@ -193,6 +209,7 @@ export async function startLive(opts: LiveServerOptions): Promise<LiveServer> {
 	driver.onKeepAlive = () => app.mesos.keepAlive();
 	driver.onTick = () => scavenger.poll();
 	try {
+		await applyExtensions(app, opts, { sim, driver });
 		await app.listen({ host: opts.host, port: opts.port });
 	} catch (err) {
 		await app.close();

@@ -110,6 +110,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
 			const scenario = serveScenario(opts);
 			const logger = ctx.logger.child({}, { level: ctx.env.MESOSIM_LOG_LEVEL ?? "info" });
 			const { startLive } = await import("../../runner/live.js");
+			const { liveDashboard } = await import("../../../web/server/index.js");
 			const address = `${opts.host}:${opts.port}`;
 			let server: Awaited<ReturnType<typeof startLive>>;
 			try {
@@ -118,6 +119,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
 					host: opts.host,
 					port: opts.port,
 					speed: opts.speed,
+					extensions: [liveDashboard],
 					// fastify's own info lines ("Server listening at") stay quiet: one line announces the URL.
 					logger: logger.child(
 						{},
