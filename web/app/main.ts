@@ -227,7 +227,7 @@ function renderAll(full: boolean): void {
 	if (document.activeElement !== speedInput) speedInput.value = String(store.clock.speed);
 	renderTotals(totals, store);
 	if (full) renderGroupOptions();
-	map.draw();
+	map.draw(full);
 	renderLegend();
 	renderFrameworks(frameworksRoot, store);
 	renderRoles(rolesRoot, store);
@@ -350,12 +350,12 @@ canvas.addEventListener("click", (e) => {
 	map.selected.add(a);
 	detailIndex = a;
 	requestDetail(a);
-	map.draw();
+	map.draw(true);
 });
 
 groupSelect.addEventListener("change", () => {
 	map.groupKey = groupSelect.value;
-	map.draw();
+	map.draw(true);
 });
 colourSelect.addEventListener("change", () => {
 	map.mode = colourSelect.value as ColourMode;
@@ -363,7 +363,7 @@ colourSelect.addEventListener("change", () => {
 	renderLegend();
 });
 window.addEventListener("resize", () => {
-	map.draw();
+	map.draw(true);
 	charts.resize();
 });
 

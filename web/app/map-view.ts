@@ -118,38 +118,58 @@ export class MapView {
 		this.#laidOut = { version: s.layoutVersion, key: this.groupKey, count: n, width };
 	}
 
-	draw(): void {
+	#drawn = { map: -1, mode: "", selected: -1, layout: -1 };
+
+	/**
+	 * Redraws what changed: only the cells of agents changed by delta frames
+	 * since the last draw, or everything when the layout, mode, selection or a
+	 * full frame asks for it (or when forced). One putImageData either way.
+	 */
+	draw(force = false): void {
+		const s = this.#store;
+		const d = this.#drawn;
+		const same = d.mode === this.mode && d.selected === this.selected.size && d.layout === s.layoutVersion;
+		if (!force && same && d.map === s.mapVersion) return;
 		const t0 = performance.now();
+		const before = this.#laidOut;
 		this.#layout();
-		const px = this.#pixels;
+		const incremental = !force && same && before === this.#laidOut && s.changedSinceDraw !== null;
+		this.#drawn = {
+			map: s.mapVersion,
+			mode: this.mode,
+			selected: this.selected.size,
+			layout: s.layoutVersion,
+		};
 		const image = this.#image;
 		if (image === null) return;
-		px.fill(pack(BACKGROUND));
-		const src = this.#store.channel(this.mode);
+		const px = this.#pixels;
+		const src = s.channel(this.mode);
 		const lut = this.#lut();
-		const order = this.#order;
-		const cell = this.#cell;
-		const size = cell >= 4 ? cell - 1 : cell;
-		const cols = this.#cols;
-		const w = image.width;
-		for (const g of this.#groups) {
-			for (let p = 0; p < g.count; p++) {
-				const a = order[g.start + p]!;
-				const colour = lut[src[a]!]!;
-				const x0 = (p % cols) * cell;
-				const y0 = g.top + Math.floor(p / cols) * cell;
-				let row = y0 * w + x0;
-				for (let dy = 0; dy < size; dy++, row += w) {
-					for (let dx = 0; dx < size; dx++) px[row + dx] = colour;
+		if (incremental) {
+			for (const a of s.changedSinceDraw!) this.#paint(a, lut[src[a]!]!);
+		} else {
+			px.fill(pack(BACKGROUND));
+			const order = this.#order;
+			const cell = this.#cell;
+			const size = cell >= 4 ? cell - 1 : cell;
+			const cols = this.#cols;
+			const w = image.width;
+			for (const g of this.#groups) {
+				for (let p = 0; p < g.count; p++) {
+					const colour = lut[src[order[g.start + p]!]!]!;
+					let row = (g.top + Math.floor(p / cols) * cell) * w + (p % cols) * cell;
+					for (let dy = 0; dy < size; dy++, row += w) {
+						for (let dx = 0; dx < size; dx++) px[row + dx] = colour;
+					}
 				}
 			}
 		}
+		s.changedSinceDraw = [];
 		const ctx = this.#ctx;
 		ctx.putImageData(image, 0, 0);
 		ctx.font = "11px system-ui, sans-serif";
 		ctx.fillStyle = "#aab4c3";
-		for (const g of this.#groups)
-			ctx.fillText(`${this.groupKey === "" ? "" : `${g.name}`} · ${g.count}`, 2, g.top - 4);
+		for (const g of this.#groups) ctx.fillText(`${g.name} · ${g.count}`, 2, g.top - 4);
 		if (this.selected.size > 0) {
 			ctx.strokeStyle = "#ffffff";
 			ctx.lineWidth = 1;
@@ -161,6 +181,29 @@ export class MapView {
 		}
 		this.frameTimes.push(performance.now() - t0);
 		if (this.frameTimes.length > 1000) this.frameTimes.shift();
+	}
+
+	/** Writes the cell at position p of group g. */
+	#paintAt(g: Group, p: number, colour: number): void {
+		const cell = this.#cell;
+		const size = cell >= 4 ? cell - 1 : cell;
+		const w = this.#image!.width;
+		const px = this.#pixels;
+		let row = (g.top + Math.floor(p / this.#cols) * cell) * w + (p % this.#cols) * cell;
+		for (let dy = 0; dy < size; dy++, row += w) {
+			for (let dx = 0; dx < size; dx++) px[row + dx] = colour;
+		}
+	}
+
+	#paint(a: number, colour: number): void {
+		if (a >= this.#position.length) return;
+		const pos = this.#position[a]!;
+		for (const g of this.#groups) {
+			if (pos >= g.start && pos < g.start + g.count) {
+				this.#paintAt(g, pos - g.start, colour);
+				return;
+			}
+		}
 	}
 
 	/** The agent under canvas pixel (x, y), or -1. */

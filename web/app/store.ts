@@ -25,6 +25,13 @@ export class Store {
 	layoutColumns: Uint16Array[] = [];
 	/** Bumped when the layout changes: the map recomputes its grouping. */
 	layoutVersion = 0;
+	/** Bumped by every map frame: the map redraws only when it changed. */
+	mapVersion = 0;
+	/**
+	 * Agents changed by delta frames since the map last drew, or null when it
+	 * must redraw everything (a full frame or a new layout came, or too many changed).
+	 */
+	changedSinceDraw: number[] | null = null;
 	clock: ClockView = { t: 0, speed: 1, paused: false };
 	frameworks: FrameworkRow[] = [];
 	roles: RoleRow[] = [];
@@ -42,18 +49,21 @@ export class Store {
 	/** Applies a binary frame; returns which kind it was. */
 	applyFrame(buf: ArrayBuffer): number {
 		const f = decodeFrame(buf);
+		this.mapVersion++;
 		switch (f.kind) {
 			case FRAME.LAYOUT: {
 				const meta = f.meta as unknown as LayoutMeta;
 				this.layout = { count: meta.count, keys: meta.keys, values: meta.values };
 				this.layoutColumns = f.arrays as Uint16Array[];
 				this.layoutVersion++;
+				this.changedSinceDraw = null;
 				break;
 			}
 			case FRAME.MAP_FULL: {
 				const meta = f.meta as unknown as MapFullMeta;
 				this.count = meta.count;
 				this.channels = (f as DecodedFrame).arrays.map((a) => a as Uint8Array);
+				this.changedSinceDraw = null;
 				break;
 			}
 			case FRAME.MAP_DELTA: {
@@ -63,6 +73,11 @@ export class Store {
 					const ch = this.channels[c]!;
 					const vals = f.arrays[c + 1]!;
 					for (let k = 0; k < meta.changed; k++) ch[idx[k]!] = vals[k]!;
+				}
+				const pending = this.changedSinceDraw;
+				if (pending !== null) {
+					if (pending.length + meta.changed > this.count / 4) this.changedSinceDraw = null;
+					else for (let k = 0; k < meta.changed; k++) pending.push(idx[k]!);
 				}
 				break;
 			}

@@ -38,7 +38,8 @@ import {
 	type SnapshotMessage,
 	type UpdateMessage,
 } from "../protocol.js";
-import { AgentMap, type GroupOf, healthOf } from "./map.js";
+import { AgentMap, type GroupOf } from "./map.js";
+import { Tally } from "./tally.js";
 import { agentDetail, frameworkName, frameworksView, rolesView, totalsView } from "./views.js";
 
 /** What the feed reads of the clock that drives the simulation. */
@@ -70,6 +71,8 @@ export interface FeedOptions {
 	historySize?: number;
 	/** Simulated ms between chart samples at least (default 1000). */
 	sampleEveryMs?: number;
+	/** Wall ms an update spends recomputing map cells at most; the rest wait for the next (default 3). */
+	refreshBudgetMs?: number;
 }
 
 const OPEN = 1;
@@ -118,7 +121,7 @@ export class DashboardFeed {
 		launched: number;
 		failed: number;
 	};
-	readonly #agentHealth: number[] = [];
+	readonly #tally: Tally;
 	/** The allocation cycle being decided: offers per framework name, resources offered. */
 	#cycleOffers = new Map<string, number>();
 	#cycleCpus = 0;
@@ -132,6 +135,7 @@ export class DashboardFeed {
 			eventsPerUpdate: 200,
 			historySize: 3600,
 			sampleEveryMs: 1000,
+			refreshBudgetMs: 3,
 			...opts,
 		};
 		const m = opts.master;
@@ -140,7 +144,7 @@ export class DashboardFeed {
 		this.#history = new Ring(this.#o.historySize);
 		this.#lastSample = { t: m.now, ...this.#counters() };
 		this.#visitedAtLastCycle = m.allocator.agentsVisited;
-		for (let a = 0; a < m.cluster.size; a++) this.#agentHealth[a] = healthOf(m, a);
+		this.#tally = new Tally(m);
 		this.#observe();
 	}
 
@@ -159,6 +163,7 @@ export class DashboardFeed {
 				prev.offerMade?.(o);
 				if (this.#disposed) return;
 				this.map.offerMade(o.agent);
+				this.#tally.offer(o.role, o.q, 1);
 				const name = frameworkName(o.fw);
 				this.#cycleOffers.set(name, (this.#cycleOffers.get(name) ?? 0) + 1);
 				this.#cycleCpus += o.q[0]!;
@@ -168,12 +173,14 @@ export class DashboardFeed {
 				prev.offerEnded?.(o, how);
 				if (this.#disposed) return;
 				this.map.offerEnded(o.agent);
+				this.#tally.offer(o.role, o.q, -1);
 				this.#offerEnded(o, how);
 			},
 			taskChanged: (t, p) => {
 				prev.taskChanged?.(t, p);
 				if (this.#disposed) return;
-				this.map.markDirty(t.agent);
+				this.map.taskChanged(t);
+				this.#tally.taskChanged(t, p);
 				this.#taskChanged(t, p);
 			},
 			agentChanged: (a) => {
@@ -227,10 +234,9 @@ export class DashboardFeed {
 	/** A health change of a known agent is a feed event; entering a fault state also marks the charts. */
 	#agentChanged(a: number): void {
 		const m = this.#master;
-		const before = this.#agentHealth[a];
-		const now = healthOf(m, a);
-		this.#agentHealth[a] = now;
-		if (before === undefined || before === now) return;
+		this.#tally.agentsAdded();
+		const [before, now] = this.#tally.agentChanged(a);
+		if (before < 0 || before === now) return;
 		const text = `agent ${m.cluster.hostnames[a]}: ${HEALTH_NAMES[before]} → ${HEALTH_NAMES[now]}`;
 		if (FAULT_STATES.has(m.cluster.state[a]!)) {
 			const fault = { t: m.now, text };
@@ -336,11 +342,12 @@ export class DashboardFeed {
 	#live() {
 		const m = this.#master;
 		const tasksRunning = this.#o.tasksRunning?.() ?? countRunning(m);
+		this.#tally.agentsAdded();
 		return {
 			clock: { t: m.now, speed: this.#o.clock.speed, paused: this.#o.clock.paused ?? false },
-			frameworks: frameworksView(m),
-			roles: rolesView(m),
-			totals: totalsView(m, tasksRunning),
+			frameworks: frameworksView(m, this.#tally),
+			roles: rolesView(m, this.#tally),
+			totals: totalsView(m, this.#tally, tasksRunning),
 		};
 	}
 
@@ -349,7 +356,7 @@ export class DashboardFeed {
 		if (this.#disposed) return;
 		const start = performance.now();
 		const m = this.#master;
-		const grew = this.map.refresh();
+		const grew = this.map.refresh(this.#o.refreshBudgetMs);
 		const live = this.#live();
 		const sample = this.#sample(live.totals);
 		if (this.#viewers.size === 0) {

@@ -8,13 +8,16 @@
  * master's cluster index: dense, never reused). `#offers[a]` counts the agent's
  * outstanding offers (offerMade / offerEnded). Dirty agents are a flag array
  * plus a list, so marking costs O(1) and nothing is allocated per event.
+ * The framework channel comes from per-agent (framework, cpus) slots kept by
+ * taskChanged.
  * Invariants: after refresh(), channels hold every agent's bytes as computed
  * from the master now; an agent not marked dirty since has not changed.
- * Complexity: markDirty O(1); refresh O(dirty agents + their tasks); a full
- * frame O(agents).
+ * Complexity: markDirty, taskChanged O(1); refresh O(dirty agents), cut off
+ * at a wall-clock budget; a full frame O(agents).
  * Guarded by: `npx tsx web/server/bench.ts` (update build time, docs/benchmarks.md).
  */
-import { AGENT_STATE, type Master } from "../../master/index.js";
+import { performance } from "node:perf_hooks";
+import { AGENT_STATE, type Master, type TaskRecord } from "../../master/index.js";
 import {
 	ALLOC_SCALE,
 	encodeFrame,
@@ -46,6 +49,8 @@ export function healthOf(master: Master, a: number): number {
 export type GroupOf = (agent: number) => string;
 
 const CH = { HEALTH: 0, CPU: 1, MEM: 2, FRAMEWORK: 3, OFFERS: 4 } as const;
+/** Frameworks tracked per agent for the framework channel. */
+const FW_SLOTS = 4;
 
 export class AgentMap {
 	count = 0;
@@ -61,22 +66,63 @@ export class AgentMap {
 	#dirty = new Uint8Array(0);
 	#dirtyList = new Uint32Array(0);
 	#dirtyCount = 0;
-	/** Reused per refresh: cpus allocated per framework index on one agent. */
-	readonly #cpusByFramework = new Map<number, number>();
+	readonly #before = new Uint8Array(MAP_CHANNELS.length);
+	/**
+	 * Per agent, FW_SLOTS (framework index + 1, cpus of its live tasks) pairs at
+	 * a * FW_SLOTS: kept by taskChanged, so the framework channel never walks
+	 * tasks (reading scattered task records cost ~1 µs each at 60,000 agents).
+	 * A fifth framework on one agent takes the slot of the smallest holder.
+	 */
+	#slotFw = new Int32Array(0);
+	#slotCpus = new Float64Array(0);
+	/** Live tasks counted in the slots (each is subtracted once, when released). */
+	readonly #counted = new Set<TaskRecord>();
 
 	constructor(master: Master, groupOf: GroupOf | null = null) {
 		this.#master = master;
 		this.#groupOf = groupOf;
 		this.#grow();
 		for (let a = 0; a < this.count; a++) this.#offers[a] = Math.min(65535, master.offersOnAgent(a).size);
+		for (const fw of master.frameworks) for (const t of fw.tasks.values()) this.taskChanged(t);
 		for (let a = 0; a < this.count; a++) this.#compute(a);
 	}
 
+	/** Agent a's state, allocation, offers or tasks changed. */
 	markDirty(a: number): void {
 		if (a >= this.#dirty.length) return; // a new agent: #grow() computes it
 		if (this.#dirty[a] === 1) return;
 		this.#dirty[a] = 1;
 		this.#dirtyList[this.#dirtyCount++] = a;
+	}
+
+	/** A task launched or changed state: its cpus count for its framework on its agent until it is released. */
+	taskChanged(t: TaskRecord): void {
+		if (!t.released && !this.#counted.has(t)) {
+			this.#counted.add(t);
+			this.#hold(t.agent, t.fw.idx, t.q[0]! + 1e-6);
+		} else if (t.released && this.#counted.delete(t)) this.#hold(t.agent, t.fw.idx, -(t.q[0]! + 1e-6));
+		this.markDirty(t.agent);
+	}
+
+	#hold(a: number, fw: number, cpus: number): void {
+		if (a >= this.#dirty.length) this.#grow();
+		const base = a * FW_SLOTS;
+		let free = -1;
+		let smallest = base;
+		for (let i = base; i < base + FW_SLOTS; i++) {
+			if (this.#slotFw[i] === fw + 1) {
+				const left = this.#slotCpus[i]! + cpus;
+				if (left <= 1e-9) this.#slotFw[i] = 0;
+				this.#slotCpus[i] = Math.max(0, left);
+				return;
+			}
+			if (this.#slotFw[i] === 0 && free < 0) free = i;
+			if (this.#slotCpus[i]! < this.#slotCpus[smallest]!) smallest = i;
+		}
+		if (cpus <= 0) return;
+		const at = free >= 0 ? free : smallest;
+		this.#slotFw[at] = fw + 1;
+		this.#slotCpus[at] = cpus;
 	}
 
 	offerMade(a: number): void {
@@ -89,14 +135,23 @@ export class AgentMap {
 		this.markDirty(a);
 	}
 
-	/** Recomputes the dirty agents; `changed` lists those whose bytes differ. Returns true if agents were added. */
-	refresh(): boolean {
+	/**
+	 * Recomputes dirty agents for at most `budgetMs` wall ms (the rest stay
+	 * dirty for the next call: the map catches up within a few updates after a
+	 * burst, and an update's build time stays bounded); `changed` lists those
+	 * whose bytes differ. Returns true if agents were added.
+	 */
+	refresh(budgetMs = Number.POSITIVE_INFINITY): boolean {
 		const grew = this.#master.cluster.size > this.count;
 		if (grew) this.#grow();
+		const deadline = performance.now() + budgetMs;
+		const list = this.#dirtyList;
+		const before = this.#before;
 		let n = 0;
-		const before = new Uint8Array(MAP_CHANNELS.length);
-		for (let k = 0; k < this.#dirtyCount; k++) {
-			const a = this.#dirtyList[k]!;
+		let k = 0;
+		for (; k < this.#dirtyCount; k++) {
+			if ((k & 255) === 255 && performance.now() > deadline) break;
+			const a = list[k]!;
 			this.#dirty[a] = 0;
 			for (let c = 0; c < before.length; c++) before[c] = this.channels[c]![a]!;
 			this.#compute(a);
@@ -107,9 +162,15 @@ export class AgentMap {
 				}
 			}
 		}
-		this.#dirtyCount = 0;
+		list.copyWithin(0, k, this.#dirtyCount);
+		this.#dirtyCount -= k;
 		this.changedCount = n;
 		return grew;
+	}
+
+	/** Agents still waiting to be recomputed. */
+	get pending(): number {
+		return this.#dirtyCount;
 	}
 
 	fullFrame(t: number): Uint8Array {
@@ -134,8 +195,16 @@ export class AgentMap {
 		return encodeFrame(FRAME.MAP_DELTA, meta, [idx, ...values]);
 	}
 
-	/** Per attribute key (the agent group first), a value index per agent. */
+	#layout: { version: number; frame: Uint8Array } | null = null;
+
+	/** Per attribute key (the agent group first), a value index per agent; built once per layoutVersion. */
 	layoutFrame(): Uint8Array {
+		if (this.#layout?.version !== this.layoutVersion)
+			this.#layout = { version: this.layoutVersion, frame: this.#buildLayout() };
+		return this.#layout.frame;
+	}
+
+	#buildLayout(): Uint8Array {
 		const cl = this.#master.cluster;
 		const n = this.count;
 		const keys: string[] = [];
@@ -186,6 +255,8 @@ export class AgentMap {
 			this.#dirty = copyInto(new Uint8Array(cap), this.#dirty);
 			this.#dirtyList = copyInto(new Uint32Array(cap), this.#dirtyList);
 			this.changed = new Uint32Array(cap);
+			this.#slotFw = copyInto(new Int32Array(cap * FW_SLOTS), this.#slotFw);
+			this.#slotCpus = copyInto(new Float64Array(cap * FW_SLOTS), this.#slotCpus);
 		}
 		this.count = size;
 		for (let a = old; a < size; a++) this.markDirty(a);
@@ -200,17 +271,12 @@ export class AgentMap {
 		ch[CH.CPU]![a] = fraction(cl.allocated[0]![a]!, cl.total[0]![a]!);
 		ch[CH.MEM]![a] = fraction(cl.allocated[1]![a]!, cl.total[1]![a]!);
 		ch[CH.OFFERS]![a] = Math.min(255, this.#offers[a]!);
-		const byFw = this.#cpusByFramework;
-		byFw.clear();
 		let best = -1;
 		let bestCpus = 0;
-		for (const t of m.tasksOnAgent(a)) {
-			if (t.released) continue;
-			const cpus = (byFw.get(t.fw.idx) ?? 0) + t.q[0]! + 1e-6;
-			byFw.set(t.fw.idx, cpus);
-			if (cpus > bestCpus) {
-				bestCpus = cpus;
-				best = t.fw.idx;
+		for (let i = a * FW_SLOTS; i < (a + 1) * FW_SLOTS; i++) {
+			if (this.#slotFw[i] !== 0 && this.#slotCpus[i]! > bestCpus) {
+				bestCpus = this.#slotCpus[i]!;
+				best = this.#slotFw[i]! - 1;
 			}
 		}
 		ch[CH.FRAMEWORK]![a] = best < 0 ? 0 : 1 + (best % FRAMEWORK_SLOTS);
@@ -222,7 +288,10 @@ function fraction(part: number, whole: number): number {
 	return Math.min(ALLOC_SCALE, Math.max(1, Math.round((part / whole) * ALLOC_SCALE)));
 }
 
-function copyInto<T extends Uint8Array | Uint16Array | Uint32Array>(to: T, from: T): T {
+function copyInto<T extends Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array>(
+	to: T,
+	from: T,
+): T {
 	to.set(from.subarray(0, Math.min(from.length, to.length)));
 	return to;
 }

@@ -3,7 +3,7 @@
  * frameworks table, the role tree, cluster totals and one agent's panel. Read
  * only: nothing here changes the master.
  */
-import { AGENT_STATE, type FrameworkRecord, type Master, SCALAR_COUNT } from "../../master/index.js";
+import { type FrameworkRecord, type Master, SCALAR_COUNT } from "../../master/index.js";
 import {
 	type AgentDetail,
 	FRAMEWORK_SLOTS,
@@ -14,6 +14,7 @@ import {
 	type TotalsView,
 } from "../protocol.js";
 import { attributeText, type GroupOf, healthOf } from "./map.js";
+import type { Tally } from "./tally.js";
 
 const RESOURCES = ["cpus", "mem", "disk", "gpus"] as const;
 /** Tasks listed in an agent's panel at most (the count says how many there are). */
@@ -29,12 +30,11 @@ function frameworkState(fw: FrameworkRecord): FrameworkState {
 	return "active";
 }
 
-export function frameworksView(master: Master): FrameworkRow[] {
+export function frameworksView(master: Master, tally: Tally): FrameworkRow[] {
 	return master.frameworks
 		.filter((fw) => !fw.removed)
 		.map((fw) => {
-			const tasks: Record<string, number> = {};
-			for (const t of fw.tasks.values()) tasks[t.state] = (tasks[t.state] ?? 0) + 1;
+			const tasks = tally.tasks.get(fw) ?? {};
 			const c = fw.counters;
 			return {
 				id: fw.id,
@@ -56,26 +56,11 @@ export function frameworksView(master: Master): FrameworkRow[] {
 }
 
 /** The role tree, parents before children; allocated and offered summed over each subtree. */
-export function rolesView(master: Master): RoleRow[] {
+export function rolesView(master: Master, tally: Tally): RoleRow[] {
 	const alloc = master.allocator;
 	const total = alloc.total;
-	const offered = new Map<number, number[]>();
-	const add = (role: number, q: ArrayLike<number>) => {
-		let sum = offered.get(role);
-		if (sum === undefined) {
-			sum = new Array(SCALAR_COUNT).fill(0);
-			offered.set(role, sum);
-		}
-		for (let k = 0; k < SCALAR_COUNT; k++) sum[k]! += q[k]!;
-	};
-	for (const fw of master.frameworks) {
-		for (const o of fw.offers) {
-			add(o.role, o.q);
-			for (const up of alloc.roles[o.role]?.ancestors ?? []) add(up, o.q);
-		}
-	}
 	const rows: RoleRow[] = alloc.roles.map((r) => {
-		const off = offered.get(r.idx) ?? new Array(SCALAR_COUNT).fill(0);
+		const off = Array.from(tally.offeredByRole.get(r.idx) ?? new Float64Array(SCALAR_COUNT));
 		const consumed = Array.from(r.consumed);
 		let share = 0;
 		for (let k = 0; k < SCALAR_COUNT; k++)
@@ -98,39 +83,24 @@ export function rolesView(master: Master): RoleRow[] {
 	return rows.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** Cluster totals: O(agents), one pass over the struct-of-arrays. */
-export function totalsView(master: Master, tasksRunning: number): TotalsView {
-	const cl = master.cluster;
-	const n = cl.size;
-	const byHealth = new Array(HEALTH_NAMES.length).fill(0);
-	const total = new Array(SCALAR_COUNT).fill(0);
-	const allocated = new Array(SCALAR_COUNT).fill(0);
-	const offered = new Array(SCALAR_COUNT).fill(0);
-	for (let a = 0; a < n; a++) byHealth[healthOf(master, a)]++;
-	for (let k = 0; k < SCALAR_COUNT; k++) {
-		const t = cl.total[k]!;
-		const al = cl.allocated[k]!;
-		const of = cl.offered[k]!;
-		let st = 0;
-		let sa = 0;
-		let so = 0;
-		for (let a = 0; a < n; a++) {
-			// Gone agents no longer count towards the cluster.
-			const state = cl.state[a];
-			if (state === AGENT_STATE.REMOVED || state === AGENT_STATE.GONE) continue;
-			st += t[a]!;
-			sa += al[a]!;
-			so += of[a]!;
-		}
-		total[k] = st;
-		allocated[k] = sa;
-		offered[k] = so;
+/**
+ * Cluster totals in O(roles): the allocator's totals (agents it allocates
+ * from), allocated + offered summed over the top-level roles, and the tally's
+ * offered resources and agents per health.
+ */
+export function totalsView(master: Master, tally: Tally, tasksRunning: number): TotalsView {
+	const alloc = master.allocator;
+	const consumed = new Array(SCALAR_COUNT).fill(0);
+	for (const r of alloc.roles) {
+		if (r.ancestors.length > 0) continue;
+		for (let k = 0; k < SCALAR_COUNT; k++) consumed[k] += r.consumed[k]!;
 	}
+	const offered = Array.from(tally.offered);
 	return {
-		agents: n,
-		byHealth,
-		total,
-		allocated,
+		agents: master.cluster.size,
+		byHealth: tally.byHealth.slice(),
+		total: Array.from(alloc.total),
+		allocated: consumed.map((c, k) => Math.max(0, c - offered[k]!)),
 		offered,
 		tasksRunning,
 		offersOutstanding: master.outstandingOffers,
