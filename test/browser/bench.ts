@@ -16,6 +16,9 @@ export interface DashboardBench {
 	agents: number;
 	seconds: number;
 	updates: number;
+	/** Agents the page's map holds. */
+	count: number;
+	mapDraws: number;
 	buildMs: { p50: number; p95: number; max: number };
 	bytesPerSecond: number;
 	mapDrawMs: { p50: number; p95: number };
@@ -29,10 +32,12 @@ function quantile(xs: number[], q: number): number {
 	return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
 }
 
+/** Runs the benchmark; `screenshot` names a picture of the map view taken at the end. */
 export async function benchDashboard(
 	agents: number,
 	seconds: number,
 	speed: number,
+	screenshot?: string,
 ): Promise<DashboardBench> {
 	const d = await openDashboard(bigCluster(agents), { speed });
 	try {
@@ -46,13 +51,16 @@ export async function benchDashboard(
 		const wall = (performance.now() - t0) / 1000;
 		const bytes = feed.stats.bytesSent - bytes0;
 		const page = (await d.page.evaluate(
-			"({ draw: window.__dash.map.frameTimes.slice(), update: window.__dash.updateTimes.slice(), updates: window.__dash.updates })",
-		)) as { draw: number[]; update: number[]; updates: number };
+			"({ draw: window.__dash.map.frameTimes.slice(), update: window.__dash.updateTimes.slice(), updates: window.__dash.updates, count: window.__dash.store.count })",
+		)) as { draw: number[]; update: number[]; updates: number; count: number };
+		if (screenshot !== undefined) await d.screenshot(screenshot, "#map-view");
 		const build = feed.stats.buildMs;
 		return {
 			agents,
 			seconds: wall,
 			updates: page.update.length,
+			count: page.count,
+			mapDraws: page.draw.length,
 			buildMs: { p50: quantile(build, 0.5), p95: quantile(build, 0.95), max: Math.max(...build) },
 			bytesPerSecond: bytes / wall,
 			mapDrawMs: { p50: quantile(page.draw, 0.5), p95: quantile(page.draw, 0.95) },

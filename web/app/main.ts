@@ -139,6 +139,7 @@ let socket: WebSocket | null = null;
 let detailIndex = -1;
 
 window.__dash = { store, map, updates: 0, updateTimes, socket: () => socket };
+renderPanel(panel, null, []);
 
 function renderLegend(): void {
 	legend.replaceChildren(
