@@ -31,7 +31,7 @@ export const HEALTH_COLOURS: Record<number, Rgb> = {
 	[HEALTH.DEACTIVATED]: [120, 120, 140],
 	[HEALTH.DISCONNECTED]: [200, 90, 200],
 	[HEALTH.UNREACHABLE]: [220, 50, 50],
-	[HEALTH.GONE]: [30, 30, 30],
+	[HEALTH.GONE]: [105, 80, 70],
 };
 
 /** Twelve distinguishable framework colours (slot 1 + k uses entry k mod 12). */

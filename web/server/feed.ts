@@ -110,6 +110,8 @@ export class DashboardFeed {
 	readonly #viewers = new Map<FeedSocket, Viewer>();
 	#events: FeedEvent[] = [];
 	#droppedEvents = 0;
+	#bulkEvents = 0;
+	#rareEvents = 0;
 	readonly #history: Ring<Sample>;
 	readonly #faults = new Ring<Fault>(FAULT_RING);
 	#newFaults: Fault[] = [];
@@ -204,11 +206,20 @@ export class DashboardFeed {
 		this.#viewers.clear();
 	}
 
+	/**
+	 * One feed event, unless this update already holds its share: offers and
+	 * task events (thousands a second on a big cluster) up to eventsPerUpdate;
+	 * cycles and faults, rare and the ones a viewer looks for, have their own
+	 * allowance of the same size so a flood of declines never hides them.
+	 */
 	#event(kind: FeedKind, framework: string | null, agent: number | null, text: () => string): void {
-		if (this.#events.length >= this.#o.eventsPerUpdate) {
+		const rare = kind === "cycle" || kind === "fault";
+		if (rare ? this.#rareEvents >= this.#o.eventsPerUpdate : this.#bulkEvents >= this.#o.eventsPerUpdate) {
 			this.#droppedEvents++;
 			return;
 		}
+		if (rare) this.#rareEvents++;
+		else this.#bulkEvents++;
 		this.#events.push({ t: this.#master.now, kind, framework, agent, text: text() });
 	}
 
@@ -360,9 +371,7 @@ export class DashboardFeed {
 		const live = this.#live();
 		const sample = this.#sample(live.totals);
 		if (this.#viewers.size === 0) {
-			this.#events = [];
-			this.#droppedEvents = 0;
-			this.#newFaults = [];
+			this.#clearEvents();
 			return;
 		}
 		const update: UpdateMessage = {
@@ -410,8 +419,14 @@ export class DashboardFeed {
 				v.dropped = 0;
 			} else this.#send(socket, json);
 		}
+		this.#clearEvents();
+	}
+
+	#clearEvents(): void {
 		this.#events = [];
 		this.#droppedEvents = 0;
+		this.#bulkEvents = 0;
+		this.#rareEvents = 0;
 		this.#newFaults = [];
 	}
 
