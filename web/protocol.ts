@@ -268,6 +268,13 @@ export interface AgentMessage {
 
 export type ServerMessage = SnapshotMessage | UpdateMessage | AgentMessage;
 
+/** A headless run's report page: the final snapshot and map frames (base64), drawn without a server. */
+export interface ReportData {
+	snapshot: SnapshotMessage;
+	layout: string;
+	map: string;
+}
+
 /** Browser -> server: the only message a page sends. */
 export interface AgentRequest {
 	type: "agent";

@@ -11,7 +11,7 @@ import type { Store } from "./store.js";
 
 interface ChartDef {
 	title: string;
-	series: { label: string; colour: string; value: (s: Store["history"][number]) => number }[];
+	series: { label: string; colour: string; value: (s: Store["history"][number]) => number | null }[];
 	percent?: boolean;
 }
 
@@ -67,7 +67,8 @@ export class Charts {
 			series: [...ids].map((id) => ({
 				label: s.names.get(id) ?? id,
 				colour: css(frameworkColour(slots.get(id) ?? 0)),
-				value: (x) => x.shares[id] ?? Number.NaN,
+				// null, not NaN: uPlot draws null as a gap, while one NaN spoils the y range.
+				value: (x) => x.shares[id] ?? null,
 			})),
 		};
 	}

@@ -4,7 +4,7 @@
  * wires the controls to the HTTP APIs. Reconnects by itself; a new snapshot
  * replaces everything. Sets window.__ready once the first snapshot is drawn.
  */
-import { FEED_PATH, FRAME, type ServerMessage } from "../protocol.js";
+import { FEED_PATH, FRAME, type ReportData, type ServerMessage } from "../protocol.js";
 import { api, run } from "./api.js";
 import { Charts } from "./charts.js";
 import { COLOUR_MODES, type ColourMode, legendFor } from "./colors.js";
@@ -31,6 +31,13 @@ declare global {
 
 function section(id: string, title: string, ...body: HTMLElement[]): HTMLElement {
 	return el("section", { id, class: "view" }, el("h2", {}, title), ...body);
+}
+
+/** A view that needs the live server (hidden in a report file). */
+function liveSection(id: string, title: string, ...body: HTMLElement[]): HTMLElement {
+	const e = section(id, title, ...body);
+	e.classList.add("live-only");
+	return e;
 }
 
 const store = new Store();
@@ -76,20 +83,24 @@ app.append(
 		{},
 		el("h1", {}, "mesosim"),
 		clockText,
-		el("button", { id: "pause", onclick: () => void run("pause", api.pause) }, "pause"),
-		el("button", { id: "resume", onclick: () => void run("resume", api.resume) }, "resume"),
 		el(
-			"button",
-			{
-				id: "step",
-				title: "run exactly the next allocation cycle, then stay paused",
-				onclick: () => void run("step one cycle", api.cycle),
-			},
-			"step cycle",
+			"span",
+			{ class: "live-only controls" },
+			el("button", { id: "pause", onclick: () => void run("pause", api.pause) }, "pause"),
+			el("button", { id: "resume", onclick: () => void run("resume", api.resume) }, "resume"),
+			el(
+				"button",
+				{
+					id: "step",
+					title: "run exactly the next allocation cycle, then stay paused",
+					onclick: () => void run("step one cycle", api.cycle),
+				},
+				"step cycle",
+			),
+			el("label", {}, "speed ", speedInput),
+			el("button", { onclick: () => void run("speed", () => api.speed(Number(speedInput.value))) }, "set"),
+			connText,
 		),
-		el("label", {}, "speed ", speedInput),
-		el("button", { onclick: () => void run("speed", () => api.speed(Number(speedInput.value))) }, "set"),
-		connText,
 		el("span", { id: "status-line" }),
 	),
 	totals,
@@ -106,15 +117,19 @@ app.append(
 				el("label", {}, "colour by ", colourSelect),
 				legend,
 				el("span", { class: "spacer" }),
-				addGroup,
-				addCount,
 				el(
-					"button",
-					{
-						onclick: () =>
-							void run("add agents", () => api.addAgents(addGroup.value.trim(), Number(addCount.value))),
-					},
-					"add agents",
+					"span",
+					{ class: "live-only" },
+					addGroup,
+					addCount,
+					el(
+						"button",
+						{
+							onclick: () =>
+								void run("add agents", () => api.addAgents(addGroup.value.trim(), Number(addCount.value))),
+						},
+						"add agents",
+					),
 				),
 			),
 			el(
@@ -126,8 +141,8 @@ app.append(
 		),
 		section("frameworks-view", "Frameworks", frameworksRoot, chartsRoot),
 		section("roles-view", "Roles", rolesRoot),
-		section("feed-view", "Offers and events", feedRoot),
-		section("catalog-view", "Catalog", catalogRoot),
+		liveSection("feed-view", "Offers and events", feedRoot),
+		liveSection("catalog-view", "Catalog", catalogRoot),
 	),
 );
 
@@ -223,7 +238,10 @@ function renderCatalog(): void {
 
 let catalogKey = "";
 function renderAll(full: boolean): void {
-	clockText.textContent = `t = ${fmt.time(store.clock.t)} · ×${store.clock.speed}${store.clock.paused ? " · paused" : ""}`;
+	const mode = document.body.classList.contains("report")
+		? "end of a headless run"
+		: `×${store.clock.speed}${store.clock.paused ? " · paused" : ""}`;
+	clockText.textContent = `t = ${fmt.time(store.clock.t)} · ${mode}`;
 	clockText.className = store.clock.paused ? "paused" : "";
 	if (document.activeElement !== speedInput) speedInput.value = String(store.clock.speed);
 	renderTotals(totals, store);
@@ -368,4 +386,17 @@ window.addEventListener("resize", () => {
 	charts.resize();
 });
 
-connect();
+/** A report file (`mesosim run --html`): the run's final state, drawn once, no server. */
+function showReport(data: ReportData): void {
+	document.body.classList.add("report");
+	const bytes = (b64: string) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)).buffer;
+	store.applyFrame(bytes(data.layout));
+	store.applyFrame(bytes(data.map));
+	store.applySnapshot(data.snapshot);
+	renderAll(true);
+	window.__ready = true;
+}
+
+const reportData = document.getElementById("report-data");
+if (reportData === null) connect();
+else showReport(JSON.parse(reportData.textContent ?? "null") as ReportData);

@@ -6,6 +6,21 @@ import { el, fmt } from "./dom.js";
 const res = (q: number[]) =>
 	`${fmt.num(q[0] ?? 0)} cpus · ${fmt.mem(q[1] ?? 0)} · ${fmt.mem(q[2] ?? 0)} disk${(q[3] ?? 0) > 0 ? ` · ${q[3]} gpus` : ""}`;
 
+/** A heading and a table of rows (a string is one plain cell), or "none". */
+function list(title: string, rows: (HTMLTableCellElement | string)[][]): HTMLElement[] {
+	const body =
+		rows.length === 0
+			? el("p", { class: "muted" }, "none")
+			: el(
+					"table",
+					{},
+					...rows.map((cells) =>
+						el("tr", {}, ...cells.map((c) => (typeof c === "string" ? el("td", {}, c) : c))),
+					),
+				);
+	return [el("h4", {}, title), body];
+}
+
 export function renderPanel(root: HTMLElement, d: AgentDetail | null, selection: string[]): void {
 	if (d === null) {
 		root.replaceChildren(
@@ -42,56 +57,28 @@ export function renderPanel(root: HTMLElement, d: AgentDetail | null, selection:
 			el("tr", {}, el("th", {}, "offered"), el("td", {}, res(d.offered))),
 			...Object.entries(d.attributes).map(([k, v]) => el("tr", {}, el("th", {}, k), el("td", {}, v))),
 		),
-		el("h4", {}, `tasks (${d.tasksTotal})`),
-		d.tasks.length === 0
-			? el("p", { class: "muted" }, "none")
-			: el(
-					"table",
-					{},
-					...d.tasks.map((t) =>
-						el(
-							"tr",
-							{},
-							el("td", { class: "mono" }, t.id),
-							el("td", {}, t.framework),
-							el("td", {}, t.state.replace("TASK_", "")),
-							el("td", { class: "num" }, `${fmt.num(t.cpus)} cpus`),
-						),
-					),
-				),
-		el("h4", {}, `outstanding offers (${d.offers.length})`),
-		d.offers.length === 0
-			? el("p", { class: "muted" }, "none")
-			: el(
-					"table",
-					{},
-					...d.offers.map((o) =>
-						el(
-							"tr",
-							{},
-							el("td", { class: "mono" }, o.id),
-							el("td", {}, o.framework),
-							el("td", {}, o.role),
-							el("td", {}, `${fmt.num(o.cpus)} cpus · ${fmt.mem(o.mem)}`),
-							el("td", {}, `since ${fmt.time(o.since)}`),
-						),
-					),
-				),
-		el("h4", {}, `decline filters (${d.filters.length})`),
-		d.filters.length === 0
-			? el("p", { class: "muted" }, "none")
-			: el(
-					"table",
-					{},
-					...d.filters.map((f) =>
-						el(
-							"tr",
-							{},
-							el("td", {}, f.framework),
-							el("td", {}, f.role),
-							el("td", {}, `until ${fmt.time(f.until)}`),
-						),
-					),
-				),
+		...list(
+			`tasks (${d.tasksTotal})`,
+			d.tasks.map((t) => [
+				el("td", { class: "mono" }, t.id),
+				t.framework,
+				t.state.replace("TASK_", ""),
+				el("td", { class: "num" }, `${fmt.num(t.cpus)} cpus`),
+			]),
+		),
+		...list(
+			`outstanding offers (${d.offers.length})`,
+			d.offers.map((o) => [
+				el("td", { class: "mono" }, o.id),
+				o.framework,
+				o.role,
+				`${fmt.num(o.cpus)} cpus · ${fmt.mem(o.mem)}`,
+				`since ${fmt.time(o.since)}`,
+			]),
+		),
+		...list(
+			`decline filters (${d.filters.length})`,
+			d.filters.map((f) => [f.framework, f.role, `until ${fmt.time(f.until)}`]),
+		),
 	);
 }

@@ -1,5 +1,5 @@
 /** The frameworks table and the role tree, re-rendered from each update. */
-import { HEALTH_NAMES } from "../protocol.js";
+import { HEALTH_NAMES, type RoleRow } from "../protocol.js";
 import { api, run } from "./api.js";
 import { css, frameworkColour, HEALTH_COLOURS } from "./colors.js";
 import { el, fmt } from "./dom.js";
@@ -71,6 +71,19 @@ export function renderFrameworks(root: HTMLElement, store: Store): void {
 const RES = ["cpus", "mem", "disk", "gpus"];
 const fmtRes = (q: number[]) => `${fmt.num(q[0] ?? 0)} cpus · ${fmt.mem(q[1] ?? 0)}`;
 
+/** An input for one of a role's quota limits (empty: no limit). */
+function quotaInput(r: RoleRow, resource: "cpus" | "mem"): HTMLInputElement {
+	const v = r.quota[resource];
+	return el("input", {
+		type: "number",
+		min: "0",
+		step: "any",
+		placeholder: "none",
+		value: v === undefined ? "" : String(v),
+		"aria-label": `${resource} quota of ${r.name}`,
+	});
+}
+
 export function renderRoles(root: HTMLElement, store: Store): void {
 	// Keep what the viewer is typing: no re-render while an input has focus.
 	if (root.contains(document.activeElement) && document.activeElement instanceof HTMLInputElement) return;
@@ -83,22 +96,8 @@ export function renderRoles(root: HTMLElement, store: Store): void {
 			value: String(r.weight),
 			"aria-label": `weight of ${r.name}`,
 		});
-		const cpuQuota = el("input", {
-			type: "number",
-			min: "0",
-			step: "any",
-			placeholder: "none",
-			value: r.quota.cpus === undefined ? "" : String(r.quota.cpus),
-			"aria-label": `cpu quota of ${r.name}`,
-		});
-		const memQuota = el("input", {
-			type: "number",
-			min: "0",
-			step: "any",
-			placeholder: "none",
-			value: r.quota.mem === undefined ? "" : String(r.quota.mem),
-			"aria-label": `mem quota of ${r.name}`,
-		});
+		const cpuQuota = quotaInput(r, "cpus");
+		const memQuota = quotaInput(r, "mem");
 		const quota = Object.entries(r.quota)
 			.map(([k, v]) => `${k} ${k === "mem" || k === "disk" ? fmt.mem(v) : fmt.num(v)}`)
 			.join(", ");
@@ -114,7 +113,7 @@ export function renderRoles(root: HTMLElement, store: Store): void {
 			el("td", { class: "num" }, r.frameworks),
 			el(
 				"td",
-				{ class: "edit" },
+				{ class: "edit live-only" },
 				weight,
 				el(
 					"button",
@@ -154,16 +153,10 @@ export function renderRoles(root: HTMLElement, store: Store): void {
 				el(
 					"tr",
 					{},
-					...[
-						"role",
-						"weight",
-						"quota limits",
-						"allocated",
-						"offered",
-						"DRF share",
-						"frameworks",
-						"weight · quota (cpus, mem MB)",
-					].map((h) => el("th", {}, h)),
+					...["role", "weight", "quota limits", "allocated", "offered", "DRF share", "frameworks"].map((h) =>
+						el("th", {}, h),
+					),
+					el("th", { class: "live-only" }, "weight · quota (cpus, mem MB)"),
 				),
 			),
 			el("tbody", {}, ...rows),

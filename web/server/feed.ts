@@ -33,6 +33,7 @@ import {
 	HEALTH_NAMES,
 	MAX_CLIENT_MESSAGE,
 	parseClientMessage,
+	type ReportData,
 	type Sample,
 	type ServerMessage,
 	type SnapshotMessage,
@@ -293,19 +294,33 @@ export class DashboardFeed {
 	attach(socket: FeedSocket): void {
 		const m = this.#master;
 		this.map.refresh();
-		const snapshot: SnapshotMessage = {
+		this.#send(socket, this.map.layoutFrame());
+		this.#send(socket, this.map.fullFrame(m.now));
+		this.#send(socket, JSON.stringify(this.#snapshot(this.#o.catalog ?? [])));
+		this.#viewers.set(socket, { needsFull: false, layoutVersion: this.map.layoutVersion, dropped: 0 });
+	}
+
+	#snapshot(catalog: SnapshotMessage["catalog"]): SnapshotMessage {
+		return {
 			type: "snapshot",
 			...this.#live(),
 			events: [],
 			dropped: 0,
 			history: this.#history.toArray(),
 			faults: this.#faults.toArray(),
-			catalog: this.#o.catalog ?? [],
+			catalog,
 		};
-		this.#send(socket, this.map.layoutFrame());
-		this.#send(socket, this.map.fullFrame(m.now));
-		this.#send(socket, JSON.stringify(snapshot));
-		this.#viewers.set(socket, { needsFull: false, layoutVersion: this.map.layoutVersion, dropped: 0 });
+	}
+
+	/** Everything a page needs to draw the cluster now, without a socket (a report file). */
+	reportData(): ReportData {
+		const m = this.#master;
+		this.map.refresh();
+		return {
+			snapshot: this.#snapshot([]),
+			layout: Buffer.from(this.map.layoutFrame()).toString("base64"),
+			map: Buffer.from(this.map.fullFrame(m.now)).toString("base64"),
+		};
 	}
 
 	detach(socket: FeedSocket): void {

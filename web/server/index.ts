@@ -5,3 +5,4 @@ export { liveDashboard } from "./live.js";
 export { AgentMap } from "./map.js";
 export { ASSET_PREFIX, dashboardPage } from "./page.js";
 export { type DashboardOptions, DEFAULT_UPDATE_HZ, MAX_UPDATE_HZ, registerDashboard } from "./plugin.js";
+export { HtmlReport } from "./report.js";
