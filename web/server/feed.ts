@@ -15,7 +15,7 @@
  * Invariants: the observer hooks only mark and count (O(1)); all building
  * happens in tick(), outside the engine's events.
  * Complexity: tick O(dirty agents + agents for the totals + frameworks' tasks).
- * Guarded by: `npx tsx web/server/bench.ts` (docs/benchmarks.md, dashboard).
+ * Guarded by: `npx tsx test/browser/bench.ts` (docs/benchmarks.md, "Dashboard").
  */
 import { performance } from "node:perf_hooks";
 import {

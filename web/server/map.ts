@@ -14,7 +14,7 @@
  * from the master now; an agent not marked dirty since has not changed.
  * Complexity: markDirty, taskChanged O(1); refresh O(dirty agents), cut off
  * at a wall-clock budget; a full frame O(agents).
- * Guarded by: `npx tsx web/server/bench.ts` (update build time, docs/benchmarks.md).
+ * Guarded by: `npx tsx test/browser/bench.ts` (update build time, docs/benchmarks.md, "Dashboard").
  */
 import { performance } from "node:perf_hooks";
 import { AGENT_STATE, type Master, type TaskRecord } from "../../master/index.js";
