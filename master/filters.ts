@@ -210,6 +210,13 @@ export class FrameworkFilters {
 		return this.#pool.covers(this.#rec[i]!, cpus, mem, disk, gpus, ports);
 	}
 
+	/** When the live filter on (agent, role) expires, or -1 when there is none (read only: the dashboard's agent panel). */
+	expiryOf(agent: number, role: number, now: number): number {
+		if (this.#size === 0) return -1;
+		const i = this.#find(agent, role);
+		return i < 0 || this.#exp[i]! <= now ? -1 : this.#exp[i]!;
+	}
+
 	/** Live filters count for a role (expired ones are dropped on the way). */
 	activeForRole(role: number, now: number): number {
 		let n = 0;

@@ -15,7 +15,7 @@ import type { FastifyBaseLogger } from "fastify";
 import type { Logger } from "pino";
 import { SIM_ERRORS, simError } from "../../common/errors.js";
 import type { AuthOptions } from "../../master/http/index.js";
-import type { LiveAppOptions, LiveServer } from "../runner/live.js";
+import type { LiveAppOptions, LiveExtension, LiveServer } from "../runner/live.js";
 import type { Scenario } from "../scenario/index.js";
 import type { CliContext } from "./context.js";
 
@@ -28,6 +28,8 @@ export interface ServingOptions {
 	app?: LiveAppOptions;
 	/** HTTP Basic authentication (master/http/auth.ts); none by default. */
 	auth?: AuthOptions;
+	/** Routes of layers above the driver (the dashboard: web/server liveDashboard). */
+	extensions?: readonly LiveExtension[];
 }
 
 /** Wall ms the shutdown may take before the process exits anyway (exit code 1). */
@@ -57,6 +59,7 @@ export async function serveUntilStopped(
 			...(o.startTimeMs === undefined ? {} : { startTimeMs: o.startTimeMs }),
 			...(o.app === undefined ? {} : { app: o.app }),
 			...(o.auth === undefined ? {} : { auth: o.auth }),
+			...(o.extensions === undefined ? {} : { extensions: o.extensions }),
 			// fastify's own info lines ("Server listening at") stay quiet: one line announces the URL.
 			logger: logger.child(
 				{},

@@ -235,6 +235,22 @@ export interface LiveServerOptions {
 	app?: LiveAppOptions;
 	/** HTTP Basic authentication (master/http/auth.ts); none by default. */
 	auth?: AuthOptions;
+	/** Routes added by layers above the driver before the server listens (the dashboard, web/server). */
+	extensions?: readonly LiveExtension[];
+}
+
+/** Adds routes to the live app; called once, before listen, with the simulation and its clock. */
+export type LiveExtension = (
+	app: FastifyInstance,
+	live: { sim: Simulation; driver: LiveDriver },
+) => Promise<void> | void;
+
+async function applyExtensions(
+	app: FastifyInstance,
+	opts: LiveServerOptions,
+	live: { sim: Simulation; driver: LiveDriver },
+) {
+	for (const extend of opts.extensions ?? []) await extend(app, live);
 }
 
 /** What `serve` may pass on to buildApp. */
@@ -275,6 +291,7 @@ export async function startLive(opts: LiveServerOptions): Promise<LiveServer> {
 	driver.onKeepAlive = () => app.mesos.keepAlive();
 	driver.onTick = () => scavenger.poll();
 	try {
+		await applyExtensions(app, opts, { sim, driver });
 		await app.listen({ host: opts.host, port: opts.port });
 	} catch (err) {
 		await app.close();

@@ -1,7 +1,9 @@
 /**
  * Imports point down only (docs/architecture.md, "Layers"):
  *
- *   sim/ (cli, runner, scenario, report, bench, remote)   top
+ *   sim/cli                                                top: parses flags, picks a driver
+ *   web/ (server: feed, bundle; app: browser code)         the dashboard, a driver-level concern
+ *   sim/ (runner, scenario, report, bench, remote)         build and drive a cluster
  *   master/http/                                           HTTP adapter of the master
  *   master/ core   agents/   frameworks/                   the simulated system
  *   master/protocol/                                       the master's published interface
@@ -121,5 +123,25 @@ describe("layers", () => {
 	it("agents/ and frameworks/ do not import each other", () => {
 		expect(violations(["agents"], (t) => !under(t, "frameworks"))).toEqual([]);
 		expect(violations(["frameworks"], (t) => !under(t, "agents"))).toEqual([]);
+	});
+
+	it("web/server imports the sim/ drivers and below, never the cli; web/app only the shared wire format, which imports nothing", () => {
+		const wire = (t: string) => t === "web/protocol.js";
+		const server = (t: string) =>
+			under(t, "web/server") ||
+			wire(t) ||
+			(under(t, "sim") && !under(t, "sim/cli")) ||
+			under(t, "master") ||
+			under(t, "frameworks") ||
+			base(t);
+		expect(violations(["web/server"], server)).toEqual([]);
+		expect(violations(["web/app"], (t) => under(t, "web/app") || wire(t))).toEqual([]);
+		expect(importsOf("web/protocol.ts")).toEqual([]);
+		expect(importsOf("web/app/main.ts").some(wire)).toBe(true);
+	});
+
+	it("nothing below the cli imports web/ (the dashboard sits above the drivers)", () => {
+		const dirs = ["common", "engine", "master", "agents", "frameworks", "sim"];
+		expect(violations(dirs, (t) => !under(t, "web"), /^sim\/cli\//)).toEqual([]);
 	});
 });

@@ -48,9 +48,10 @@ export function registerDemo(program: Command, ctx: CliContext): void {
 				speed: flags.speed ?? String(demo.speed),
 			});
 			const scenario = validateScenario(demo.scenario(), { sourceName: `demo ${demo.name}` });
+			const { liveDashboard } = await import("../../../web/server/index.js");
 			await serveUntilStopped(
 				ctx,
-				{ scenario, host: opts.host, port: opts.port, speed: opts.speed },
+				{ scenario, host: opts.host, port: opts.port, speed: opts.speed, extensions: [liveDashboard] },
 				(server) => {
 					const agents = scenario.agents.reduce((n, g) => n + g.count, 0);
 					ctx.stdout.write(

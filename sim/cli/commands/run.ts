@@ -12,6 +12,7 @@ import { formatDuration } from "../../../common/schema/duration.js";
 import { checkChameleonSpecs } from "../../chameleon.js";
 import { svgPlot } from "../../report/plot.js";
 import type { Report } from "../../report/types.js";
+import type { Simulation } from "../../runner/index.js";
 import { loadScenarioFile } from "../../scenario/load.js";
 import type { Scenario } from "../../scenario/types.js";
 import type { CliContext } from "../context.js";
@@ -27,6 +28,7 @@ export interface RunFlags {
 	duration?: string;
 	json?: string;
 	plot?: string;
+	html?: string;
 	quiet?: boolean;
 	checkInvariants?: boolean;
 }
@@ -73,16 +75,32 @@ function writeReport(path: string, report: Report, ctx: CliContext): void {
 }
 
 function writePlot(path: string, report: Report, ctx: CliContext): void {
-	const svg = svgPlot(report);
+	writeOutput(path, svgPlot(report), ctx);
+}
+
+function writeOutput(path: string, text: string, ctx: CliContext): void {
 	if (path === "-") {
-		ctx.stdout.write(svg);
+		ctx.stdout.write(text);
 		return;
 	}
 	try {
-		writeFileSync(path, svg);
+		writeFileSync(path, text);
 	} catch (err) {
 		throw simError("SIM_ERR_OUTPUT", { path, reason: (err as Error).message }, { cause: err });
 	}
+}
+
+/** --html: the dashboard's report recorder (web/server), attached before the run and sampled as it goes. */
+async function htmlReportHooks() {
+	const { HtmlReport } = await import("../../../web/server/index.js");
+	let recorder: InstanceType<typeof HtmlReport> | null = null;
+	return {
+		onBuilt: (sim: Simulation) => {
+			recorder = new HtmlReport(sim);
+		},
+		onProgress: () => recorder?.sample(),
+		page: async () => (recorder === null ? "" : recorder.html()),
+	};
 }
 
 /** A progress bar on stderr; updates are skipped unless they move it by 0.1% or more. */
@@ -210,6 +228,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
 			"--plot <file>",
 			"write an SVG chart (FILE.svg, or - for stdout) of utilisation and dominant shares over time",
 		)
+		.option("--html <file>", "write a self-contained HTML report: the dashboard's charts and the final map")
 		.option("-q, --quiet", "no progress bar")
 		.option("--check-invariants", "check cluster invariants during the run; exit 3 if one is broken")
 		.action(async (file: string | undefined, flags: RunFlags) => {
@@ -219,6 +238,8 @@ export function registerRun(program: Command, ctx: CliContext): void {
 			const scenario = applyRunOverrides(await scenarioFromArgs(file, flags), overrides);
 			if (flags.json !== undefined) checkOutputPath(flags.json);
 			if (flags.plot !== undefined) checkOutputPath(flags.plot);
+			if (flags.html !== undefined) checkOutputPath(flags.html);
+			const html = flags.html === undefined ? null : await htmlReportHooks();
 			ctx.logger.debug(
 				{ scenario: scenario.name, seed: scenario.seed, durationMs: scenario.durationMs },
 				"run",
@@ -229,13 +250,18 @@ export function registerRun(program: Command, ctx: CliContext): void {
 			try {
 				report = await runScenario(scenario, {
 					checkInvariants: flags.checkInvariants === true,
-					...(progress === undefined ? {} : { onProgress: progress.onProgress }),
+					...(html === null ? {} : { onBuilt: html.onBuilt }),
+					onProgress: (t, total) => {
+						html?.onProgress();
+						progress?.onProgress(t, total);
+					},
 				});
 			} finally {
 				progress?.stop();
 			}
 			if (flags.json !== undefined) writeReport(flags.json, report, ctx);
 			if (flags.plot !== undefined) writePlot(flags.plot, report, ctx);
+			if (flags.html !== undefined && html !== null) writeOutput(flags.html, await html.page(), ctx);
 			if (flags.json !== "-") ctx.stdout.write(formatSummary(report, { width: ctx.columns }));
 			const inv = report.invariants;
 			if (inv.violations > 0)

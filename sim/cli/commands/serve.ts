@@ -227,6 +227,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
 		.action(async (flags: ServeFlags) => {
 			const opts = parseServeFlags(flags);
 			const scenario = serveScenario(opts);
+			const { liveDashboard } = await import("../../../web/server/index.js");
 			await serveUntilStopped(
 				ctx,
 				{
@@ -240,6 +241,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
 						...(opts.webuiDir === undefined ? {} : { webuiDir: opts.webuiDir }),
 					},
 					...(opts.auth === undefined ? {} : { auth: opts.auth }),
+					extensions: [liveDashboard],
 				},
 				(server, logger) => {
 					const auth = opts.auth;

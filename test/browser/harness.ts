@@ -1,0 +1,69 @@
+/**
+ * Browser test harness: a live master with the dashboard on a free port, and
+ * Debian's chromium driven by playwright-core (no browser download). Console
+ * errors and page errors are collected so a test can assert there were none.
+ * Screenshots go to test/browser/screenshots/ (gitignored).
+ */
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { type LiveServer, startLive } from "../../sim/runner/live.js";
+import type { Scenario } from "../../sim/scenario/index.js";
+import { liveDashboard } from "../../web/server/index.js";
+
+export const CHROMIUM = process.env.MESOSIM_CHROMIUM ?? "/usr/bin/chromium";
+export const SCREENSHOTS = resolve(import.meta.dirname, "screenshots");
+
+export interface Dashboard {
+	server: LiveServer;
+	browser: Browser;
+	page: Page;
+	/** Console errors and uncaught page errors seen so far. */
+	errors: string[];
+	screenshot(name: string, selector?: string): Promise<string>;
+	close(): Promise<void>;
+}
+
+export async function openDashboard(
+	scenario: Scenario,
+	opts: { speed?: number; width?: number; height?: number } = {},
+): Promise<Dashboard> {
+	const server = await startLive({
+		scenario,
+		host: "127.0.0.1",
+		port: 0,
+		speed: opts.speed ?? 1,
+		extensions: [liveDashboard],
+	});
+	const browser = await chromium.launch({
+		executablePath: CHROMIUM,
+		args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+	});
+	const page = await browser.newPage({
+		viewport: { width: opts.width ?? 1400, height: opts.height ?? 1000 },
+	});
+	const errors: string[] = [];
+	page.on("console", (m) => {
+		if (m.type() === "error") errors.push(m.text());
+	});
+	page.on("pageerror", (e) => errors.push(String(e)));
+	await page.goto(server.url);
+	await page.waitForFunction("window.__ready === true", undefined, { timeout: 30_000 });
+	mkdirSync(SCREENSHOTS, { recursive: true });
+	return {
+		server,
+		browser,
+		page,
+		errors,
+		async screenshot(name, selector) {
+			const path = join(SCREENSHOTS, `${name}.png`);
+			if (selector === undefined) await page.screenshot({ path, fullPage: true });
+			else await page.locator(selector).screenshot({ path });
+			return path;
+		},
+		async close() {
+			await browser.close();
+			await server.close();
+		},
+	};
+}
