@@ -2,8 +2,10 @@
 /**
  * A client that does not read its RecordIO stream (docs/api.md "Bad input"):
  * with the default limit, once more than 16 MiB wait in the server's buffer
- * the stream is ended and the framework disconnected, as if the connection
- * had dropped; below the limit nothing happens. A real socket, so that the
+ * (each queued event charged its frame plus FRAME_OVERHEAD_BYTES for the
+ * objects that hold it, master/http/stream.ts) the stream is ended and the
+ * framework disconnected, as if the connection had dropped; below the limit
+ * nothing happens. A real socket, so that the
  * buffer fills as it would for a stalled client (inject() never backs up).
  */
 import http from "node:http";
@@ -11,6 +13,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, expect, it } from "vitest";
 import { DEFAULT_MAX_BUFFERED_BYTES } from "../../master/http/app.js";
 import { eventFrame } from "../../master/http/event-frame.js";
+import { FRAME_OVERHEAD_BYTES } from "../../master/http/stream.js";
 import { cluster, JSON_HEADERS, type TestCluster } from "./helpers.js";
 
 const MiB = 1024 * 1024;
@@ -48,18 +51,18 @@ it("a stream that is never read is ended past 16 MiB buffered, and its framework
 	res.pause(); // never read again
 	expect(c.app.mesos.openStreams).toBe(1);
 
-	// On the wire each frame is one HTTP chunk: hex length, CRLF, frame, CRLF.
-	const frame = eventFrame({ type: "HEARTBEAT" }).length;
-	const wireBytes = frame.toString(16).length + 2 + frame + 2;
+	// What each HEARTBEAT costs while it waits: its frame and the objects holding it.
+	const charged = eventFrame({ type: "HEARTBEAT" }).length + FRAME_OVERHEAD_BYTES;
 	const start = c.sim.engine.now;
 	let sent = 0;
 	while (c.app.mesos.openStreams > 0 && sent <= DEFAULT_MAX_BUFFERED_BYTES + KERNEL_SLACK) {
 		await c.advance(20_000);
-		sent = (c.sim.engine.now - start) * wireBytes;
+		sent = (c.sim.engine.now - start) * charged;
 	}
 	// Cut off, and not before the limit was passed.
 	expect(c.app.mesos.openStreams).toBe(0);
 	expect(sent).toBeGreaterThan(DEFAULT_MAX_BUFFERED_BYTES);
+	expect(c.app.mesos.bufferedBytes).toBe(0);
 	const state = (await c.app.inject({ method: "GET", url: "/master/state" })).json() as any;
 	const fws = state.frameworks as any[];
 	expect(fws.map((f) => [f.name, f.connected])).toEqual([["stalled", false]]);
