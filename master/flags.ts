@@ -15,6 +15,17 @@ export interface MasterFlags {
 	heartbeatIntervalMs: number;
 	/** Frameworks without GPU_RESOURCES get no offers from GPU agents (Mesos --filter_gpu_resources). */
 	filterGpuResources: boolean;
+	/**
+	 * At most `permits` agents per `perMs` are marked unreachable after failing
+	 * health checks (Mesos --agent_removal_rate_limit); null: no limit.
+	 */
+	agentRemovalRateLimit: { permits: number; perMs: number } | null;
+	/**
+	 * Mesos --agent_reregister_timeout (at least 10 minutes). Reported only:
+	 * Mesos uses it after a master failover and for an agent that answers pings
+	 * but never reregisters, neither of which mesosim simulates.
+	 */
+	agentReregisterTimeoutMs: number;
 	hostname: string;
 	port: number;
 }
@@ -33,6 +44,8 @@ export const DEFAULT_FLAGS: MasterFlags = {
 	fairSharingExcludedResourceNames: [],
 	heartbeatIntervalMs: 15_000,
 	filterGpuResources: true,
+	agentRemovalRateLimit: null,
+	agentReregisterTimeoutMs: 600_000,
 	hostname: "mesosim-master",
 	port: 5050,
 };

@@ -49,6 +49,9 @@ export function buildSimulation(scenario: Scenario, opts: BuildOptions = {}): Si
 			frameworkSorter: m.frameworkSorter,
 			fairSharingExcludedResourceNames: m.fairSharingExcludedResourceNames,
 			heartbeatIntervalMs: m.heartbeatIntervalMs,
+			filterGpuResources: m.filterGpuResources,
+			agentRemovalRateLimit: m.agentRemovalRateLimit,
+			agentReregisterTimeoutMs: m.agentReregisterTimeoutMs,
 		},
 	});
 	for (const r of scenario.roles) {

@@ -28,6 +28,9 @@ export const MASTER_DEFAULTS = {
 	frameworkSorter: "drf",
 	fairSharingExcludedResourceNames: [],
 	heartbeatInterval: "15s",
+	filterGpuResources: true,
+	agentRemovalRateLimit: null,
+	agentReregisterTimeout: "10m",
 } as const;
 
 export const SCENARIO_DEFAULTS = { name: "scenario", seed: 1, duration: "1h" } as const;
@@ -213,6 +216,29 @@ export const MasterSchema = Type.Object(
 			duration({
 				description: "Period of HEARTBEAT events to subscribed frameworks.",
 				default: MASTER_DEFAULTS.heartbeatInterval,
+			}),
+		),
+		filterGpuResources: Type.Optional(
+			Type.Boolean({
+				description:
+					"Offers from agents with GPUs go only to frameworks with the GPU_RESOURCES capability (--filter_gpu_resources).",
+				default: MASTER_DEFAULTS.filterGpuResources,
+			}),
+		),
+		agentRemovalRateLimit: Type.Optional(
+			Type.Union([Type.String(), Type.Null()], {
+				description:
+					'At most N agents per DURATION are marked unreachable after failing health checks, written "N/DURATION" (e.g. "1/20mins"); null: no limit (--agent_removal_rate_limit).',
+				default: MASTER_DEFAULTS.agentRemovalRateLimit,
+				[X_TYPE]: "rate | null",
+				[X_EXPECT]: 'a rate such as "1/20mins" (agents/duration), or null',
+			}),
+		),
+		agentReregisterTimeout: Type.Optional(
+			duration({
+				description:
+					"At least 10m (--agent_reregister_timeout). Accepted and reported in /master/flags; no effect in mesosim, which simulates no master failover.",
+				default: MASTER_DEFAULTS.agentReregisterTimeout,
 			}),
 		),
 	},

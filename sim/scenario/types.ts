@@ -28,6 +28,11 @@ export interface MasterConfig {
 	frameworkSorter: SorterKind;
 	fairSharingExcludedResourceNames: string[];
 	heartbeatIntervalMs: number;
+	filterGpuResources: boolean;
+	/** null: agents failing health checks are marked unreachable at once. */
+	agentRemovalRateLimit: { permits: number; perMs: number } | null;
+	/** Reported only (no master failover is simulated). */
+	agentReregisterTimeoutMs: number;
 }
 
 export interface AgentGroup {

@@ -67,6 +67,8 @@ function validator(): ReturnType<typeof compile> {
 
 const SCALARS: readonly ScalarResourceName[] = ["cpus", "mem", "disk", "gpus"];
 const NULL_WORDS = new Set(["none", "never"]);
+/** Mesos's MIN_AGENT_REREGISTER_TIMEOUT (src/master/constants.hpp). */
+const MIN_AGENT_REREGISTER_TIMEOUT_MS = 600_000;
 const MAX_HOSTNAME_CHECK = 2_000_000;
 
 /** Checks and resolves a parsed scenario. Throws SimError SIM_ERR_SCENARIO_INVALID listing every problem. */
@@ -239,7 +241,39 @@ class Resolver {
 					positive: true,
 				},
 			),
+			filterGpuResources: m.filterGpuResources ?? d.filterGpuResources,
+			agentRemovalRateLimit: this.#removalRate(
+				m.agentRemovalRateLimit ?? d.agentRemovalRateLimit,
+				path("agentRemovalRateLimit"),
+			),
+			agentReregisterTimeoutMs: this.#reregisterTimeout(
+				m.agentReregisterTimeout ?? d.agentReregisterTimeout,
+				path("agentReregisterTimeout"),
+			),
 		};
+	}
+
+	/** Mesos's "N/DURATION" (src/master/main.cpp): N a positive integer, DURATION longer than 0. */
+	#removalRate(raw: string | null, path: Path): MasterConfig["agentRemovalRateLimit"] {
+		if (raw === null || NULL_WORDS.has(raw.trim().toLowerCase())) return null;
+		const parts = raw.split("/");
+		const permits = Number(parts[0]);
+		if (parts.length !== 2 || !/^\s*\d+\s*$/.test(parts[0]!) || permits < 1) {
+			this.#add(
+				path,
+				`cannot read ${JSON.stringify(raw)}: write "N/DURATION" with N a whole number of agents >= 1, e.g. "1/20mins"`,
+			);
+			return null;
+		}
+		return { permits, perMs: this.#duration(parts[1]!, path, { positive: true }) };
+	}
+
+	/** Mesos refuses a value under MIN_AGENT_REREGISTER_TIMEOUT (src/master/constants.hpp). */
+	#reregisterTimeout(raw: string | number, path: Path): number {
+		const ms = this.#duration(raw, path);
+		if (ms < MIN_AGENT_REREGISTER_TIMEOUT_MS)
+			this.#add(path, `must be at least 10m, as in Mesos (got ${JSON.stringify(raw)})`);
+		return ms;
 	}
 
 	/** A list of quantity sets, or Mesos's flag syntax "cpus:0.01|mem:32" (";" within a set). */

@@ -119,6 +119,9 @@ describe("defaults", () => {
 			frameworkSorter: "drf",
 			fairSharingExcludedResourceNames: [],
 			heartbeatIntervalMs: 15000,
+			filterGpuResources: true,
+			agentRemovalRateLimit: null,
+			agentReregisterTimeoutMs: 600_000,
 		});
 	});
 
