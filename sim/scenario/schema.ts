@@ -11,6 +11,7 @@
 import { type Static, type TSchema, Type } from "typebox";
 /** Annotation: a short type name for docs and error messages ("must be <x-expect>"). */
 import { X_EXPECT, X_TYPE } from "../../common/schema/keywords.js";
+import { OfferFiltersSchema } from "../../frameworks/sdk/offer-filters.js";
 import { TIMELINE_ACTIONS } from "./types.js";
 
 export { X_EXPECT, X_TYPE };
@@ -383,6 +384,14 @@ export const SimpleFrameworkSchema = Type.Object(
 				minimum: 0,
 				description: "Filters.refuse_seconds it sends with DECLINE and with ACCEPT leftovers.",
 				default: FRAMEWORK_DEFAULTS.declineRefuseSeconds,
+			}),
+		),
+		offerFilters: Type.Optional(OfferFiltersSchema),
+		suppressedRoles: Type.Optional(
+			Type.Array(Type.String(), {
+				description:
+					"SUBSCRIBE.suppressed_roles: it subscribes suppressed in these of its roles and gets no offers of them until a REVIVE (e.g. a reviveFramework timeline action).",
+				default: [],
 			}),
 		),
 		tasks: SimpleTasksSchema,

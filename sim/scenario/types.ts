@@ -5,6 +5,7 @@
  * a YAML/JSON file holds) is `ScenarioInput` in schema.ts.
  */
 import type { SimpleTaskConfig } from "../../frameworks/builtin/simple.js";
+import type { OfferFiltersSpec } from "../../frameworks/sdk/offer-filters.js";
 import type { Range } from "../../master/protocol/messages.js";
 
 export type { Range };
@@ -70,6 +71,10 @@ export interface SimpleFrameworkSpec {
 	checkpoint: boolean;
 	latencyMs: number;
 	declineRefuseSeconds: number;
+	/** FrameworkInfo.offer_filters, per role the quantity sets (empty: none). */
+	offerFilters: OfferFiltersSpec;
+	/** Roles it is suppressed in at its first SUBSCRIBE. */
+	suppressedRoles: string[];
 	tasks: SimpleTasksSpec;
 }
 

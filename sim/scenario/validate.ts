@@ -17,6 +17,7 @@ import { IssueList, issuesError, type Locator, type Path } from "../../common/sc
 import { groupNameProblem, roleNameProblem } from "../../common/schema/names.js";
 import { suggestion } from "../../common/suggest.js";
 import { PACKAGE_NAMES } from "../../frameworks/chameleon/index.js";
+import { type OfferFiltersSpec, offerFilterStrangers } from "../../frameworks/sdk/offer-filters.js";
 import { normalizeRanges } from "../../master/protocol/resources.js";
 import {
 	AGENT_DEFAULTS,
@@ -492,6 +493,8 @@ class Resolver {
 			checkpoint: f.checkpoint ?? d.checkpoint,
 			latencyMs: this.#duration(f.latency ?? d.latency, [...path, "latency"]),
 			declineRefuseSeconds: f.declineRefuseSeconds ?? d.declineRefuseSeconds,
+			offerFilters: this.#offerFilters(f.offerFilters ?? {}, [role], [...path, "offerFilters"]),
+			suppressedRoles: this.#suppressedRoles(f.suppressedRoles ?? [], [role], [...path, "suppressedRoles"]),
 			tasks: {
 				count: t.count,
 				cpus: t.cpus,
@@ -504,6 +507,29 @@ class Resolver {
 				relaunch: t.relaunch ?? TASK_DEFAULTS.relaunch,
 			},
 		};
+	}
+
+	/** Offer filters name only the framework's roles (others would have no effect). */
+	#offerFilters(spec: OfferFiltersSpec, roles: string[], path: Path): OfferFiltersSpec {
+		for (const r of offerFilterStrangers(spec, roles))
+			this.#add(
+				[...path, r],
+				`role ${JSON.stringify(r)} is not one of the framework's roles (${roles.join(", ")})`,
+				"key",
+			);
+		return Object.fromEntries(Object.entries(spec).map(([r, sets]) => [r, sets.map((q) => ({ ...q }))]));
+	}
+
+	/** Mesos refuses a SUBSCRIBE whose suppressed_roles are not the framework's roles. */
+	#suppressedRoles(list: string[], roles: string[], path: Path): string[] {
+		list.forEach((r, k) => {
+			if (!roles.includes(r))
+				this.#add(
+					[...path, k],
+					`role ${JSON.stringify(r)} is not one of the framework's roles (${roles.join(", ")})`,
+				);
+		});
+		return [...list];
 	}
 
 	#timeline(

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { isSimError } from "../../common/errors.js";
+import { offerQuantities } from "../../frameworks/index.js";
 import { getFlags } from "../../master/http/state.js";
 import { buildSimulation } from "../../sim/runner/index.js";
 import { validateScenario } from "../../sim/scenario/index.js";
@@ -105,5 +106,95 @@ describe("master flags in a scenario", () => {
 		expect(unreachableAt(185_000)).toBe(9);
 		expect(unreachableAt(300_000)).toBe(9);
 		expect(sim.master.metrics.agentsUnreachableCanceled).toBe(1);
+	});
+});
+
+/** Offers each framework receives, as [time, cpus], from the first engine event on. */
+function offersByFramework(input: unknown, untilMs: number) {
+	const sim = buildSimulation(validateScenario(input));
+	const seen = new Map<string, [number, number][]>();
+	sim.master.observer = {
+		eventSent(fw, event) {
+			if (event.type !== "OFFERS") return;
+			const list = seen.get(fw.info.name) ?? [];
+			for (const o of event.offers.offers) list.push([sim.engine.now, offerQuantities(o).cpus]);
+			seen.set(fw.info.name, list);
+		},
+	};
+	sim.engine.runUntil(untilMs);
+	return (name: string) => seen.get(name) ?? [];
+}
+
+describe("frameworks in a scenario", () => {
+	// Agents of 3 cpus, and of 8 cpus whose leftovers after 2-cpu tasks fall under 4.
+	const agents = [
+		{ group: "small", count: 3, cpus: 3, mem: 8192 },
+		{ group: "big", count: 3, cpus: 8, mem: 8192 },
+	];
+	const tasks = { count: 20, cpus: 2, mem: 256, command: "sleep 30", relaunch: true };
+
+	it("offerFilters {cpus: 4}: it never gets an offer under 4 cpus; a framework without one does", () => {
+		const offers = offersByFramework(
+			{
+				duration: "10m",
+				agents,
+				roles: [{ name: "a" }, { name: "b" }],
+				frameworks: [
+					{
+						type: "simple",
+						name: "picky",
+						role: "a",
+						offerFilters: { a: [{ cpus: 4 }] },
+						tasks,
+						declineRefuseSeconds: 1,
+					},
+					{ type: "simple", name: "plain", role: "b", tasks, declineRefuseSeconds: 1 },
+				],
+			},
+			600_000,
+		);
+		expect(offers("picky").length).toBeGreaterThan(10);
+		expect(Math.min(...offers("picky").map(([, cpus]) => cpus))).toBeGreaterThanOrEqual(4);
+		expect(offers("plain").some(([, cpus]) => cpus < 4)).toBe(true);
+	});
+
+	it("suppressedRoles: it subscribes suppressed and gets no offers until it is revived", () => {
+		const offers = offersByFramework(
+			{
+				duration: "10m",
+				agents,
+				frameworks: [{ type: "simple", name: "late", role: "r", suppressedRoles: ["r"], tasks }],
+				timeline: [{ at: "2m", action: "reviveFramework", framework: "late" }],
+			},
+			180_000,
+		);
+		expect(offers("late").length).toBeGreaterThan(0);
+		expect(Math.min(...offers("late").map(([t]) => t))).toBeGreaterThanOrEqual(120_000);
+	});
+
+	it("without suppressedRoles the same framework gets offers at once", () => {
+		const offers = offersByFramework(
+			{ duration: "10m", agents, frameworks: [{ type: "simple", name: "late", role: "r", tasks }] },
+			10_000,
+		);
+		expect(offers("late").length).toBeGreaterThan(0);
+	});
+
+	it("offerFilters and suppressedRoles name only the framework's roles", () => {
+		const problems = issuesOf({
+			agents,
+			frameworks: [
+				{
+					type: "simple",
+					name: "f",
+					role: "r",
+					offerFilters: { q: [{ cpus: 1 }] },
+					suppressedRoles: ["s"],
+					tasks,
+				},
+			],
+		}).join();
+		expect(problems).toMatch(/offerFilters\/q.*"q" is not one of the framework's roles/);
+		expect(problems).toMatch(/suppressedRoles\/0.*"s" is not one of the framework's roles/);
 	});
 });

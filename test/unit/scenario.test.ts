@@ -159,6 +159,8 @@ describe("defaults", () => {
 				checkpoint: false,
 				latencyMs: 0,
 				declineRefuseSeconds: 5,
+				offerFilters: {},
+				suppressedRoles: [],
 				tasks: {
 					count: 2,
 					cpus: 1,
