@@ -33,9 +33,31 @@ export const OfferFiltersSchema = Type.Record(Type.String(), Type.Array(Quantity
 
 export type OfferFiltersInput = Static<typeof OfferFiltersSchema>;
 
-/** Roles named in `spec` that are not among `roles`: Mesos accepts them, but they have no effect (a scenario calls them a mistake). */
-export function offerFilterStrangers(spec: OfferFiltersSpec, roles: readonly string[]): string[] {
-	return Object.keys(spec).filter((r) => !roles.includes(r));
+/**
+ * What is wrong with a framework's offerFilters and suppressedRoles given its
+ * roles, as [path within the framework, message]. Mesos refuses a SUBSCRIBE
+ * whose suppressed_roles are not its roles; it accepts offer filters for other
+ * roles, but they have no effect, so a spec that names one is a mistake.
+ */
+export function subscribeRoleProblems(
+	offerFilters: OfferFiltersSpec,
+	suppressedRoles: readonly string[],
+	roles: readonly string[],
+): [(string | number)[], string][] {
+	const problems: [(string | number)[], string][] = [];
+	const notOurs = (r: string) =>
+		`role ${JSON.stringify(r)} is not one of the framework's roles (${roles.join(", ")})`;
+	for (const r of Object.keys(offerFilters))
+		if (!roles.includes(r)) problems.push([["offerFilters", r], notOurs(r)]);
+	suppressedRoles.forEach((r, k) => {
+		if (!roles.includes(r)) problems.push([["suppressedRoles", k], notOurs(r)]);
+	});
+	return problems;
+}
+
+/** A deep copy of the friendly form. */
+export function copyOfferFilters(spec: OfferFiltersSpec): OfferFiltersSpec {
+	return Object.fromEntries(Object.entries(spec).map(([r, sets]) => [r, sets.map((q) => ({ ...q }))]));
 }
 
 /** The protocol form, or undefined when there are none (FrameworkInfo keeps no empty field). */

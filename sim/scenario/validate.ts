@@ -17,7 +17,7 @@ import { IssueList, issuesError, type Locator, type Path } from "../../common/sc
 import { groupNameProblem, roleNameProblem } from "../../common/schema/names.js";
 import { suggestion } from "../../common/suggest.js";
 import { PACKAGE_NAMES } from "../../frameworks/chameleon/index.js";
-import { type OfferFiltersSpec, offerFilterStrangers } from "../../frameworks/sdk/offer-filters.js";
+import { copyOfferFilters, subscribeRoleProblems } from "../../frameworks/sdk/offer-filters.js";
 import { normalizeRanges } from "../../master/protocol/resources.js";
 import {
 	AGENT_DEFAULTS,
@@ -475,6 +475,10 @@ class Resolver {
 		if (t.cpus + t.mem + (t.disk ?? 0) + (t.gpus ?? 0) <= 0)
 			this.#add(tp, "a task needs some resources: give cpus or mem greater than 0");
 		if ((t.ports ?? 0) > 65536) this.#add([...tp, "ports"], `a task cannot need more than 65536 ports`);
+		const offerFilters = f.offerFilters ?? {};
+		const suppressedRoles = f.suppressedRoles ?? [];
+		for (const [p, message] of subscribeRoleProblems(offerFilters, suppressedRoles, [role]))
+			this.#add([...path, ...p], message);
 		const command = t.command ?? TASK_DEFAULTS.command;
 		const parsed = parseCommand(command);
 		if ("error" in parsed)
@@ -493,8 +497,8 @@ class Resolver {
 			checkpoint: f.checkpoint ?? d.checkpoint,
 			latencyMs: this.#duration(f.latency ?? d.latency, [...path, "latency"]),
 			declineRefuseSeconds: f.declineRefuseSeconds ?? d.declineRefuseSeconds,
-			offerFilters: this.#offerFilters(f.offerFilters ?? {}, [role], [...path, "offerFilters"]),
-			suppressedRoles: this.#suppressedRoles(f.suppressedRoles ?? [], [role], [...path, "suppressedRoles"]),
+			offerFilters: copyOfferFilters(offerFilters),
+			suppressedRoles: [...suppressedRoles],
 			tasks: {
 				count: t.count,
 				cpus: t.cpus,
@@ -507,29 +511,6 @@ class Resolver {
 				relaunch: t.relaunch ?? TASK_DEFAULTS.relaunch,
 			},
 		};
-	}
-
-	/** Offer filters name only the framework's roles (others would have no effect). */
-	#offerFilters(spec: OfferFiltersSpec, roles: string[], path: Path): OfferFiltersSpec {
-		for (const r of offerFilterStrangers(spec, roles))
-			this.#add(
-				[...path, r],
-				`role ${JSON.stringify(r)} is not one of the framework's roles (${roles.join(", ")})`,
-				"key",
-			);
-		return Object.fromEntries(Object.entries(spec).map(([r, sets]) => [r, sets.map((q) => ({ ...q }))]));
-	}
-
-	/** Mesos refuses a SUBSCRIBE whose suppressed_roles are not the framework's roles. */
-	#suppressedRoles(list: string[], roles: string[], path: Path): string[] {
-		list.forEach((r, k) => {
-			if (!roles.includes(r))
-				this.#add(
-					[...path, k],
-					`role ${JSON.stringify(r)} is not one of the framework's roles (${roles.join(", ")})`,
-				);
-		});
-		return [...list];
 	}
 
 	#timeline(

@@ -198,3 +198,63 @@ describe("frameworks in a scenario", () => {
 		expect(problems).toMatch(/suppressedRoles\/0.*"s" is not one of the framework's roles/);
 	});
 });
+
+describe("chameleon frameworks in a scenario", () => {
+	const agents = [
+		{ group: "small", count: 3, cpus: 3, mem: 8192 },
+		{ group: "big", count: 3, cpus: 8, mem: 8192 },
+	];
+	const group = { name: "web", pattern: "steadyService", instances: 6, resources: { cpus: 2, mem: 256 } };
+
+	it("offerFilters: a chameleon with {cpus: 4} on its role gets no offer under 4 cpus; one without does", () => {
+		const offers = offersByFramework(
+			{
+				duration: "10m",
+				agents,
+				frameworks: [
+					{
+						type: "chameleon",
+						name: "picky",
+						role: "a",
+						offerFilters: { a: [{ cpus: 4 }] },
+						groups: [group],
+					},
+					{ type: "chameleon", name: "plain", role: "b", groups: [group] },
+				],
+			},
+			300_000,
+		);
+		expect(offers("picky").length).toBeGreaterThan(0);
+		expect(Math.min(...offers("picky").map(([, cpus]) => cpus))).toBeGreaterThanOrEqual(4);
+		expect(offers("plain").some(([, cpus]) => cpus < 4)).toBe(true);
+	});
+
+	it("suppressedRoles: a chameleon whose first job comes at 2 m gets no offers before it revives for it", () => {
+		const cron = (suppressedRoles: string[]) => ({
+			type: "chameleon",
+			name: "cron",
+			role: "r",
+			suppressedRoles,
+			offerPolicy: { suppressWhenIdle: false },
+			groups: [
+				{
+					name: "jobs",
+					pattern: "cronBurst",
+					arrivals: { kind: "cron", every: "1h", at: "2m" },
+					resources: { cpus: 1, mem: 128 },
+				},
+			],
+		});
+		const firstOffer = (suppressedRoles: string[]) => {
+			const offers = offersByFramework(
+				{ duration: "10m", agents, frameworks: [cron(suppressedRoles)] },
+				300_000,
+			);
+			return Math.min(...offers("cron").map(([t]) => t));
+		};
+		expect(firstOffer([])).toBeLessThan(10_000);
+		const suppressed = firstOffer(["r"]);
+		expect(suppressed).toBeGreaterThanOrEqual(120_000);
+		expect(suppressed).toBeLessThan(130_000);
+	});
+});
