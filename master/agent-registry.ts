@@ -18,6 +18,7 @@ import type { AgentEndpoint, AgentSpec, ReportedTask } from "./protocol/agent.js
 import type { Event, TaskStatusReason } from "./protocol/messages.js";
 import { normalizeRanges } from "./protocol/resources.js";
 import type { FrameworkRecord, MasterObserver } from "./records.js";
+import { RemovalLimiter } from "./removal-limiter.js";
 import type { TaskTable } from "./tasks/table.js";
 
 /** The allocator's side of agents (the Allocator is passed as it is). */
@@ -31,6 +32,8 @@ export interface AgentMetrics {
 	agentReregistrations: number;
 	agentRemovals: number;
 	agentsUnreachable: number;
+	/** Health-check removals that waited for a permit and were cancelled (the agent came back). */
+	agentsUnreachableCanceled: number;
 }
 
 /** What the registry needs from the master. */
@@ -44,7 +47,9 @@ export interface AgentRegistryHost {
 		"addAgent" | "onAgent" | "agentDisconnected" | "agentRemoved" | "agentReregistered"
 	>;
 	readonly frameworks: readonly FrameworkRecord[];
-	readonly flags: Readonly<Pick<MasterFlags, "agentPingTimeoutMs" | "maxAgentPingTimeouts">>;
+	readonly flags: Readonly<
+		Pick<MasterFlags, "agentPingTimeoutMs" | "maxAgentPingTimeouts" | "agentRemovalRateLimit">
+	>;
 	readonly metrics: AgentMetrics;
 	/** Read on every use: the runner may replace it. */
 	readonly observer: MasterObserver;
@@ -53,6 +58,8 @@ export interface AgentRegistryHost {
 	toAgent(message: () => void): void;
 	/** At `time` the master calls unreachableCheck(agent, linkGeneration). */
 	armUnreachableCheck(time: number, agent: number, linkGeneration: number): void;
+	/** At `time` the master calls removalPermitDue() (--agent_removal_rate_limit). */
+	armRemovalPermit(time: number): void;
 	/** Asks for an allocation cycle soon, for `agent`. */
 	requestCycle(agent: number): void;
 	send(fw: FrameworkRecord, event: Event): void;
@@ -64,11 +71,24 @@ export class AgentRegistry {
 	readonly #host: AgentRegistryHost;
 	readonly #cluster: Cluster;
 	readonly #gone = new Set<string>();
+	/** null: no --agent_removal_rate_limit, agents are marked unreachable at once. */
+	readonly #limiter: RemovalLimiter | null;
 	#nextAgent = 0;
 
 	constructor(host: AgentRegistryHost) {
 		this.#host = host;
 		this.#cluster = host.cluster;
+		const rate = host.flags.agentRemovalRateLimit;
+		this.#limiter =
+			rate === null
+				? null
+				: new RemovalLimiter(rate, {
+						now: () => host.now(),
+						armPermit: (time) => host.armRemovalPermit(time),
+						stillDue: (a, generation) => this.#stillDue(a, generation),
+						grant: (a) => this.#markUnreachable(a),
+						cancelled: () => host.metrics.agentsUnreachableCanceled++,
+					});
 	}
 
 	/** The operator marked this agent gone: it may never come back. */
@@ -183,11 +203,32 @@ export class AgentRegistry {
 		this.#host.armUnreachableCheck(nextPing + maxAgentPingTimeouts * p, a, generation);
 	}
 
-	/** The unreachable check armed by link(): the agent is unreachable if that link is still down. */
+	/**
+	 * The unreachable check armed by link(): the agent is unreachable if that
+	 * link is still down. With --agent_removal_rate_limit it first waits for a
+	 * permit, and the removal is cancelled if the agent answers (its link comes
+	 * up, it reregisters) before then, as Mesos's SlaveObserver does. The sim
+	 * takes the reregistration itself as the answer; Mesos takes the pong to
+	 * the next ping, at most one --agent_ping_timeout later.
+	 */
 	unreachableCheck(a: number, linkGeneration: number): void {
+		if (!this.#stillDue(a, linkGeneration)) return;
+		if (this.#limiter === null) this.#markUnreachable(a);
+		else this.#limiter.acquire(a, linkGeneration);
+	}
+
+	/** The timer armed for the removal rate limiter: the next waiting agent's turn. */
+	removalPermitDue(): void {
+		this.#limiter?.permitDue();
+	}
+
+	/** The link that went down at `linkGeneration` is still down and the agent is still in. */
+	#stillDue(a: number, linkGeneration: number): boolean {
 		const cl = this.#cluster;
-		if (cl.linkDown[a] !== 1 || cl.linkGen[a] !== linkGeneration) return;
-		if (isOut(cl.state[a] as AgentState)) return;
+		return cl.linkDown[a] === 1 && cl.linkGen[a] === linkGeneration && !isOut(cl.state[a] as AgentState);
+	}
+
+	#markUnreachable(a: number): void {
 		this.#host.metrics.agentsUnreachable++;
 		this.#remove(a, "REASON_AGENT_REMOVED", AGENT_STATE.UNREACHABLE);
 	}

@@ -23,6 +23,17 @@ export interface MasterFlags {
 	 * subtree as well — hierarchical quota as Mesos planned it.
 	 */
 	hierarchicalQuota: boolean;
+	/**
+	 * At most `permits` agents per `perMs` are marked unreachable after failing
+	 * health checks (Mesos --agent_removal_rate_limit); null: no limit.
+	 */
+	agentRemovalRateLimit: { permits: number; perMs: number } | null;
+	/**
+	 * Mesos --agent_reregister_timeout (at least 10 minutes). Reported only:
+	 * Mesos uses it after a master failover and for an agent that answers pings
+	 * but never reregisters, neither of which mesosim simulates.
+	 */
+	agentReregisterTimeoutMs: number;
 	hostname: string;
 	port: number;
 }
@@ -42,6 +53,8 @@ export const DEFAULT_FLAGS: MasterFlags = {
 	heartbeatIntervalMs: 15_000,
 	filterGpuResources: true,
 	hierarchicalQuota: false,
+	agentRemovalRateLimit: null,
+	agentReregisterTimeoutMs: 600_000,
 	hostname: "mesosim-master",
 	port: 5050,
 };

@@ -52,6 +52,7 @@ const KIND = {
 	HEARTBEAT: 3,
 	FAILOVER: 4,
 	UNREACHABLE: 5,
+	REMOVAL_PERMIT: 6,
 } as const;
 
 export type { MasterObserver, OfferEnd } from "./records.js";
@@ -87,6 +88,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		agentReregistrations: 0,
 		agentRemovals: 0,
 		agentsUnreachable: 0,
+		agentsUnreachableCanceled: 0,
 		frameworkSubscribes: 0,
 		invalidCalls: 0,
 		callsByType: {} as Record<string, number>,
@@ -172,6 +174,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 			toAgent: (message) => engine.timeout(0, message),
 			armUnreachableCheck: (time, agent, linkGeneration) =>
 				engine.at(time, this, KIND.UNREACHABLE, agent, linkGeneration),
+			armRemovalPermit: (time) => engine.at(time, this, KIND.REMOVAL_PERMIT),
 			requestCycle: (agent) => this.#requestCycle(agent),
 			send: (fw, event) => this.#send(fw, event),
 		});
@@ -238,6 +241,9 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 				break;
 			case KIND.UNREACHABLE:
 				this.#agents.unreachableCheck(a, b);
+				break;
+			case KIND.REMOVAL_PERMIT:
+				this.#agents.removalPermitDue();
 				break;
 		}
 	}

@@ -12,6 +12,9 @@
  * KILLED, ERROR, LOST, DROPPED, GONE, GONE_BY_OPERATOR) is replaced by a new
  * task with a new id. Task ids are `<name>-<n>`, n counting from 0.
  * After a resubscription it reconciles its live tasks explicitly.
+ * With `suppressedRoles` holding its role it first subscribes suppressed and
+ * waits for a REVIVE (its own for a replacement task, or one sent for it);
+ * `offerFilters` become FrameworkInfo.offer_filters.
  */
 import {
 	type Event,
@@ -25,6 +28,7 @@ import {
 	type TaskState,
 } from "../../master/protocol/index.js";
 import { emptyStateCounts } from "../sdk/driver.js";
+import { type OfferFiltersSpec, offerFiltersInfo } from "../sdk/offer-filters.js";
 import type { FrameworkContext, Scheduler } from "../sdk/scheduler.js";
 import { fits, offerQuantities, offerRole, pickPorts, taskInfo } from "../sdk/tasks.js";
 
@@ -55,6 +59,10 @@ export interface SimpleFrameworkConfig {
 	/** refuse_seconds on declines and on the unused part of accepted offers. */
 	declineRefuseSeconds: number;
 	tasks: SimpleTaskConfig;
+	/** FrameworkInfo.offer_filters in the friendly form (none by default). */
+	offerFilters?: OfferFiltersSpec;
+	/** Roles named in suppressed_roles at the first SUBSCRIBE (none by default). */
+	suppressedRoles?: readonly string[];
 }
 
 export const SIMPLE_FRAMEWORK_DEFAULTS: SimpleFrameworkConfig = {
@@ -109,12 +117,15 @@ export function createSimpleFramework(config: SimpleFrameworkConfig): SimpleFram
 	let relaunched = 0;
 	let suppressed = false;
 	let subscriptions = 0;
+	const subscribeSuppressed = config.suppressedRoles ?? [];
+	/** Subscribed suppressed and not revived since: the first offers mean someone revived it. */
+	let waitingForRevive = false;
 
 	function frameworkInfo(): FrameworkInfo {
 		const capabilities: { type: FrameworkCapabilityType }[] = [{ type: "MULTI_ROLE" }];
 		if (config.partitionAware) capabilities.push({ type: "PARTITION_AWARE" });
 		if (t.gpus > 0) capabilities.push({ type: "GPU_RESOURCES" });
-		return {
+		const info: FrameworkInfo = {
 			user: config.user,
 			name: config.name,
 			roles: [config.role],
@@ -122,6 +133,9 @@ export function createSimpleFramework(config: SimpleFrameworkConfig): SimpleFram
 			checkpoint: config.checkpoint,
 			capabilities,
 		};
+		const offerFilters = offerFiltersInfo(config.offerFilters ?? {});
+		if (offerFilters !== undefined) info.offer_filters = offerFilters;
+		return info;
 	}
 
 	function maybeSuppress(ctx: FrameworkContext): void {
@@ -167,6 +181,10 @@ export function createSimpleFramework(config: SimpleFrameworkConfig): SimpleFram
 	}
 
 	function onOffers(offers: readonly Offer[], ctx: FrameworkContext): void {
+		if (waitingForRevive) {
+			waitingForRevive = false;
+			suppressed = false;
+		}
 		const unused: string[] = [];
 		for (const offer of offers) {
 			const tasks = pack(offer);
@@ -190,17 +208,22 @@ export function createSimpleFramework(config: SimpleFrameworkConfig): SimpleFram
 		relaunched++;
 		if (suppressed) {
 			suppressed = false;
+			waitingForRevive = false;
 			ctx.revive([config.role]);
 		}
 	}
 
 	return {
 		frameworkInfo,
+		suppressedRoles(): readonly string[] | undefined {
+			return subscriptions === 0 && subscribeSuppressed.length > 0 ? subscribeSuppressed : undefined;
+		},
 		onEvent(event: Event, ctx: FrameworkContext): void {
 			switch (event.type) {
 				case "SUBSCRIBED":
 					// A (re)subscription without suppressed_roles leaves the role unsuppressed.
-					suppressed = false;
+					suppressed = subscriptions === 0 && subscribeSuppressed.includes(config.role);
+					waitingForRevive = suppressed;
 					if (subscriptions++ > 0 && live.size > 0) {
 						ctx.reconcile([...live.keys()].map((taskId) => ({ taskId })));
 					}

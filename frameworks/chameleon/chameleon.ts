@@ -54,6 +54,7 @@ import {
 	type TaskState,
 	type TaskStatus,
 } from "../../master/protocol/index.js";
+import { offerFiltersInfo } from "../sdk/offer-filters.js";
 import type { FrameworkContext, Scheduler } from "../sdk/scheduler.js";
 import { offerQuantities, offerRole, pickPorts, taskInfo } from "../sdk/tasks.js";
 import type { CallFailure } from "../sdk/transport.js";
@@ -302,7 +303,16 @@ class Chameleon implements Scheduler, Host {
 		};
 		if (this.config.package !== null)
 			info.labels = { labels: [{ key: "mesosim.io/chameleon-package", value: this.config.package }] };
+		const offerFilters = offerFiltersInfo(this.config.offerFilters);
+		if (offerFilters !== undefined) info.offer_filters = offerFilters;
 		return info;
+	}
+
+	/** The first SUBSCRIBE names the configured suppressedRoles; it revives when it has work. */
+	suppressedRoles(): readonly string[] | undefined {
+		return this.#subscriptions === 0 && this.config.suppressedRoles.length > 0
+			? this.config.suppressedRoles
+			: undefined;
 	}
 
 	onStart(ctx: FrameworkContext): void {
@@ -358,8 +368,9 @@ class Chameleon implements Scheduler, Host {
 
 	#onSubscribed(): void {
 		this.#subscribed = true;
-		// A (re)subscription without suppressed_roles leaves the roles unsuppressed.
-		this.#suppressed = false;
+		// A (re)subscription without suppressed_roles leaves the roles unsuppressed;
+		// with them (the first one, suppressedRoles) the next review revives if work is pending.
+		this.#suppressed = this.#subscriptions === 0 && this.config.suppressedRoles.length > 0;
 		if (this.#subscriptions++ > 0 && this.#tasks.size > 0)
 			this.#context().reconcile([...this.#tasks.values()].map((t) => ({ taskId: t.id, agentId: t.agentId })));
 		this.#newDemand = true;

@@ -214,7 +214,7 @@ export class SchedulerDriver {
 		const gen = ++this.#gen;
 		this.#state = DriverState.SUBSCRIBING;
 		this.#transport.subscribe(
-			subscribeCall(this.#info, this.#frameworkId),
+			subscribeCall(this.#info, this.#frameworkId, this.#scheduler.suppressedRoles?.()),
 			(event) => {
 				if (gen === this.#gen) this.#onEvent(event);
 			},

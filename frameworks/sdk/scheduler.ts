@@ -56,6 +56,11 @@ export interface FrameworkContext {
 export interface Scheduler {
 	/** Every event the master sends, SUBSCRIBED and HEARTBEAT included, in order. */
 	onEvent(event: Event, ctx: FrameworkContext): void;
+	/**
+	 * The roles a SUBSCRIBE about to be sent names in suppressed_roles: the
+	 * framework is subscribed suppressed in them (undefined: the field is left out).
+	 */
+	suppressedRoles?(): readonly string[] | undefined;
 	/** Once, when the driver starts, before the first SUBSCRIBE is sent. */
 	onStart?(ctx: FrameworkContext): void;
 	/** The subscription was lost (master closed it or refused SUBSCRIBE); the driver will retry. */

@@ -495,7 +495,13 @@ export function masterFlags(m: Master): Record<string, string> {
 		offer_timeout: formatMesosDuration(f.offerTimeoutMs),
 		agent_ping_timeout: formatMesosDuration(f.agentPingTimeoutMs),
 		max_agent_ping_timeouts: String(f.maxAgentPingTimeouts),
-		agent_reregister_timeout: "10mins",
+		agent_reregister_timeout: formatMesosDuration(f.agentReregisterTimeoutMs),
+		// Mesos lists an optional flag only when it is set.
+		...(f.agentRemovalRateLimit === null
+			? {}
+			: {
+					agent_removal_rate_limit: `${f.agentRemovalRateLimit.permits}/${formatMesosDuration(f.agentRemovalRateLimit.perMs)}`,
+				}),
 		min_allocatable_resources: minAlloc,
 		max_completed_frameworks: String(f.maxCompletedFrameworks),
 		max_completed_tasks_per_framework: String(f.maxCompletedTasksPerFramework),
@@ -1149,6 +1155,7 @@ export function metricsSnapshot(m: Master, opts: StateOptions = {}): Record<stri
 	put("master/slave_reregistrations", m.metrics.agentReregistrations);
 	put("master/slave_removals", m.metrics.agentRemovals);
 	put("master/slave_unreachable_completed", m.metrics.agentsUnreachable);
+	put("master/slave_unreachable_canceled", m.metrics.agentsUnreachableCanceled);
 	put("master/dropped_messages", 0);
 	put("master/event_queue_messages", 0);
 	put("master/event_queue_dispatches", opts.eventQueue ?? 0);

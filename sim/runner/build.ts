@@ -50,6 +50,9 @@ export function buildSimulation(scenario: Scenario, opts: BuildOptions = {}): Si
 			fairSharingExcludedResourceNames: m.fairSharingExcludedResourceNames,
 			heartbeatIntervalMs: m.heartbeatIntervalMs,
 			hierarchicalQuota: m.hierarchicalQuota,
+			filterGpuResources: m.filterGpuResources,
+			agentRemovalRateLimit: m.agentRemovalRateLimit,
+			agentReregisterTimeoutMs: m.agentReregisterTimeoutMs,
 		},
 	});
 	for (const r of scenario.roles) {

@@ -46,6 +46,8 @@ registerFrameworkType("simple", (spec) => {
 		partitionAware: spec.partitionAware,
 		checkpoint: spec.checkpoint,
 		declineRefuseSeconds: spec.declineRefuseSeconds,
+		offerFilters: spec.offerFilters,
+		suppressedRoles: spec.suppressedRoles,
 		tasks: { ...spec.tasks },
 	});
 });

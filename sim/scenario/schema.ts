@@ -11,6 +11,7 @@
 import { type Static, type TSchema, Type } from "typebox";
 /** Annotation: a short type name for docs and error messages ("must be <x-expect>"). */
 import { X_EXPECT, X_TYPE } from "../../common/schema/keywords.js";
+import { OfferFiltersSchema } from "../../frameworks/sdk/offer-filters.js";
 import { TIMELINE_ACTIONS } from "./types.js";
 
 export { X_EXPECT, X_TYPE };
@@ -29,6 +30,9 @@ export const MASTER_DEFAULTS = {
 	fairSharingExcludedResourceNames: [],
 	heartbeatInterval: "15s",
 	hierarchicalQuota: false,
+	filterGpuResources: true,
+	agentRemovalRateLimit: null,
+	agentReregisterTimeout: "10m",
 } as const;
 
 export const SCENARIO_DEFAULTS = { name: "scenario", seed: 1, duration: "1h" } as const;
@@ -223,6 +227,29 @@ export const MasterSchema = Type.Object(
 				default: MASTER_DEFAULTS.hierarchicalQuota,
 			}),
 		),
+		filterGpuResources: Type.Optional(
+			Type.Boolean({
+				description:
+					"Offers from agents with GPUs go only to frameworks with the GPU_RESOURCES capability (--filter_gpu_resources).",
+				default: MASTER_DEFAULTS.filterGpuResources,
+			}),
+		),
+		agentRemovalRateLimit: Type.Optional(
+			Type.Union([Type.String(), Type.Null()], {
+				description:
+					'At most N agents per DURATION are marked unreachable after failing health checks, written "N/DURATION" (e.g. "1/20mins"); null: no limit (--agent_removal_rate_limit).',
+				default: MASTER_DEFAULTS.agentRemovalRateLimit,
+				[X_TYPE]: "rate | null",
+				[X_EXPECT]: 'a rate such as "1/20mins" (agents/duration), or null',
+			}),
+		),
+		agentReregisterTimeout: Type.Optional(
+			duration({
+				description:
+					"At least 10m (--agent_reregister_timeout). Accepted and reported in /master/flags; no effect in mesosim, which simulates no master failover.",
+				default: MASTER_DEFAULTS.agentReregisterTimeout,
+			}),
+		),
 	},
 	{
 		additionalProperties: false,
@@ -365,6 +392,14 @@ export const SimpleFrameworkSchema = Type.Object(
 				minimum: 0,
 				description: "Filters.refuse_seconds it sends with DECLINE and with ACCEPT leftovers.",
 				default: FRAMEWORK_DEFAULTS.declineRefuseSeconds,
+			}),
+		),
+		offerFilters: Type.Optional(OfferFiltersSchema),
+		suppressedRoles: Type.Optional(
+			Type.Array(Type.String(), {
+				description:
+					"SUBSCRIBE.suppressed_roles: it subscribes suppressed in these of its roles and gets no offers of them until a REVIVE (e.g. a reviveFramework timeline action).",
+				default: [],
 			}),
 		),
 		tasks: SimpleTasksSchema,

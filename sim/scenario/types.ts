@@ -5,6 +5,7 @@
  * a YAML/JSON file holds) is `ScenarioInput` in schema.ts.
  */
 import type { SimpleTaskConfig } from "../../frameworks/builtin/simple.js";
+import type { OfferFiltersSpec } from "../../frameworks/sdk/offer-filters.js";
 import type { Range } from "../../master/protocol/messages.js";
 
 export type { Range };
@@ -30,6 +31,11 @@ export interface MasterConfig {
 	heartbeatIntervalMs: number;
 	/** mesosim extension: quota on nested roles, capped by ancestors' limits too. */
 	hierarchicalQuota: boolean;
+	filterGpuResources: boolean;
+	/** null: agents failing health checks are marked unreachable at once. */
+	agentRemovalRateLimit: { permits: number; perMs: number } | null;
+	/** Reported only (no master failover is simulated). */
+	agentReregisterTimeoutMs: number;
 }
 
 export interface AgentGroup {
@@ -67,6 +73,10 @@ export interface SimpleFrameworkSpec {
 	checkpoint: boolean;
 	latencyMs: number;
 	declineRefuseSeconds: number;
+	/** FrameworkInfo.offer_filters, per role the quantity sets (empty: none). */
+	offerFilters: OfferFiltersSpec;
+	/** Roles it is suppressed in at its first SUBSCRIBE. */
+	suppressedRoles: string[];
 	tasks: SimpleTasksSpec;
 }
 

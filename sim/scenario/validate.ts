@@ -17,6 +17,7 @@ import { IssueList, issuesError, type Locator, type Path } from "../../common/sc
 import { groupNameProblem, roleNameProblem } from "../../common/schema/names.js";
 import { suggestion } from "../../common/suggest.js";
 import { PACKAGE_NAMES } from "../../frameworks/chameleon/index.js";
+import { copyOfferFilters, subscribeRoleProblems } from "../../frameworks/sdk/offer-filters.js";
 import { normalizeRanges } from "../../master/protocol/resources.js";
 import {
 	AGENT_DEFAULTS,
@@ -67,6 +68,8 @@ function validator(): ReturnType<typeof compile> {
 
 const SCALARS: readonly ScalarResourceName[] = ["cpus", "mem", "disk", "gpus"];
 const NULL_WORDS = new Set(["none", "never"]);
+/** Mesos's MIN_AGENT_REREGISTER_TIMEOUT (src/master/constants.hpp). */
+const MIN_AGENT_REREGISTER_TIMEOUT_MS = 600_000;
 const MAX_HOSTNAME_CHECK = 2_000_000;
 
 /** Checks and resolves a parsed scenario. Throws SimError SIM_ERR_SCENARIO_INVALID listing every problem. */
@@ -240,7 +243,39 @@ class Resolver {
 				},
 			),
 			hierarchicalQuota: m.hierarchicalQuota ?? d.hierarchicalQuota,
+			filterGpuResources: m.filterGpuResources ?? d.filterGpuResources,
+			agentRemovalRateLimit: this.#removalRate(
+				m.agentRemovalRateLimit ?? d.agentRemovalRateLimit,
+				path("agentRemovalRateLimit"),
+			),
+			agentReregisterTimeoutMs: this.#reregisterTimeout(
+				m.agentReregisterTimeout ?? d.agentReregisterTimeout,
+				path("agentReregisterTimeout"),
+			),
 		};
+	}
+
+	/** Mesos's "N/DURATION" (src/master/main.cpp): N a positive integer, DURATION longer than 0. */
+	#removalRate(raw: string | null, path: Path): MasterConfig["agentRemovalRateLimit"] {
+		if (raw === null || NULL_WORDS.has(raw.trim().toLowerCase())) return null;
+		const parts = raw.split("/");
+		const permits = Number(parts[0]);
+		if (parts.length !== 2 || !/^\s*\d+\s*$/.test(parts[0]!) || permits < 1) {
+			this.#add(
+				path,
+				`cannot read ${JSON.stringify(raw)}: write "N/DURATION" with N a whole number of agents >= 1, e.g. "1/20mins"`,
+			);
+			return null;
+		}
+		return { permits, perMs: this.#duration(parts[1]!, path, { positive: true }) };
+	}
+
+	/** Mesos refuses a value under MIN_AGENT_REREGISTER_TIMEOUT (src/master/constants.hpp). */
+	#reregisterTimeout(raw: string | number, path: Path): number {
+		const ms = this.#duration(raw, path);
+		if (ms < MIN_AGENT_REREGISTER_TIMEOUT_MS)
+			this.#add(path, `must be at least 10m, as in Mesos (got ${JSON.stringify(raw)})`);
+		return ms;
 	}
 
 	/** A list of quantity sets, or Mesos's flag syntax "cpus:0.01|mem:32" (";" within a set). */
@@ -446,6 +481,10 @@ class Resolver {
 		if (t.cpus + t.mem + (t.disk ?? 0) + (t.gpus ?? 0) <= 0)
 			this.#add(tp, "a task needs some resources: give cpus or mem greater than 0");
 		if ((t.ports ?? 0) > 65536) this.#add([...tp, "ports"], `a task cannot need more than 65536 ports`);
+		const offerFilters = f.offerFilters ?? {};
+		const suppressedRoles = f.suppressedRoles ?? [];
+		for (const [p, message] of subscribeRoleProblems(offerFilters, suppressedRoles, [role]))
+			this.#add([...path, ...p], message);
 		const command = t.command ?? TASK_DEFAULTS.command;
 		const parsed = parseCommand(command);
 		if ("error" in parsed)
@@ -464,6 +503,8 @@ class Resolver {
 			checkpoint: f.checkpoint ?? d.checkpoint,
 			latencyMs: this.#duration(f.latency ?? d.latency, [...path, "latency"]),
 			declineRefuseSeconds: f.declineRefuseSeconds ?? d.declineRefuseSeconds,
+			offerFilters: copyOfferFilters(offerFilters),
+			suppressedRoles: [...suppressedRoles],
 			tasks: {
 				count: t.count,
 				cpus: t.cpus,

@@ -120,6 +120,9 @@ describe("defaults", () => {
 			fairSharingExcludedResourceNames: [],
 			heartbeatIntervalMs: 15000,
 			hierarchicalQuota: false,
+			filterGpuResources: true,
+			agentRemovalRateLimit: null,
+			agentReregisterTimeoutMs: 600_000,
 		});
 	});
 
@@ -157,6 +160,8 @@ describe("defaults", () => {
 				checkpoint: false,
 				latencyMs: 0,
 				declineRefuseSeconds: 5,
+				offerFilters: {},
+				suppressedRoles: [],
 				tasks: {
 					count: 2,
 					cpus: 1,

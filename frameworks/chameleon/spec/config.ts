@@ -4,6 +4,7 @@
  * distribution parsed. This is all the framework (chameleon.ts) and the
  * patterns read.
  */
+import type { OfferFiltersSpec } from "../../sdk/offer-filters.js";
 import type { Arrivals } from "../arrivals.js";
 import type { Constraint } from "../constraints.js";
 import type { Dist } from "../dist.js";
@@ -102,4 +103,8 @@ export interface ChameleonConfig {
 	offerPolicy: OfferPolicy;
 	thinkTime: { perBatchMs: number; perTaskMs: number };
 	groups: GroupConfig[];
+	/** FrameworkInfo.offer_filters, per role the quantity sets (empty: none). */
+	offerFilters: OfferFiltersSpec;
+	/** Roles it is suppressed in at its first SUBSCRIBE. */
+	suppressedRoles: string[];
 }

@@ -15,6 +15,7 @@ import { IssueList, issuesError, type Locator, type Path } from "../../../common
 import { roleNameProblem } from "../../../common/schema/names.js";
 import { parseSource } from "../../../common/schema/source.js";
 import { suggestion } from "../../../common/suggest.js";
+import { copyOfferFilters, subscribeRoleProblems } from "../../sdk/offer-filters.js";
 import type { Arrivals } from "../arrivals.js";
 import { type Constraint, parseConstraint } from "../constraints.js";
 import { type Dist, type RawDist, resolveDist } from "../dist.js";
@@ -166,6 +167,8 @@ class Resolver {
 					`invalid role ${JSON.stringify(r)}: ${problem}`,
 				);
 		});
+		for (const [p, message] of subscribeRoleProblems(s.offerFilters ?? {}, s.suppressedRoles ?? [], roles))
+			this.#add(p, message);
 		const groups = s.groups.map((g, k) => this.#group(g, ["groups", k], roles));
 		const names = groups.map((g) => g.name);
 		names.forEach((n, k) => {
@@ -214,6 +217,8 @@ class Resolver {
 			offerPolicy,
 			thinkTime: { perBatchMs: s.thinkTime?.perBatchMs ?? 0, perTaskMs: s.thinkTime?.perTaskMs ?? 0 },
 			groups,
+			offerFilters: copyOfferFilters(s.offerFilters ?? {}),
+			suppressedRoles: [...(s.suppressedRoles ?? [])],
 		};
 	}
 

@@ -8,6 +8,7 @@
  * field is a duration ("90s", "5m", "1h30m", or a number of seconds).
  */
 import { type Static, type TLiteral, type TProperties, type TSchema, Type } from "typebox";
+import { OfferFiltersSchema } from "../../sdk/offer-filters.js";
 import {
 	durationDistSchema,
 	durationSchema,
@@ -349,6 +350,14 @@ export const ChameleonSpecSchema = Type.Object(
 		startAt: Type.Optional(durationSchema("When it subscribes (simulated time).", { default: 0 })),
 		startAtMs: Type.Optional(ms("startAt in ms (startAt wins when both are given).")),
 		latencyMs: Type.Optional(ms("One-way latency of its transport.", { default: 0 })),
+		offerFilters: Type.Optional(OfferFiltersSchema),
+		suppressedRoles: Type.Optional(
+			Type.Array(Type.String(), {
+				description:
+					"SUBSCRIBE.suppressed_roles: it subscribes suppressed in these of its roles and revives when it has work.",
+				default: [],
+			}),
+		),
 		offerPolicy: Type.Optional(OfferPolicySchema),
 		thinkTime: Type.Optional(ThinkTimeSchema),
 		groups: Type.Array(GroupSchema, {
