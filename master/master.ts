@@ -92,7 +92,8 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		frameworkSubscribes: 0,
 		invalidCalls: 0,
 		callsByType: {} as Record<string, number>,
-		tasksByState: {} as Record<string, number>,
+		/** Entries into each task state (cumulative, as Mesos's master/tasks_<state> counters). */
+		taskTransitions: {} as Record<string, number>,
 	};
 
 	readonly #engine: Engine;

@@ -1136,7 +1136,7 @@ export function metricsSnapshot(m: Master, opts: StateOptions = {}): Record<stri
 	put("master/tasks_running", live.TASK_RUNNING!);
 	put("master/tasks_killing", live.TASK_KILLING!);
 	put("master/tasks_unreachable", live.TASK_UNREACHABLE!);
-	const byState = m.metrics.tasksByState;
+	const byState = m.metrics.taskTransitions;
 	for (const [key, state] of TERMINAL_COUNTERS) put(`master/${key}`, byState[state] ?? 0);
 
 	// Messages.

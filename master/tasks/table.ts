@@ -44,7 +44,7 @@ export interface TaskMetrics {
 	tasksLaunched: number;
 	statusUpdates: number;
 	statusUpdateAcks: number;
-	tasksByState: Record<string, number>;
+	taskTransitions: Record<string, number>;
 }
 
 /** A task that passed launch validation (offers/accept.ts): what it takes, from which role's offers. */
@@ -180,7 +180,7 @@ export class TaskTable {
 	}
 
 	#countState(state: TaskState): void {
-		const byState = this.#host.metrics.tasksByState;
+		const byState = this.#host.metrics.taskTransitions;
 		byState[state] = (byState[state] ?? 0) + 1;
 	}
 

@@ -284,7 +284,7 @@ export class DashboardFeed {
 			accepted: mm.offersAccepted,
 			declined: mm.offersDeclined,
 			launched: mm.tasksLaunched,
-			failed: mm.tasksByState.TASK_FAILED ?? 0,
+			failed: mm.taskTransitions.TASK_FAILED ?? 0,
 		};
 	}
 
