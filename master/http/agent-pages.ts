@@ -21,10 +21,12 @@ import type { Master } from "../master.js";
 import type { FrameworkRecord, TaskRecord } from "../records.js";
 import type { HttpContext } from "./context.js";
 import type { OperatorHub } from "./operator.js";
+import { sendJson } from "./v0.js";
 import {
+	AGENT_CAPABILITIES,
 	agentHostname,
 	agentOfProcessId,
-	agentProcessId,
+	agentPid,
 	agentTotal,
 	agentUsed,
 	attributesV0,
@@ -34,8 +36,7 @@ import {
 	type StateOptions,
 	tasksOf,
 	taskV0,
-} from "./state.js";
-import { sendJson } from "./v0.js";
+} from "./views/index.js";
 
 type Json = Record<string, unknown>;
 
@@ -162,9 +163,9 @@ export function agentStateV0(m: Master, a: number, opts: StateOptions): Json {
 		...BUILD_INFO,
 		start_time: cl.registeredAt[a]! / 1000,
 		id: cl.ids[a]!,
-		pid: `${agentProcessId(a)}@127.0.0.1:${mi.port}`,
+		pid: agentPid(m, a),
 		hostname,
-		capabilities: ["MULTI_ROLE", "HIERARCHICAL_ROLE", "RESERVATION_REFINEMENT"],
+		capabilities: AGENT_CAPABILITIES,
 		resources: flatResources(total),
 		reserved_resources: {},
 		unreserved_resources: flatResources(total),

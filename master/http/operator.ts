@@ -21,6 +21,7 @@ import { ApiError, badRequest } from "./errors.js";
 import { APPLICATION_JSON, negotiateJson, recordIoFrame } from "./media.js";
 import { onClientGone, readCall } from "./scheduler.js";
 import { type OperatorCallType, validateOperatorCall } from "./schemas.js";
+import { RecordIoStream } from "./stream.js";
 import {
 	agentV1,
 	type DrainInfo,
@@ -43,8 +44,7 @@ import {
 	isRegisteredAgent,
 	type StateOptions,
 	taskV1,
-} from "./state.js";
-import { RecordIoStream } from "./stream.js";
+} from "./views/index.js";
 
 const QUOTA_RESOURCES = new Set(["cpus", "mem", "disk", "gpus"]);
 

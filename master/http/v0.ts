@@ -19,7 +19,7 @@ import {
 	stateV0,
 	tasksV0,
 	versionInfo,
-} from "./state.js";
+} from "./views/index.js";
 
 const JSONP_NAME = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
 

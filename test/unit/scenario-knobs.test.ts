@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { isSimError } from "../../common/errors.js";
 import { offerQuantities } from "../../frameworks/index.js";
-import { getFlags } from "../../master/http/state.js";
+import { getFlags } from "../../master/http/views/index.js";
 import { buildSimulation } from "../../sim/runner/index.js";
 import { validateScenario } from "../../sim/scenario/index.js";
 
