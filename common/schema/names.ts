@@ -1,4 +1,5 @@
 /** Name rules: roles (as Mesos checks them) and agent group names. Suggestions for mistyped names: common/suggest.ts. */
+import { formatCount, LIMITS, limitTail, nameLengthProblem } from "../limits.js";
 
 const ROLE_SEGMENT = /^[A-Za-z0-9_.-]+$/;
 const GROUP_NAME = /^[A-Za-z0-9_.-]+$/;
@@ -10,6 +11,11 @@ const GROUP_NAME = /^[A-Za-z0-9_.-]+$/;
 export function roleNameProblem(name: string): string | null {
 	if (name === "*") return null;
 	if (name === "") return "a role name must not be empty";
+	// Mesos sets no bound on either; mesosim's keep reports and the role tree small (common/limits.ts).
+	const length = nameLengthProblem(name);
+	if (length !== null) return length;
+	const depth = name.split("/").length;
+	if (depth > LIMITS.roleDepth) return `a role ${formatCount(depth)} levels deep; ${limitTail("roleDepth")}`;
 	if (name.startsWith("/") || name.endsWith("/")) return 'a role name must not start or end with "/"';
 	for (const segment of name.split("/")) {
 		if (segment === "") return 'a role name must not contain "//"';
@@ -23,5 +29,7 @@ export function roleNameProblem(name: string): string | null {
 
 /** Agent group names end up in hostnames: letters, digits, "_", "." and "-". */
 export function groupNameProblem(name: string): string | null {
+	const length = nameLengthProblem(name);
+	if (length !== null) return length;
 	return GROUP_NAME.test(name) ? null : 'a group name may contain only letters, digits, "_", "." and "-"';
 }

@@ -8,6 +8,7 @@
 import { extname } from "node:path";
 import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import { simError } from "../errors.js";
+import { limitTail } from "../limits.js";
 import type { Locator, Path } from "./issues.js";
 
 export type SourceFormat = "YAML" | "JSON";
@@ -20,7 +21,13 @@ export interface ParsedSource {
 
 const MAX_ALIASES = 10_000;
 
+/**
+ * The parser's words, first line only. The yaml package recurses per nesting
+ * level and reports a stack overflow as a parse error: say it is the nesting.
+ */
 function firstLine(message: string): string {
+	if (message.includes("Maximum call stack size exceeded"))
+		return `lists and maps nested deeper than the parser can follow; ${limitTail("nestingDepth")}`;
 	const line = message.split("\n")[0] ?? message;
 	return line.replace(/ at line \d+, column \d+:?\s*$/, "").trim();
 }

@@ -15,6 +15,7 @@
  * `mesosim package list|describe`.
  */
 import { type SimError, simError } from "../../common/errors.js";
+import { formatCount, LIMITS, limitTail } from "../../common/limits.js";
 import { closeMatchesOrAll } from "../../common/suggest.js";
 import {
 	CATALOG,
@@ -114,6 +115,18 @@ export function frameworkFromFlag(value: string): Record<string, unknown> {
 export function scenarioFromFlags(flags: ScenarioFlags): Record<string, unknown> {
 	if (!Number.isInteger(flags.agents) || flags.agents < 1)
 		throw bad("--agents", String(flags.agents), "must be an integer >= 1");
+	if (flags.agents > LIMITS.agents)
+		throw bad(
+			"--agents",
+			String(flags.agents),
+			`${formatCount(flags.agents)} agents; ${limitTail("agents")}`,
+		);
+	if (flags.packages.length > LIMITS.frameworks)
+		throw bad(
+			"--package",
+			flags.packages[LIMITS.frameworks]!,
+			`${formatCount(flags.packages.length)} frameworks from --package/--pattern; ${limitTail("frameworks")}`,
+		);
 	const shape =
 		flags.agentShape === undefined
 			? parseAgentShape(DEFAULT_AGENT_SHAPE)

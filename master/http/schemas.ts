@@ -15,6 +15,7 @@
  */
 import { type TSchema, Type } from "typebox";
 import { Compile } from "typebox/compile";
+import { formatCount, LIMITS, LIMITS_DOC } from "../../common/limits.js";
 import { badRequest } from "./errors.js";
 
 const Opt = Type.Optional;
@@ -24,6 +25,12 @@ const Bool = Type.Boolean();
 const Obj = Type.Object;
 const Arr = Type.Array;
 const Any = Obj({});
+/**
+ * A name the master keeps and echoes (framework name, user, role, principal,
+ * hostname). Mesos sets no bound; mesosim's generous one (common/limits.ts)
+ * keeps one client from inflating every state and metrics answer.
+ */
+const Name = Type.String({ maxLength: LIMITS.nameLength });
 
 function oneOf(values: readonly string[]): TSchema {
 	return Type.Union(values.map((v) => Type.Literal(v)));
@@ -144,15 +151,15 @@ export const CAPABILITY_TYPES = [
 ] as const;
 
 const FrameworkInfo = Obj({
-	user: Str,
-	name: Str,
+	user: Name,
+	name: Name,
 	id: Opt(Id),
 	failover_timeout: Opt(Num),
 	checkpoint: Opt(Bool),
-	role: Opt(Str),
-	roles: Opt(Arr(Str)),
-	hostname: Opt(Str),
-	principal: Opt(Str),
+	role: Opt(Name),
+	roles: Opt(Arr(Name)),
+	hostname: Opt(Name),
+	principal: Opt(Name),
 	webui_url: Opt(Str),
 	capabilities: Opt(Arr(Obj({ type: Opt(oneOf(CAPABILITY_TYPES)) }))),
 	labels: Opt(Labels),
@@ -452,6 +459,8 @@ export function describeSchemaErrors(root: unknown, errors: readonly SchemaError
 			const t = String(first.params.type);
 			return `${where} must be ${TYPE_WORDS[t] ?? t}, not ${jsonType(got)}`;
 		}
+		case "maxLength":
+			return `${where} is ${formatCount(String(got).length)} characters long; the limit is ${formatCount(Number(first.params.limit))} (Mesos sets none; mesosim's is in ${LIMITS_DOC})`;
 		case "const": {
 			const allowed = errors
 				.filter((e) => e.keyword === "const" && e.instancePath === path)

@@ -1,5 +1,6 @@
 /** Parsers for flag values; each throws SimError SIM_ERR_BAD_FLAG naming the flag. */
 import { isSimError, simError } from "../../common/errors.js";
+import { formatCount, LIMITS, limitTail } from "../../common/limits.js";
 import { parseDuration } from "../../common/schema/duration.js";
 
 export function badFlag(flag: string, value: string, reason: string): never {
@@ -28,11 +29,13 @@ export function parseDurationFlag(value: string, flag = "--duration"): number {
 	return ms;
 }
 
-/** --agents: an integer >= 1, echoed as typed when it is not. */
+/** --agents: an integer from 1 to LIMITS.agents, echoed as typed when it is not. */
 export function parseAgentsFlag(value: string, flag = "--agents"): number {
 	const v = value.trim();
 	if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v)))
 		badFlag(flag, value, "must be an integer >= 1");
+	if (Number(v) > LIMITS.agents)
+		badFlag(flag, value, `${formatCount(Number(v))} agents; ${limitTail("agents")}`);
 	return Number(v);
 }
 

@@ -1,6 +1,7 @@
 /**
  * What `mesosim serve` and `mesosim demo` share: start the live master
- * (sim/runner/live.ts), turn a failure to listen into SIM_ERR_LISTEN, stop
+ * (sim/runner/live.ts), turn a failure to listen into SIM_ERR_LISTEN (and
+ * only that: any other failure is what it is), stop
  * cleanly on SIGINT/SIGTERM (every stream ended, the server closed, exit 0
  * within a second), then announce the URL, and serve until stopped.
  *
@@ -13,7 +14,7 @@
 import closeWithGrace from "close-with-grace";
 import type { FastifyBaseLogger } from "fastify";
 import type { Logger } from "pino";
-import { SIM_ERRORS, simError } from "../../common/errors.js";
+import { isSimError, SIM_ERRORS, simError } from "../../common/errors.js";
 import type { AuthOptions } from "../../master/http/index.js";
 import type { LiveAppOptions, LiveExtension, LiveServer } from "../runner/live.js";
 import type { Scenario } from "../scenario/index.js";
@@ -67,6 +68,10 @@ export async function serveUntilStopped(
 			) as unknown as FastifyBaseLogger,
 		});
 	} catch (err) {
+		if (!isListenFailure(err))
+			throw isSimError(err)
+				? err
+				: simError("SIM_ERR_INTERNAL", { reason: (err as Error).message ?? String(err) }, { cause: err });
 		throw simError(
 			"SIM_ERR_LISTEN",
 			{ address: `${o.host}:${o.port}`, reason: listenFailure(err, o.port) },
@@ -101,6 +106,13 @@ function watchParent(onGone: () => void): void {
 	}, PARENT_POLL_MS);
 	timer.unref();
 }
+
+/** Node's errors from binding a socket: listen(2) itself, or resolving the host to listen on. */
+function isListenFailure(err: unknown): boolean {
+	const e = err as NodeJS.ErrnoException | null;
+	return e?.syscall === "listen" || e?.syscall === "getaddrinfo" || LISTEN_CODES.has(e?.code ?? "");
+}
+const LISTEN_CODES = new Set(["EADDRINUSE", "EACCES", "EADDRNOTAVAIL", "ENOTFOUND"]);
 
 /** Why listening failed, with the port, the error code and the fix from docs/errors.md. */
 function listenFailure(err: unknown, port: number): string {

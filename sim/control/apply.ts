@@ -17,13 +17,14 @@
  *  - restartAgentProcesses: only the agent process restarts; it recovers and
  *    reregisters with the SAME id; tasks of checkpointing frameworks survive.
  */
+import { formatCount, LIMITS, limitTail } from "../../common/limits.js";
 import { suggestion } from "../../common/suggest.js";
 import { CATALOG, type ChameleonFramework, PACKAGE_NAMES } from "../../frameworks/chameleon/index.js";
 import { ApiError } from "../../master/http/errors.js";
 import { addGroup, type Simulation } from "../runner/build.js";
 import { attachFramework, type FrameworkHandle, makeScheduler } from "../runner/frameworks.js";
 import type { ChameleonFrameworkSpec, TimelineEvent } from "../scenario/index.js";
-import { ControlError, notFound } from "./errors.js";
+import { badControl, ControlError, notFound } from "./errors.js";
 import { selectAgents } from "./selectors.js";
 
 export { selectAgents };
@@ -164,6 +165,11 @@ function prepare(sim: Simulation, ev: TimelineEvent, strict: boolean): Plan {
 						ev.group ?? "",
 						sim.scenario.agents.map((g) => g.group),
 					)}`,
+				);
+			// The same bound as a scenario's: the cluster after the addition must fit (common/limits.ts).
+			if (sim.fleet.size + (ev.count ?? 1) > LIMITS.agents)
+				throw badControl(
+					`addAgents: ${formatCount(sim.fleet.size + (ev.count ?? 1))} agents in all after adding ${formatCount(ev.count ?? 1)} to ${formatCount(sim.fleet.size)}; ${limitTail("agents")}`,
 				);
 			return { kind: "other", ev };
 		default:

@@ -11,6 +11,14 @@ import { basename, extname } from "node:path";
 import { Compile } from "typebox/compile";
 import { compileTemplate, isTemplate, parseCommand, UNDERSTOOD_SUBSET } from "../../agents/index.js";
 import { isSimError } from "../../common/errors.js";
+import {
+	formatCount,
+	LIMITS,
+	limitTail,
+	nameLengthProblem,
+	nestingDepth,
+	quoteName,
+} from "../../common/limits.js";
 import { parseDuration } from "../../common/schema/duration.js";
 import { explain } from "../../common/schema/explain.js";
 import { IssueList, issuesError, type Locator, type Path } from "../../common/schema/issues.js";
@@ -79,6 +87,7 @@ export function validateScenario(input: unknown, options: ValidateOptions = {}):
 		issues.add([], "the scenario is empty; it needs at least an `agents` list");
 		throw issuesError(issues.issues, options.sourceName);
 	}
+	refuseDeepNesting(input, issues, options.sourceName);
 	if (!validator().Check(input)) {
 		explain(ScenarioSchema, input, [], issues);
 		if (issues.length === 0) {
@@ -116,6 +125,7 @@ export function validateAction(input: unknown, sourceName = "<request body>"): T
 		issues.add([], 'expected a JSON object such as {"action": "crashAgents", "agents": {"count": 1}}');
 		throw issuesError(issues.issues, sourceName);
 	}
+	refuseDeepNesting(input, issues, sourceName);
 	const withAt = { at: 0, ...(input as Record<string, unknown>) };
 	compiledAction ??= compileAction();
 	if (!compiledAction.Check(withAt)) {
@@ -127,6 +137,27 @@ export function validateAction(input: unknown, sourceName = "<request body>"): T
 	const event = new Resolver(issues, {}).action(withAt as TimelineEventInput);
 	if (issues.length > 0) throw issuesError(issues.issues, sourceName);
 	return event;
+}
+
+/** Nesting past LIMITS.nestingDepth is refused before the schema checks, which recurse. */
+function refuseDeepNesting(input: unknown, issues: IssueList, sourceName: string | undefined): void {
+	const depth = nestingDepth(input);
+	if (depth <= LIMITS.nestingDepth) return;
+	issues.add([], `lists and maps nested ${formatCount(depth)} levels deep; ${limitTail("nestingDepth")}`);
+	throw issuesError(issues.issues, sourceName);
+}
+
+/** Adds "what: N <noun> in all; the limit is L (docs…)" when `n` is over the limit. */
+function checkCount(
+	issues: IssueList,
+	path: Path,
+	n: number,
+	limit: "agents" | "frameworks" | "timelineEvents" | "tasksPerFramework",
+	noun: string,
+): boolean {
+	if (n <= LIMITS[limit]) return true;
+	issues.add(path, `${formatCount(n)} ${noun}; ${limitTail(limit)}`);
+	return false;
 }
 
 function defaultName(sourceName: string | undefined): string {
@@ -143,6 +174,8 @@ function plural(n: number, word: string): string {
 class Resolver {
 	readonly #issues: IssueList;
 	readonly #options: ValidateOptions;
+	/** False once the cluster is over LIMITS.agents: per-agent templates are not rendered then. */
+	#renderTemplates = true;
 
 	constructor(issues: IssueList, options: ValidateOptions) {
 		this.#issues = issues;
@@ -151,6 +184,12 @@ class Resolver {
 
 	#add(path: Path, message: string, anchor: "value" | "key" = "value"): void {
 		this.#issues.add(path, message, { anchor });
+	}
+
+	/** A framework's or the scenario's name: at most LIMITS.nameLength characters. */
+	#name(name: string, path: Path): void {
+		const problem = nameLengthProblem(name);
+		if (problem !== null) this.#add(path, problem);
 	}
 
 	/** Parses a duration; on error records it and returns `fallback`. */
@@ -185,7 +224,28 @@ class Resolver {
 		const durationMs = this.#duration(input.duration ?? SCENARIO_DEFAULTS.duration, ["duration"], {
 			positive: true,
 		});
+		this.#name(name, ["name"]);
 		const master = this.#master(input.master ?? {});
+		const timelineInput = input.timeline ?? [];
+		const added = timelineInput.reduce((n, e) => n + (e.action === "addAgents" ? (e.count ?? 0) : 0), 0);
+		const totalAgents = input.agents.reduce((n, g) => n + g.count, 0) + added;
+		// Templates are rendered per agent: only for a cluster the run can hold.
+		this.#renderTemplates = checkCount(
+			this.#issues,
+			["agents"],
+			totalAgents,
+			"agents",
+			"agents in all (groups and timeline addAgents)",
+		);
+		const installs = timelineInput.filter((e) => e.action === "installPackage").length;
+		checkCount(
+			this.#issues,
+			["frameworks"],
+			(input.frameworks ?? []).length + installs,
+			"frameworks",
+			"frameworks in all (with timeline installPackage)",
+		);
+		checkCount(this.#issues, ["timeline"], timelineInput.length, "timelineEvents", "timeline entries");
 		const agents = input.agents.map((g, k) => this.#agentGroup(g, ["agents", k]));
 		this.#checkGroups(input.agents, agents);
 		const roles = (input.roles ?? []).map((r, k) => this.#role(r, ["roles", k], master.hierarchicalQuota));
@@ -200,7 +260,7 @@ class Resolver {
 			(k) => ["frameworks", k, "name"],
 			"framework",
 		);
-		const timeline = this.#timeline(input.timeline ?? [], agents, frameworks);
+		const timeline = this.#timeline(timelineInput, agents, frameworks);
 		return { name, seed, durationMs, master, agents, roles, frameworks, timeline };
 	}
 
@@ -354,12 +414,12 @@ class Resolver {
 	#agentGroup(g: AgentGroupInput, path: Path): AgentGroup {
 		const group = g.group ?? AGENT_DEFAULTS.group;
 		const problem = groupNameProblem(group);
-		if (problem !== null) this.#add([...path, "group"], `${problem} (got ${JSON.stringify(group)})`);
+		if (problem !== null) this.#add([...path, "group"], `${problem} (got ${quoteName(group)})`);
 		const attributes: Record<string, string | number> = { ...(g.attributes ?? AGENT_DEFAULTS.attributes) };
 		for (const [key, value] of Object.entries(attributes)) {
 			const p = [...path, "attributes", key];
 			if (key.trim() === "") this.#add(p, "an attribute name must not be empty", "key");
-			if (typeof value === "string" && isTemplate(value)) {
+			if (typeof value === "string" && isTemplate(value) && this.#renderTemplates) {
 				const t = this.#template(value, p);
 				if (t !== undefined) this.#renderAll(t, group, g.count, p);
 			}
@@ -405,14 +465,19 @@ class Resolver {
 		groups.forEach((g, k) => {
 			const path: Path = ["agents", k, "hostname"];
 			const t = this.#template(g.hostname, path);
-			// A duplicate group name is reported already; its hostnames would clash too.
-			const duplicate = groupNames.has(g.group);
+			// A duplicate or too long group name is reported already; its hostnames would clash or be too long too.
+			const duplicate = groupNames.has(g.group) || nameLengthProblem(g.group) !== null;
 			groupNames.add(g.group);
-			if (t === undefined || duplicate || total > MAX_HOSTNAME_CHECK) return;
+			if (t === undefined || duplicate || total > MAX_HOSTNAME_CHECK || !this.#renderTemplates) return;
 			const names = this.#renderAll(t, g.group, g.count, path);
 			for (let i = 0; i < names.length; i++) {
 				const host = names[i]!;
 				const here = `agent ${i} of group "${g.group}"`;
+				const tooLong = nameLengthProblem(host);
+				if (tooLong !== null) {
+					this.#add(path, `hostname of ${here}: ${tooLong}`);
+					return;
+				}
 				const other = seen.get(host);
 				if (other !== undefined) {
 					this.#add(
@@ -435,14 +500,14 @@ class Resolver {
 				const prevPointer = pathOf(prev)
 					.map((s) => `/${s}`)
 					.join("");
-				this.#add(pathOf(k), `duplicate ${what} name ${JSON.stringify(n)} (also at ${prevPointer})${hint}`);
+				this.#add(pathOf(k), `duplicate ${what} name ${quoteName(n)} (also at ${prevPointer})${hint}`);
 			}
 		});
 	}
 
 	#roleName(name: string, path: Path): void {
 		const problem = roleNameProblem(name);
-		if (problem !== null) this.#add(path, `invalid role ${JSON.stringify(name)}: ${problem}`);
+		if (problem !== null) this.#add(path, `invalid role ${quoteName(name)}: ${problem}`);
 	}
 
 	#role(r: RoleInput, path: Path, hierarchicalQuota: boolean): RoleSpec {
@@ -461,6 +526,7 @@ class Resolver {
 	}
 
 	#framework(f: NonNullable<ScenarioInput["frameworks"]>[number], path: Path): FrameworkSpec {
+		this.#name(f.name, [...path, "name"]);
 		if (f.type === "chameleon") {
 			const {
 				type: _type,
@@ -478,6 +544,7 @@ class Resolver {
 		this.#roleName(role, [...path, "role"]);
 		const t = f.tasks;
 		const tp: Path = [...path, "tasks"];
+		checkCount(this.#issues, [...tp, "count"], t.count, "tasksPerFramework", "tasks");
 		if (t.cpus + t.mem + (t.disk ?? 0) + (t.gpus ?? 0) <= 0)
 			this.#add(tp, "a task needs some resources: give cpus or mem greater than 0");
 		if ((t.ports ?? 0) > 65536) this.#add([...tp, "ports"], `a task cannot need more than 65536 ports`);
@@ -630,6 +697,7 @@ class Resolver {
 				);
 			if (e.package === undefined && e.name === undefined)
 				this.#add([...path, "name"], 'installPackage with "spec" needs "name"');
+			if (e.name !== undefined) this.#name(e.name, [...path, "name"]);
 			event.name = e.name ?? e.package!;
 			if (e.package !== undefined) event.package = e.package;
 			if (e.spec !== undefined) event.spec = { ...e.spec };

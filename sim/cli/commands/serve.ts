@@ -5,10 +5,12 @@
  * ones. One log line with the URL goes to stderr at start; SIGINT/SIGTERM end
  * every open stream, close the server and exit (within a second).
  */
+
 import { readFileSync, statSync } from "node:fs";
 import { isIP } from "node:net";
 import type { Command } from "commander";
 import { simError } from "../../../common/errors.js";
+import { formatCount, LIMITS, LIMITS_DOC } from "../../../common/limits.js";
 import { DEFAULT_AGENT_SHAPE, parseAgentShape } from "../../../frameworks/chameleon/flags.js";
 import { type AuthOptions, parseCredentials } from "../../../master/http/index.js";
 import { loadScenarioFile } from "../../scenario/load.js";
@@ -50,7 +52,6 @@ export interface ServeOptions {
 }
 
 export const DEFAULT_SERVE_AGENTS = 10;
-const MAX_AGENTS = 200_000;
 const MAX_SPEED = 1_000_000;
 
 function badFlag(flag: string, value: string, reason: string): never {
@@ -89,8 +90,8 @@ export function parseServeFlags(flags: ServeFlags): ServeOptions {
 	if (flags.scenario !== undefined) out.scenarioPath = flags.scenario;
 	else {
 		const text = (flags.agents ?? String(DEFAULT_SERVE_AGENTS)).trim();
-		if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > MAX_AGENTS) {
-			badFlag("--agents", text, `must be an integer from 1 to ${MAX_AGENTS}`);
+		if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > LIMITS.agents) {
+			badFlag("--agents", text, `must be an integer from 1 to ${formatCount(LIMITS.agents)} (${LIMITS_DOC})`);
 		}
 		out.agents = Number(text);
 	}
