@@ -32,6 +32,9 @@ afterEach(async () => {
 	open = null;
 });
 
+/** As in live mode: simulated time 0 is a Unix time (the engine's originMs). */
+const ORIGIN_MS = 1_796_000_000_000;
+
 async function dashboard(): Promise<Harness> {
 	const sim = buildSimulation(
 		validateScenario({
@@ -47,12 +50,14 @@ async function dashboard(): Promise<Harness> {
 				},
 			],
 		}),
+		{ originMs: ORIGIN_MS },
 	);
-	sim.engine.runUntil(100);
+	sim.engine.runUntil(ORIGIN_MS + 100);
 	const app = buildApp({ master: sim.master, engine: sim.engine });
 	// Ticks by hand: the timer's period is far beyond the test.
 	const feed = await registerDashboard(app, {
 		master: sim.master,
+		originMs: sim.engine.originMs,
 		clock: { speed: 1 },
 		groupOf: (a) => sim.fleet.group(sim.master.cluster.local[a]!),
 		updateHz: 0.1,
@@ -133,6 +138,8 @@ describe("live feed", () => {
 		expect(snap.type).toBe("snapshot");
 		expect(snap.totals.agents).toBe(n);
 		expect(snap.frameworks.map((f) => f.name)).toEqual(["batch"]);
+		// The page is told simulated time since the start, not the Unix time it stands for.
+		expect(snap.clock.t).toBe(100);
 	});
 
 	it("map deltas applied to the snapshot give the same bytes as a fresh full map", async () => {
@@ -166,7 +173,7 @@ describe("live feed", () => {
 
 	it("answers an agent request with its panel: resources, attributes and tasks", async () => {
 		const { app, sim } = await dashboard();
-		sim.engine.runUntil(3000);
+		sim.engine.runUntil(ORIGIN_MS + 3000);
 		const { ws, viewer } = await connect(app);
 		ws.send(JSON.stringify({ type: "agent", index: 0 }));
 		await until(() => viewer.messages.some((m) => m.type === "agent"));

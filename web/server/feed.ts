@@ -59,6 +59,12 @@ export interface FeedSocket {
 
 export interface FeedOptions {
 	master: Master;
+	/**
+	 * The Unix time (ms) simulated time 0 stands for (the engine's originMs: the
+	 * wall clock at start in live mode, 0 in headless runs). Times sent to the
+	 * page are simulated time since the start.
+	 */
+	originMs?: number;
 	clock: FeedClock;
 	groupOf?: GroupOf;
 	/** Live tasks in the cluster (the fleet knows); default: counted from the frameworks. */
@@ -106,7 +112,7 @@ export class DashboardFeed {
 	readonly map: AgentMap;
 	/** Wall ms each update took to build (the last 256), and bytes sent to all viewers. */
 	readonly stats = { buildMs: [] as number[], bytesSent: 0, updates: 0, skipped: 0 };
-	readonly #o: Required<Omit<FeedOptions, "groupOf" | "tasksRunning" | "catalog">> & FeedOptions;
+	readonly #o: Required<Omit<FeedOptions, "groupOf" | "tasksRunning" | "catalog" | "originMs">> & FeedOptions;
 	readonly #master: Master;
 	readonly #viewers = new Map<FeedSocket, Viewer>();
 	#events: FeedEvent[] = [];
@@ -132,6 +138,11 @@ export class DashboardFeed {
 	#visitedAtLastCycle: number;
 	#disposed = false;
 
+	/** Simulated ms since the start (what the page shows and charts). */
+	#simNow(): number {
+		return this.#master.now - (this.#o.originMs ?? 0);
+	}
+
 	constructor(opts: FeedOptions) {
 		this.#o = {
 			maxBufferedBytes: 1024 * 1024,
@@ -145,7 +156,7 @@ export class DashboardFeed {
 		this.#master = m;
 		this.map = new AgentMap(m, opts.groupOf ?? null);
 		this.#history = new Ring(this.#o.historySize);
-		this.#lastSample = { t: m.now, ...this.#counters() };
+		this.#lastSample = { t: this.#simNow(), ...this.#counters() };
 		this.#visitedAtLastCycle = m.allocator.agentsVisited;
 		this.#tally = new Tally(m);
 		this.#observe();
@@ -221,7 +232,7 @@ export class DashboardFeed {
 		}
 		if (rare) this.#rareEvents++;
 		else this.#bulkEvents++;
-		this.#events.push({ t: this.#master.now, kind, framework, agent, text: text() });
+		this.#events.push({ t: this.#simNow(), kind, framework, agent, text: text() });
 	}
 
 	#offerEnded(o: OfferRecord, how: "accepted" | "declined" | "rescinded"): void {
@@ -251,7 +262,7 @@ export class DashboardFeed {
 		if (before < 0 || before === now) return;
 		const text = `agent ${m.cluster.hostnames[a]}: ${HEALTH_NAMES[before]} → ${HEALTH_NAMES[now]}`;
 		if (FAULT_STATES.has(m.cluster.state[a]!)) {
-			const fault = { t: m.now, text };
+			const fault = { t: this.#simNow(), text };
 			this.#faults.push(fault);
 			this.#newFaults.push(fault);
 		}
@@ -292,10 +303,9 @@ export class DashboardFeed {
 
 	/** A new viewer: the layout, the full map and a snapshot, at once. */
 	attach(socket: FeedSocket): void {
-		const m = this.#master;
 		this.map.refresh();
 		this.#send(socket, this.map.layoutFrame());
-		this.#send(socket, this.map.fullFrame(m.now));
+		this.#send(socket, this.map.fullFrame(this.#simNow()));
 		this.#send(socket, JSON.stringify(this.#snapshot(this.#o.catalog ?? [])));
 		this.#viewers.set(socket, { needsFull: false, layoutVersion: this.map.layoutVersion, dropped: 0 });
 	}
@@ -314,12 +324,11 @@ export class DashboardFeed {
 
 	/** Everything a page needs to draw the cluster now, without a socket (a report file). */
 	reportData(): ReportData {
-		const m = this.#master;
 		this.map.refresh();
 		return {
 			snapshot: this.#snapshot([]),
 			layout: Buffer.from(this.map.layoutFrame()).toString("base64"),
-			map: Buffer.from(this.map.fullFrame(m.now)).toString("base64"),
+			map: Buffer.from(this.map.fullFrame(this.#simNow())).toString("base64"),
 		};
 	}
 
@@ -349,7 +358,7 @@ export class DashboardFeed {
 		const reply: ServerMessage = {
 			type: "agent",
 			index: msg.index,
-			agent: agentDetail(this.#master, msg.index, this.#o.groupOf ?? null),
+			agent: agentDetail(this.#master, msg.index, this.#o.groupOf ?? null, this.#o.originMs ?? 0),
 		};
 		this.#send(socket, JSON.stringify(reply));
 	}
@@ -370,7 +379,7 @@ export class DashboardFeed {
 		const tasksRunning = this.#o.tasksRunning?.() ?? countRunning(m);
 		this.#tally.agentsAdded();
 		return {
-			clock: { t: m.now, speed: this.#o.clock.speed, paused: this.#o.clock.paused ?? false },
+			clock: { t: this.#simNow(), speed: this.#o.clock.speed, paused: this.#o.clock.paused ?? false },
 			frameworks: frameworksView(m, this.#tally),
 			roles: rolesView(m, this.#tally),
 			totals: totalsView(m, this.#tally, tasksRunning),
@@ -420,11 +429,11 @@ export class DashboardFeed {
 				v.needsFull = true;
 			}
 			if (v.needsFull || grew) {
-				full ??= this.map.fullFrame(m.now);
+				full ??= this.map.fullFrame(this.#simNow());
 				this.#send(socket, full);
 				v.needsFull = false;
 			} else if (this.map.changedCount > 0) {
-				delta ??= this.map.deltaFrame(m.now);
+				delta ??= this.map.deltaFrame(this.#simNow());
 				this.#send(socket, delta);
 			}
 			if (v.dropped > 0) {
@@ -447,7 +456,7 @@ export class DashboardFeed {
 
 	#sample(totals: { total: number[]; allocated: number[] }): Sample | null {
 		const m = this.#master;
-		const dt = m.now - this.#lastSample.t;
+		const dt = this.#simNow() - this.#lastSample.t;
 		if (dt < this.#o.sampleEveryMs) return null;
 		const c = this.#counters();
 		const last = this.#lastSample;
@@ -455,7 +464,7 @@ export class DashboardFeed {
 		const shares: Record<string, number> = {};
 		for (const fw of m.frameworks) if (!fw.removed) shares[fw.id] = m.dominantShare(fw);
 		const sample: Sample = {
-			t: m.now,
+			t: this.#simNow(),
 			cpu: totals.total[0]! > 0 ? totals.allocated[0]! / totals.total[0]! : 0,
 			mem: totals.total[1]! > 0 ? totals.allocated[1]! / totals.total[1]! : 0,
 			offersMade: perSec(c.made, last.made),
@@ -466,7 +475,7 @@ export class DashboardFeed {
 			shares,
 		};
 		this.#history.push(sample);
-		this.#lastSample = { t: m.now, ...c };
+		this.#lastSample = { t: this.#simNow(), ...c };
 		return sample;
 	}
 }

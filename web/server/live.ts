@@ -8,6 +8,7 @@ export const liveDashboard: LiveExtension = async (app: FastifyInstance, { sim, 
 	const cluster = sim.master.cluster;
 	await registerDashboard(app, {
 		master: sim.master,
+		originMs: sim.engine.originMs,
 		clock: driver,
 		groupOf: (a) => sim.fleet.group(cluster.local[a]!),
 		tasksRunning: () => sim.fleet.liveTasks,

@@ -108,7 +108,13 @@ export function totalsView(master: Master, tally: Tally, tasksRunning: number): 
 }
 
 /** One agent's panel; null for an index the master does not know. */
-export function agentDetail(master: Master, a: number, groupOf: GroupOf | null): AgentDetail | null {
+/** `originMs`: the Unix time simulated time 0 stands for; times in the answer are simulated time since the start. */
+export function agentDetail(
+	master: Master,
+	a: number,
+	groupOf: GroupOf | null,
+	originMs = 0,
+): AgentDetail | null {
 	const cl = master.cluster;
 	if (a >= cl.size) return null;
 	const attributes: Record<string, string> = {};
@@ -128,7 +134,7 @@ export function agentDetail(master: Master, a: number, groupOf: GroupOf | null):
 		role: master.allocator.roles[o.role]?.name ?? "",
 		cpus: o.q[0]!,
 		mem: o.q[1]!,
-		since: o.createdAt,
+		since: o.createdAt - originMs,
 	}));
 	const filters: AgentDetail["filters"] = [];
 	const now = master.now;
@@ -137,7 +143,11 @@ export function agentDetail(master: Master, a: number, groupOf: GroupOf | null):
 		for (const role of fw.roleIdx) {
 			const until = fw.filters.expiryOf(a, role, now);
 			if (until >= 0)
-				filters.push({ framework: frameworkName(fw), role: master.allocator.roles[role]!.name, until });
+				filters.push({
+					framework: frameworkName(fw),
+					role: master.allocator.roles[role]!.name,
+					until: until - originMs,
+				});
 		}
 	}
 	return {
