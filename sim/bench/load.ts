@@ -29,6 +29,7 @@ import { writeFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import WebSocket from "ws";
 import { simError } from "../../common/errors.js";
 import { RngStreams } from "../../engine/index.js";
 import type { FrameworkContext, Scheduler } from "../../frameworks/sdk/scheduler.js";
@@ -38,6 +39,7 @@ import { parseDurationFlag, parseSeedFlag } from "../cli/flags.js";
 import { WallClockEngine } from "../remote/clock.js";
 import { RemoteFramework, waitFor } from "../remote/framework.js";
 import { applyLiveV8Flags } from "../runner/gc.js";
+import type { LiveExtension } from "../runner/live.js";
 
 export interface LoadOptions {
 	frameworks: number;
@@ -51,6 +53,16 @@ export interface LoadOptions {
 	seed: number;
 	/** The master's max_completed_tasks_per_framework (Mesos's default 1000): history it keeps. */
 	completedTasks: number;
+	/** Dashboards connected to the master's live feed while measuring (0: none). */
+	dashboards: number;
+	/**
+	 * A module the master's process imports for a `liveDashboard` LiveExtension
+	 * (the dashboard, as `mesosim serve` registers it). The cli passes it: sim/
+	 * sits below web/ and does not import it itself. Absent: no dashboard.
+	 */
+	dashboardModule?: string;
+	/** The feed's WebSocket path (the dashboard's FEED_PATH), for the viewers. */
+	dashboardFeedPath?: string;
 	/** Progress lines (stderr). */
 	log?: (line: string) => void;
 }
@@ -101,6 +113,8 @@ export interface LoadResult {
 	};
 	/** The frameworks' process (all N frameworks share one event loop). */
 	client: { cpuPercent: number; eventLoopDelayMs: { p50: number; p99: number; max: number } };
+	/** Dashboards on the live feed while measuring, and what each one received. */
+	dashboards: { connected: number; bytesPerSecondEach: number };
 	/** Calls left out because they overlapped the forced GC of the middle memory sample. */
 	excludedAroundGc: number;
 	machine: { cpu: string; cores: number; node: string };
@@ -115,6 +129,7 @@ export const LOAD_DEFAULTS: Omit<LoadOptions, "log"> = {
 	command: "sleep 5",
 	seed: 1,
 	completedTasks: 1000,
+	dashboards: 0,
 };
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -216,14 +231,22 @@ const QUIET_MS = 50;
 /** The longest a memory sample waits for a quiet moment before it forces the GC anyway. */
 const QUIET_WAIT_MS = 2000;
 
-async function serveChild(agents: number, seed: number, completedTasks: number): Promise<void> {
+async function serveChild(
+	agents: number,
+	seed: number,
+	completedTasks: number,
+	dashboardModule: string | undefined,
+): Promise<void> {
 	const { startLive } = await import("../runner/live.js");
 	const { agentsScenario } = await import("../cli/commands/serve.js");
 	const send = (m: FromChild) => process.send?.(m);
 	try {
 		const base = agentsScenario(agents, seed);
 		const scenario = { ...base, master: { ...base.master, maxCompletedTasksPerFramework: completedTasks } };
-		const server = await startLive({ scenario, host: "127.0.0.1", port: 0, speed: 1 });
+		const extensions: LiveExtension[] = [];
+		if (dashboardModule !== undefined)
+			extensions.push(((await import(dashboardModule)) as { liveDashboard: LiveExtension }).liveDashboard);
+		const server = await startLive({ scenario, host: "127.0.0.1", port: 0, speed: 1, extensions });
 		const gc = (globalThis as { gc?: () => void }).gc;
 		const loop = monitorEventLoopDelay({ resolution: 5 });
 		loop.enable();
@@ -323,8 +346,14 @@ class MasterChild {
 	readonly proc: ChildProcess;
 	#waiters: ((m: FromChild) => void)[] = [];
 
-	constructor(agents: number, seed: number, completedTasks: number) {
-		const args = ["--serve-child", String(agents), String(seed), String(completedTasks)];
+	constructor(agents: number, seed: number, completedTasks: number, dashboardModule: string | undefined) {
+		const args = [
+			"--serve-child",
+			String(agents),
+			String(seed),
+			String(completedTasks),
+			dashboardModule ?? "",
+		];
 		this.proc = fork(fileURLToPath(import.meta.url), args, {
 			// MESOSIM_LOAD_CPU_PROF=DIR writes a V8 CPU profile of the master process there.
 			execArgv: [
@@ -385,7 +414,8 @@ export async function runLoadBench(o: LoadOptions): Promise<LoadResult> {
 	// to the latency it measures (100 real frameworks would be 100 small heaps).
 	applyLiveV8Flags();
 	const { cpus } = await import("node:os");
-	const master = new MasterChild(o.agents, o.seed, o.completedTasks);
+	const master = new MasterChild(o.agents, o.seed, o.completedTasks, o.dashboardModule);
+	const viewers: DashboardViewer[] = [];
 	const frameworks: RemoteFramework[] = [];
 	try {
 		const ready = await master.next();
@@ -473,6 +503,11 @@ export async function runLoadBench(o: LoadOptions): Promise<LoadResult> {
 				}),
 			);
 		}
+		if (o.dashboards > 0 && (o.dashboardModule === undefined || o.dashboardFeedPath === undefined))
+			throw new Error("--dashboards needs the dashboard module and its feed path");
+		for (let k = 0; k < o.dashboards; k++)
+			viewers.push(await DashboardViewer.open(ready.url, o.dashboardFeedPath ?? ""));
+		if (o.dashboards > 0) log(`${o.dashboards} dashboards connected to the live feed`);
 		const tSub = performance.now();
 		for (const f of frameworks) f.start();
 		await waitFor(
@@ -496,6 +531,8 @@ export async function runLoadBench(o: LoadOptions): Promise<LoadResult> {
 		const clientCpu0 = process.cpuUsage();
 		measuring = true;
 		const t0 = performance.now();
+		for (const v of viewers) v.bytes = 0;
+		const tViewers = t0;
 		let third: MemorySample | null = null;
 		const thirdAt = o.durationMs / 3;
 		while (performance.now() - t0 < o.durationMs) {
@@ -590,11 +627,23 @@ export async function runLoadBench(o: LoadOptions): Promise<LoadResult> {
 				idleScavenges,
 			},
 			client,
+			dashboards: {
+				connected: viewers.filter((v) => v.open).length,
+				bytesPerSecondEach:
+					viewers.length === 0
+						? 0
+						: round(
+								(viewers.reduce((n, v) => n + v.bytes, 0) / viewers.length / (performance.now() - tViewers)) *
+									1000,
+								0,
+							),
+			},
 			excludedAroundGc: excluded,
 			machine: { cpu: c[0]?.model ?? "unknown", cores: c.length, node: process.version },
 			date: new Date().toISOString(),
 		};
 	} finally {
+		for (const v of viewers) v.close();
 		await Promise.all(frameworks.map((f) => f.stop()));
 		await master.stop();
 	}
@@ -630,6 +679,7 @@ export interface LoadFlags {
 	command?: string;
 	seed?: string;
 	completedTasks?: string;
+	dashboards?: string;
 	json?: string | boolean;
 	quiet?: boolean;
 }
@@ -637,7 +687,12 @@ export interface LoadFlags {
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
 	const k = process.argv.indexOf("--serve-child");
 	if (k >= 0)
-		void serveChild(Number(process.argv[k + 1]), Number(process.argv[k + 2]), Number(process.argv[k + 3]));
+		void serveChild(
+			Number(process.argv[k + 1]),
+			Number(process.argv[k + 2]),
+			Number(process.argv[k + 3]),
+			process.argv[k + 4] || undefined,
+		);
 }
 
 function positiveInt(flag: string, value: string | undefined, dflt: number, max: number): number {
@@ -668,12 +723,59 @@ export function parseLoadFlags(flags: LoadFlags): Omit<LoadOptions, "log"> {
 			flags.completedTasks === undefined
 				? LOAD_DEFAULTS.completedTasks
 				: positiveInt("--completed-tasks", flags.completedTasks, 1000, 1_000_000),
+		dashboards: flags.dashboards === undefined ? 0 : countFlag("--dashboards", flags.dashboards, 100),
 	};
 }
 
+function countFlag(flag: string, value: string, max: number): number {
+	const v = value.trim();
+	if (!/^\d+$/.test(v) || Number(v) > max)
+		throw simError("SIM_ERR_BAD_FLAG", {
+			flag,
+			value: JSON.stringify(value),
+			reason: `must be an integer from 0 to ${max}`,
+		});
+	return Number(v);
+}
+
+/** One dashboard on the live feed: reads every frame, counts the bytes, never writes. */
+class DashboardViewer {
+	bytes = 0;
+	open = true;
+	readonly #ws: WebSocket;
+	private constructor(ws: WebSocket) {
+		this.#ws = ws;
+		ws.on("message", (data: Buffer) => {
+			this.bytes += data.length;
+		});
+		ws.on("close", () => {
+			this.open = false;
+		});
+	}
+	static open(url: string, feedPath: string): Promise<DashboardViewer> {
+		const ws = new WebSocket(`${url.replace(/^http/, "ws")}${feedPath}`);
+		return new Promise((resolve, reject) => {
+			ws.once("open", () => resolve(new DashboardViewer(ws)));
+			ws.once("error", reject);
+		});
+	}
+	close(): void {
+		this.#ws.close();
+	}
+}
+
 /** `mesosim bench load`: runs the benchmark, prints the summary (or JSON with --json). */
-export async function benchLoad(flags: LoadFlags, ctx: CliContext): Promise<void> {
-	const opts = parseLoadFlags(flags);
+export async function benchLoad(
+	flags: LoadFlags,
+	ctx: CliContext,
+	dashboard?: { module: string; feedPath: string },
+): Promise<void> {
+	const opts: Omit<LoadOptions, "log"> = {
+		...parseLoadFlags(flags),
+		...(dashboard === undefined
+			? {}
+			: { dashboardModule: dashboard.module, dashboardFeedPath: dashboard.feedPath }),
+	};
 	const quiet = flags.quiet === true || flags.json === true || flags.json === "-";
 	const result = await runLoadBench({
 		...opts,

@@ -34,6 +34,8 @@ describe("mesosim bench load", () => {
 			"2s",
 			"--command",
 			"sleep 1",
+			"--dashboards",
+			"2",
 			"--json",
 			"-",
 		);
@@ -61,12 +63,16 @@ describe("mesosim bench load", () => {
 		expect(res.server.end.atS).toBeGreaterThan(res.server.third.atS);
 		// Reported; how many depends on how full the young generation gets (sim/runner/gc.ts).
 		expect(Number.isInteger(res.server.idleScavenges)).toBe(true);
+		// Two dashboards stayed on the live feed and received its frames while measuring.
+		expect(res.dashboards.connected).toBe(2);
+		expect(res.dashboards.bytesPerSecondEach).toBeGreaterThan(0);
 	});
 
 	it.each([
 		[["--frameworks", "0"], "--frameworks"],
 		[["--duration", "soon"], "--duration"],
 		[["--agents", "1e9"], "--agents"],
+		[["--dashboards", "-1"], "--dashboards"],
 	])("rejects %j: exit 2, the flag named, no stack trace", (args, flag) => {
 		const r = mesosim("bench", "load", ...args);
 		expect(r.code).toBe(2);

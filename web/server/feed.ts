@@ -390,7 +390,6 @@ export class DashboardFeed {
 	tick(): void {
 		if (this.#disposed) return;
 		const start = performance.now();
-		const m = this.#master;
 		const grew = this.map.refresh(this.#o.refreshBudgetMs);
 		const live = this.#live();
 		const sample = this.#sample(live.totals);

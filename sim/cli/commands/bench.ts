@@ -520,10 +520,14 @@ export function registerBench(program: Command, ctx: CliContext): void {
 			"--completed-tasks <n>",
 			"the master's max completed tasks kept per framework (default 1000, as Mesos)",
 		)
+		.option("--dashboards <n>", "dashboards connected to the live feed while measuring (default 0)")
 		.option("--json [file]", 'write the result as JSON to FILE (no FILE or "-": stdout, and nothing else)')
 		.option("-q, --quiet", "no progress lines")
 		.action(async (flags: import("../../bench/load.js").LoadFlags) => {
 			const { benchLoad } = await import("../../bench/load.js");
-			await benchLoad(flags, ctx);
+			const { FEED_PATH } = await import("../../../web/protocol.js");
+			// The master serves the dashboard, as `mesosim serve` does (sim/bench sits below web/).
+			const module = new URL("../../../web/server/index.ts", import.meta.url).href;
+			await benchLoad(flags, ctx, { module, feedPath: FEED_PATH });
 		});
 }
