@@ -120,7 +120,9 @@ export function renderRoles(root: HTMLElement, store: Store): void {
 					{ onclick: () => void run(`weight ${r.name}`, () => api.weight(r.name, Number(weight.value))) },
 					"set weight",
 				),
-				r.name === "*"
+				// Quota on top-level roles, "*" included, as Mesos 1.11 accepts it; nested
+				// roles are refused (MESOS-7402) unless the master runs with hierarchicalQuota.
+				depth > 0
 					? null
 					: el(
 							"span",
