@@ -24,6 +24,7 @@ import { ApiError } from "../../master/http/errors.js";
 import { addGroup, type Simulation } from "../runner/build.js";
 import { attachFramework, type FrameworkHandle, makeScheduler } from "../runner/frameworks.js";
 import type { ChameleonFrameworkSpec, TimelineEvent } from "../scenario/index.js";
+import { AGENT_OPERATOR_ACTIONS, AGENT_SELECTOR_ACTIONS } from "../scenario/types.js";
 import { badControl, ControlError, notFound } from "./errors.js";
 import { selectAgents } from "./selectors.js";
 
@@ -53,12 +54,7 @@ export function masterOperator(sim: Simulation): AgentOperator {
 }
 
 /** Actions that are Mesos operator calls, one per agent. */
-const OPERATOR_ACTIONS = new Set<TimelineEvent["action"]>([
-	"drainAgents",
-	"deactivateAgents",
-	"reactivateAgents",
-	"markAgentsGone",
-]);
+const OPERATOR_ACTIONS = new Set<TimelineEvent["action"]>(AGENT_OPERATOR_ACTIONS);
 
 /** What `run` does; everything in it has been checked. */
 type Plan =
@@ -81,18 +77,7 @@ export interface ActionResult {
 	to?: number;
 }
 
-const AGENT_ACTIONS = new Set<TimelineEvent["action"]>([
-	"crashAgents",
-	"restartAgents",
-	"partitionAgents",
-	"flapAgents",
-	"healAgents",
-	"restartAgentProcesses",
-	"drainAgents",
-	"deactivateAgents",
-	"reactivateAgents",
-	"markAgentsGone",
-]);
+const AGENT_ACTIONS = new Set<TimelineEvent["action"]>(AGENT_SELECTOR_ACTIONS);
 
 /** Applies a timeline action (lenient: what no longer matches is skipped). */
 export function applyAction(sim: Simulation, ev: TimelineEvent, operator = masterOperator(sim)): void {

@@ -90,20 +90,31 @@ export interface ChameleonFrameworkSpec {
 export type FrameworkSpec = SimpleFrameworkSpec | ChameleonFrameworkSpec;
 export type FrameworkType = FrameworkSpec["type"];
 
+/** Faults of agents chosen by a selector (`agents`). */
+const AGENT_FAULT_ACTIONS = ["crashAgents", "restartAgents", "partitionAgents", "flapAgents"] as const;
+/** Mesos operator calls, one per agent chosen by a selector. */
+export const AGENT_OPERATOR_ACTIONS = [
+	"drainAgents",
+	"deactivateAgents",
+	"reactivateAgents",
+	"markAgentsGone",
+] as const;
+/** Every action that acts on agents chosen by a selector (`agents`). */
+export const AGENT_SELECTOR_ACTIONS = [
+	...AGENT_FAULT_ACTIONS,
+	"healAgents",
+	"restartAgentProcesses",
+	...AGENT_OPERATOR_ACTIONS,
+] as const;
+
 export const TIMELINE_ACTIONS = [
-	"crashAgents",
-	"restartAgents",
-	"partitionAgents",
-	"flapAgents",
+	...AGENT_FAULT_ACTIONS,
 	"teardownFramework",
 	"addAgents",
 	"reviveFramework",
 	"healAgents",
 	"restartAgentProcesses",
-	"drainAgents",
-	"deactivateAgents",
-	"reactivateAgents",
-	"markAgentsGone",
+	...AGENT_OPERATOR_ACTIONS,
 	"updateWeights",
 	"updateQuota",
 	"disconnectFramework",
