@@ -29,10 +29,10 @@ import {
 	agentPid,
 	agentTotal,
 	agentUsed,
+	allFrameworks,
 	attributesV0,
 	BUILD_INFO,
 	flatResources,
-	liveFrameworks,
 	type StateOptions,
 	tasksOf,
 	taskV0,
@@ -85,7 +85,7 @@ function executorsOnAgent(m: Master, a: number): Map<FrameworkRecord, Map<string
 		return g;
 	};
 	for (const t of m.tasksOnAgent(a)) group(t).tasks.push(t);
-	for (const fw of [...liveFrameworks(m), ...m.completedFrameworks.items()]) {
+	for (const fw of allFrameworks(m)) {
 		const { completed, unreachable } = tasksOf(fw);
 		for (const t of [...completed, ...unreachable]) if (t.agent === a) group(t).completed.push(t);
 	}

@@ -32,7 +32,7 @@ export {
 	attributesV0,
 	isRegisteredAgent,
 } from "./agents.js";
-export { frameworkV0, frameworkV1, liveFrameworks } from "./frameworks.js";
+export { allFrameworks, frameworkV0, frameworkV1, liveFrameworks } from "./frameworks.js";
 export {
 	BUILD_INFO,
 	formatMesosDuration,
