@@ -390,13 +390,14 @@ export class DashboardFeed {
 	tick(): void {
 		if (this.#disposed) return;
 		const start = performance.now();
-		const grew = this.map.refresh(this.#o.refreshBudgetMs);
 		const live = this.#live();
 		const sample = this.#sample(live.totals);
 		if (this.#viewers.size === 0) {
+			// The charts' history goes on; the map waits: attach() catches it up in full.
 			this.#clearEvents();
 			return;
 		}
+		const grew = this.map.refresh(this.#o.refreshBudgetMs);
 		const update: UpdateMessage = {
 			type: "update",
 			...live,
