@@ -93,6 +93,18 @@ export class RefusedPool {
 	}
 
 	/** Whether record `id` covers the offerable resources. */
+	/** The refused resources of record `id` (read only: decision records). */
+	read(id: number, expiresAt: number): OfferFilter {
+		return {
+			expiresAt,
+			cpus: this.#cpus[id]!,
+			mem: this.#mem[id]!,
+			disk: this.#disk[id]!,
+			gpus: this.#gpus[id]!,
+			ports: this.#ports[id]!,
+		};
+	}
+
 	covers(
 		id: number,
 		cpus: number,
@@ -208,6 +220,13 @@ export class FrameworkFilters {
 			return false;
 		}
 		return this.#pool.covers(this.#rec[i]!, cpus, mem, disk, gpus, ports);
+	}
+
+	/** The live filter on (agent, role), or null (read only: it drops nothing, unlike blocks()). */
+	filterOn(agent: number, role: number, now: number): OfferFilter | null {
+		if (this.#size === 0) return null;
+		const i = this.#find(agent, role);
+		return i < 0 || this.#exp[i]! <= now ? null : this.#pool.read(this.#rec[i]!, this.#exp[i]!);
 	}
 
 	/** When the live filter on (agent, role) expires, or -1 when there is none (read only: the dashboard's agent panel). */

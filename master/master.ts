@@ -31,6 +31,7 @@ import { Allocator, type AllocatorChecks } from "./allocator/index.js";
 import { BoundedList } from "./bounded.js";
 import { ACCEPTED, bad } from "./call-result.js";
 import { AGENT_STATE, Cluster } from "./cluster.js";
+import { DecisionRecorder } from "./decisions/recorder.js";
 import { EventLog } from "./event-log.js";
 import { type MasterFlags, withDefaults } from "./flags.js";
 import { FrameworkRegistry, uuidString } from "./framework-registry.js";
@@ -38,6 +39,7 @@ import { type AcceptHost, accept, decline } from "./offers/accept.js";
 import { OfferBook } from "./offers/book.js";
 import { isMultiRole, OfferMessages } from "./offers/message.js";
 import type { AgentEndpoint, AgentSpec, MasterAgentApi, ReportedTask } from "./protocol/agent.js";
+import type { DecisionSink } from "./protocol/decisions.js";
 import type { Call, Event, Offer, TaskStatus } from "./protocol/messages.js";
 import { SCALAR_COUNT } from "./protocol/resources.js";
 import type { CallResult, EventSink, MasterSchedulerApi, SubscribeResult } from "./protocol/scheduler.js";
@@ -105,6 +107,8 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 	readonly #agents: AgentRegistry;
 	readonly #frameworks: FrameworkRegistry;
 	readonly #acceptHost: AcceptHost;
+	/** Set while decisions are recorded (recordDecisions). */
+	#decisions: DecisionRecorder | null = null;
 	#cycleScheduled = false;
 	#started = false;
 
@@ -206,7 +210,39 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 			tasks: this.#tasks,
 			roles: this.allocator,
 			cluster: this.cluster,
+			get answers() {
+				return master.#decisions;
+			},
 		};
+	}
+
+	/**
+	 * Records every allocation decision and every answer to an offer into
+	 * `sink` from the next cycle on (docs/explain.md); null stops it.
+	 */
+	recordDecisions(sink: DecisionSink | null): void {
+		if (sink === null) {
+			this.#decisions = null;
+			this.allocator.setRecorder(null);
+			return;
+		}
+		const recorder = new DecisionRecorder(
+			{
+				cluster: this.cluster,
+				roles: this.allocator.roles,
+				roleSorter: this.allocator.roleSorter,
+				frameworks: this.frameworks,
+				allocationIntervalMs: this.flags.allocationIntervalMs,
+				now: () => this.#engine.now,
+			},
+			sink,
+		);
+		this.#decisions = recorder;
+		this.allocator.setRecorder(recorder);
+	}
+
+	get recordingDecisions(): boolean {
+		return this.#decisions !== null;
 	}
 
 	/** Starts the periodic allocation timer. */

@@ -187,12 +187,39 @@ export function createSimpleFramework(config: SimpleFrameworkConfig): SimpleFram
 		}
 		const unused: string[] = [];
 		for (const offer of offers) {
+			const waiting = pending;
 			const tasks = pack(offer);
-			if (tasks.length > 0) ctx.launch([offer.id.value], tasks, config.declineRefuseSeconds);
-			else unused.push(offer.id.value);
+			if (tasks.length > 0) {
+				if (ctx.explaining) explainLaunch(offer, tasks.length, ctx);
+				ctx.launch([offer.id.value], tasks, config.declineRefuseSeconds);
+			} else {
+				unused.push(offer.id.value);
+				if (ctx.explaining) explainUnused(offer, waiting, ctx);
+			}
 		}
 		if (unused.length > 0) ctx.decline(unused, config.declineRefuseSeconds);
 		maybeSuppress(ctx);
+	}
+
+	function explainLaunch(offer: Offer, count: number, ctx: FrameworkContext): void {
+		const each = `${t.cpus} cpus, ${t.mem} MB mem`;
+		const cap = count === limit ? ` (at most ${limit} per offer)` : "";
+		ctx.explain([offer.id.value], "LAUNCHED", `${count} task${count === 1 ? "" : "s"} of ${each}${cap}`);
+	}
+
+	function explainUnused(offer: Offer, waiting: number, ctx: FrameworkContext): void {
+		if (waiting === 0) {
+			ctx.explain([offer.id.value], "NOTHING_PENDING", "all tasks launched");
+			return;
+		}
+		const have = offerQuantities(offer);
+		ctx.explain(
+			[offer.id.value],
+			"DOES_NOT_FIT",
+			`a task needs ${t.cpus} cpus, ${t.mem} MB mem, ${t.disk} MB disk${t.gpus > 0 ? `, ${t.gpus} gpus` : ""}` +
+				`${t.ports > 0 ? `, ${t.ports} ports` : ""}; the offer has ${have.cpus} cpus, ${have.mem} MB mem, ` +
+				`${have.disk} MB disk${have.gpus > 0 ? `, ${have.gpus} gpus` : ""}`,
+		);
 	}
 
 	function onUpdate(taskId: string, state: TaskState, ctx: FrameworkContext): void {

@@ -19,7 +19,14 @@
  */
 
 import type { Engine, Rng, TimerHandle } from "../../engine/index.js";
-import type { Call, Event, FrameworkInfo, TaskState, TaskStatus } from "../../master/protocol/index.js";
+import type {
+	Call,
+	DecisionSink,
+	Event,
+	FrameworkInfo,
+	TaskState,
+	TaskStatus,
+} from "../../master/protocol/index.js";
 import {
 	acceptCall,
 	acknowledgeCall,
@@ -144,6 +151,9 @@ export class SchedulerDriver {
 		callErrors: 0,
 		acknowledgements: 0,
 	};
+
+	/** Where the framework's explain() goes (docs/explain.md); null: nowhere. */
+	reasons: DecisionSink | null = null;
 
 	constructor(opts: SchedulerDriverOptions) {
 		this.#engine = opts.engine;
@@ -325,6 +335,7 @@ export class SchedulerDriver {
 		const id = (): string | null => this.#frameworkId;
 		const send = (call: Call): void => this.#send(call);
 		const autoAck = this.#autoAck;
+		const driver = this;
 		return {
 			get frameworkId() {
 				return id();
@@ -349,6 +360,19 @@ export class SchedulerDriver {
 			message: (agentId, executorId, data) => send(messageCall(id(), agentId, executorId, data)),
 			updateFramework: (info, suppressedRoles) => send(updateFrameworkCall(id(), info, suppressedRoles)),
 			call: send,
+			get explaining() {
+				return driver.reasons !== null;
+			},
+			explain: (offerIds, reason, detail) => {
+				driver.reasons?.write({
+					kind: "reason",
+					time: engine.now,
+					framework: driver.#info.name,
+					offer_ids: [...offerIds],
+					reason,
+					detail,
+				});
+			},
 		};
 	}
 }

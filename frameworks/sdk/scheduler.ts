@@ -10,6 +10,7 @@ import type {
 	Call,
 	Event,
 	FrameworkInfo,
+	FrameworkReason,
 	Operation,
 	TaskInfo,
 	TaskStatus,
@@ -51,6 +52,10 @@ export interface FrameworkContext {
 	updateFramework(info: FrameworkInfo, suppressedRoles?: readonly string[]): void;
 	/** Sends a call as given (framework_id is not filled in). */
 	call(call: Call): void;
+	/** Whether someone records why (docs/explain.md): build explain()'s detail only then. */
+	readonly explaining: boolean;
+	/** Says why the framework did what it did with these offers (recorded only while explaining). */
+	explain(offerIds: readonly string[], reason: FrameworkReason, detail: string): void;
 }
 
 export interface Scheduler {

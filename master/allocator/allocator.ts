@@ -31,7 +31,13 @@ import { FilterExpiry } from "./expiry.js";
 import { MinAllocatable } from "./min-allocatable.js";
 import { QuotaHeadroom } from "./quota.js";
 import { createSorter, type SortedClient, type Sorter } from "./sorter/index.js";
-import { type AllocatorChecks, type AllocatorHost, DEFAULT_CHECKS, type RoleRecord } from "./types.js";
+import {
+	type AllocationRecorder,
+	type AllocatorChecks,
+	type AllocatorHost,
+	DEFAULT_CHECKS,
+	type RoleRecord,
+} from "./types.js";
 
 const ALL = -1;
 const GPUS = SCALAR_NAMES.indexOf("gpus");
@@ -62,6 +68,8 @@ export class Allocator {
 	/** Inside the fullScan check's sweep, which must leave no trace. */
 	#sweeping = false;
 	#now = 0;
+	/** Told each decision when set (docs/explain.md); null while the sweep runs. */
+	#recorder: AllocationRecorder | null = null;
 
 	// Scratch reused every cycle, visit and offer.
 	readonly #visits: number[] = [];
@@ -263,6 +271,17 @@ export class Allocator {
 		if (sign === -1) quota.released(role, this.roles);
 	}
 
+	// ---- decision records ------------------------------------------------------
+
+	/** Starts (a recorder) or stops (null) recording decisions, from the next cycle on. */
+	setRecorder(recorder: AllocationRecorder | null): void {
+		this.#recorder = recorder;
+	}
+
+	get recording(): boolean {
+		return this.#recorder !== null;
+	}
+
 	// ---- candidates and cycles -------------------------------------------------
 
 	markCandidate(agent: number): void {
@@ -310,13 +329,27 @@ export class Allocator {
 		const visits = this.#visits;
 		const all = candidates.takeRequest(visits);
 		this.#rng.shuffle(visits);
-		for (const agent of visits) {
-			candidates.drop(agent);
-			this.agentsVisited++;
-			if (cluster.state[agent] === AGENT_STATE.ACTIVE) this.#allocateAgent(agent);
+		const rec = this.#recorder;
+		if (rec === null) {
+			for (const agent of visits) {
+				candidates.drop(agent);
+				this.agentsVisited++;
+				if (cluster.state[agent] === AGENT_STATE.ACTIVE) this.#allocateAgent(agent);
+			}
+		} else {
+			rec.cycleStart(this.cycles, now);
+			for (const agent of visits) {
+				candidates.drop(agent);
+				this.agentsVisited++;
+				rec.visitStart(agent);
+				if (cluster.state[agent] === AGENT_STATE.ACTIVE) this.#allocateAgent(agent);
+				else rec.visitSkipped("AGENT_NOT_ACTIVE");
+				rec.visitDone();
+			}
 		}
 		if (all || candidates.count > 0) candidates.compact();
 		if (this.#checks.fullScan && all) this.#sweepNonCandidates();
+		if (rec !== null) rec.cycleDone();
 		this.#host.cycleDone();
 	}
 
@@ -324,6 +357,8 @@ export class Allocator {
 	#sweepNonCandidates(): void {
 		const cluster = this.#cluster;
 		const before = this.offersMade;
+		const recorder = this.#recorder;
+		this.#recorder = null;
 		this.#sweeping = true;
 		for (let agent = 0; agent < cluster.size; agent++) {
 			if (
@@ -334,11 +369,15 @@ export class Allocator {
 				this.#allocateAgent(agent);
 		}
 		this.#sweeping = false;
+		this.#recorder = recorder;
 		this.nonCandidateOffers += this.offersMade - before;
 	}
 
 	#allocateAgent(agent: number): void {
-		if (!this.#readFree(agent)) return;
+		if (!this.#readFree(agent)) {
+			this.#recorder?.visitSkipped("AGENT_EMPTY");
+			return;
+		}
 		const roleSorter = this.roleSorter;
 		if (roleSorter.orderIsLive && this.#nestedRoles === 0 && this.#checks.roleWalk === "auto") {
 			this.#allocateAgentLive(agent, roleSorter.order(this.#roleOrder));
@@ -361,6 +400,7 @@ export class Allocator {
 			// everything to 0, note the agent as held back and find no framework.
 			if (freeMask !== 0 && quota.leavesNothing(role, freeMask)) {
 				if (record) quota.holdBack(role, agent);
+				this.#recorder?.roleSkipped(this.#role(role), "QUOTA_LIMIT");
 				continue;
 			}
 			const taken = this.#allocateRole(agent, this.#role(role));
@@ -396,6 +436,7 @@ export class Allocator {
 			if (stamp[role] === gen) continue;
 			if (freeMask !== 0 && quota.leavesNothing(role, freeMask)) {
 				if (record) quota.holdBack(role, agent);
+				this.#recorder?.roleSkipped(this.#role(role), "QUOTA_LIMIT");
 				continue;
 			}
 			if (!this.#allocateRole(agent, this.#role(role))) continue;
@@ -415,10 +456,14 @@ export class Allocator {
 		// Mesos caps an offer by the allocated role's own limit only (getQuota(role) in
 		// __generateOffers); its consumption counts the roles below it. Ancestors' limits
 		// cap too only with the hierarchicalQuota extension.
-		if (role.hasLimit) this.#capByQuota(role, offerable, agent);
+		let cappedBy: RoleRecord | null = null;
+		if (role.hasLimit && this.#capByQuota(role, offerable, agent)) cappedBy = role;
 		if (this.#capByAncestors && role.ancestors.length > 0)
-			for (const a of role.ancestors) this.#capByQuota(this.#role(a), offerable, agent);
+			for (const a of role.ancestors)
+				if (this.#capByQuota(this.#role(a), offerable, agent)) cappedBy ??= this.#role(a);
 		const ports = cluster.freePorts[agent]!;
+		const rec = this.#recorder;
+		if (rec !== null) rec.roleTried(role, offerable, ports, cappedBy);
 		const minAllocatable = this.#minAllocatable;
 		minAllocatable.startVisit(offerable, ports);
 		const order = role.fwSorter.order(this.#frameworkOrder);
@@ -429,8 +474,14 @@ export class Allocator {
 			if (!client.active) continue;
 			const fw = this.#frameworks[client.key];
 			if (fw === undefined) continue;
-			if (gpuAgent && !fw.gpuCapable) continue;
-			if (!minAllocatable.allows(fw, role.idx)) continue;
+			if (gpuAgent && !fw.gpuCapable) {
+				if (rec !== null) rec.passed(fw, "GPU_CAPABILITY");
+				continue;
+			}
+			if (!minAllocatable.allows(fw, role.idx)) {
+				if (rec !== null) rec.passed(fw, "MIN_ALLOCATABLE");
+				continue;
+			}
 			if (
 				fw.filters.blocks(
 					agent,
@@ -442,21 +493,26 @@ export class Allocator {
 					offerable[3]!,
 					ports,
 				)
-			)
+			) {
+				if (rec !== null) rec.passed(fw, "DECLINE_FILTER");
 				continue;
+			}
 			this.offersMade++;
 			const q = new Float64Array(SCALAR_COUNT);
 			for (let k = 0; k < SCALAR_COUNT; k++) q[k] = offerable[k]!;
-			this.#host.offer(fw, role.idx, agent, q, ports);
+			const shareBefore = rec !== null ? role.fwSorter.shareOf(fw.id) : 0;
+			const offerId = this.#host.offer(fw, role.idx, agent, q, ports);
+			if (rec !== null) rec.offered(fw, offerId, q, ports, shareBefore);
 			return true;
 		}
 		return false;
 	}
 
 	/** Caps `offerable` at `limitedRole`'s headroom; notes the agent as held back by it if that capped anything. */
-	#capByQuota(limitedRole: RoleRecord, offerable: Float64Array, agent: number): void {
-		if (this.#quota.cap(limitedRole, offerable) && !this.#sweeping)
-			this.#quota.holdBack(limitedRole.idx, agent);
+	#capByQuota(limitedRole: RoleRecord, offerable: Float64Array, agent: number): boolean {
+		if (!this.#quota.cap(limitedRole, offerable)) return false;
+		if (!this.#sweeping) this.#quota.holdBack(limitedRole.idx, agent);
+		return true;
 	}
 
 	/** Reads the agent's free resources into #free and #freeMask; whether it has any (scalars or ports). */

@@ -20,4 +20,10 @@ export {
 	type Sorter,
 	type SorterKind,
 } from "./sorter/index.js";
-export { type AllocatorChecks, type AllocatorHost, DEFAULT_CHECKS, type RoleRecord } from "./types.js";
+export {
+	type AllocationRecorder,
+	type AllocatorChecks,
+	type AllocatorHost,
+	DEFAULT_CHECKS,
+	type RoleRecord,
+} from "./types.js";

@@ -60,17 +60,49 @@ export interface AcceptHost {
 	readonly tasks: Pick<TaskTable, "launch" | "masterUpdate">;
 	readonly roles: RoleLookup;
 	readonly cluster: Pick<Cluster, "ids">;
+	/** Told what each ACCEPT and DECLINE did while decisions are recorded (master/decisions). */
+	readonly answers: OfferAnswers | null;
+}
+
+/** Where ACCEPT and DECLINE report what they did with which offers. */
+export interface OfferAnswers {
+	answered(
+		fw: FrameworkRecord,
+		call: "ACCEPT" | "DECLINE",
+		offers: readonly OfferRecord[],
+		/** The call's filters.refuse_seconds as sent (null: absent). */
+		refuseSeconds: number | null,
+		/** The filter put on what was left unused, ms (null: none). */
+		refuseMs: number | null,
+		taskIds: readonly string[],
+	): void;
+}
+
+function refuseSecondsOf(value: unknown): number | null {
+	return typeof value === "number" ? value : null;
 }
 
 export function decline(host: AcceptHost, fw: FrameworkRecord, call: Call): CallResult {
 	const ids = call.decline?.offer_ids;
 	if (!Array.isArray(ids)) return bad(400, "Expecting 'decline.offer_ids' to be a list");
 	const refuse = refuseMs(call.decline?.filters?.refuse_seconds);
+	const answers = host.answers;
+	const ended: OfferRecord[] | null = answers === null ? null : [];
 	for (const v of ids) {
 		const o = host.offers.byId(v?.value);
 		if (o === undefined || o.fw !== fw) continue; // unknown or not ours: ignored, as Mesos does
 		host.offers.end(o, "declined", refuse);
+		ended?.push(o);
 	}
+	if (answers !== null && ended!.length > 0)
+		answers.answered(
+			fw,
+			"DECLINE",
+			ended!,
+			refuseSecondsOf(call.decline?.filters?.refuse_seconds),
+			refuse,
+			[],
+		);
 	return ACCEPTED;
 }
 
@@ -123,6 +155,8 @@ export function accept(host: AcceptHost, fw: FrameworkRecord, call: Call): CallR
 			}
 		}
 		for (const o of offers) host.offers.end(o, "declined", null);
+		if (host.answers !== null && offers.length > 0)
+			host.answers.answered(fw, "ACCEPT", offers, null, null, []);
 		return ACCEPTED;
 	}
 
@@ -148,6 +182,19 @@ export function accept(host: AcceptHost, fw: FrameworkRecord, call: Call): CallR
 			leftovers.delete(o.role);
 			host.offers.end(o, how, refuse, left.q, left.ports);
 		}
+	}
+	if (host.answers !== null) {
+		const taskIds: string[] = [];
+		for (const step of verdict.steps)
+			if (step.ok) for (const t of step.tasks) taskIds.push(t.info.task_id.value);
+		host.answers.answered(
+			fw,
+			"ACCEPT",
+			offers,
+			refuseSecondsOf(acc.filters?.refuse_seconds),
+			refuse,
+			taskIds,
+		);
 	}
 	return ACCEPTED;
 }

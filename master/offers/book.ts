@@ -93,7 +93,7 @@ export class OfferBook {
 	}
 
 	/** The allocator decided: `fw` gets `q` and `ports` of `agent` for `role`. */
-	make(fw: FrameworkRecord, role: number, agent: number, q: Float64Array, ports: Range[]): void {
+	make(fw: FrameworkRecord, role: number, agent: number, q: Float64Array, ports: Range[]): string {
 		const host = this.#host;
 		this.#cluster.addOffered(agent, q);
 		this.#cluster.freePorts[agent] = NO_PORTS;
@@ -124,6 +124,7 @@ export class OfferBook {
 		}
 		list.push(o);
 		host.observer.offerMade?.(o);
+		return o.id;
 	}
 
 	/** End of a cycle: one OFFERS event per framework with the offers still outstanding. */

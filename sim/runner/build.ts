@@ -6,7 +6,7 @@
  */
 import { AgentFleet } from "../../agents/index.js";
 import { Engine, RngStreams } from "../../engine/index.js";
-import { Master } from "../../master/index.js";
+import { type DecisionSink, Master } from "../../master/index.js";
 import { applyAction } from "../control/apply.js";
 import type { AgentGroup, Scenario } from "../scenario/index.js";
 import { attachFramework, type FrameworkHandle, frameworkStart, makeScheduler } from "./frameworks.js";
@@ -22,6 +22,15 @@ export interface Simulation {
 	frameworks: FrameworkHandle[];
 	/** Fleet index ranges of each agent group (groups added by the timeline too). */
 	groups: Map<string, { first: number; count: number }[]>;
+	/** Where decision records go while recording (recordDecisions); frameworks added later join. */
+	decisions: DecisionSink | null;
+}
+
+/** Starts (a sink) or stops (null) recording the master's and the frameworks' decisions. */
+export function recordDecisions(sim: Simulation, sink: DecisionSink | null): void {
+	sim.decisions = sink;
+	sim.master.recordDecisions(sink);
+	for (const h of sim.frameworks) h.driver.reasons = sink;
 }
 
 export interface BuildOptions {
@@ -60,7 +69,16 @@ export function buildSimulation(scenario: Scenario, opts: BuildOptions = {}): Si
 		if (r.quota !== undefined) master.updateQuota(r.name, r.quota);
 	}
 	const fleet = new AgentFleet({ engine, master, rng: streams.stream("agents") });
-	const sim: Simulation = { scenario, engine, streams, master, fleet, frameworks: [], groups: new Map() };
+	const sim: Simulation = {
+		scenario,
+		engine,
+		streams,
+		master,
+		fleet,
+		frameworks: [],
+		groups: new Map(),
+		decisions: null,
+	};
 	for (const g of scenario.agents) addGroup(sim, g, g.count);
 	master.start();
 	fleet.startAll();

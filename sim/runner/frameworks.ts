@@ -93,6 +93,7 @@ export function attachFramework(
 	// The same stream as the scheduler's (makeScheduler): streams are cached by name.
 	const rng = sim.streams.stream(`framework/${spec.name}`);
 	const driver = new SchedulerDriver({ engine, transport, scheduler, frameworkInfo: info, rng });
+	driver.reasons = sim.decisions;
 	const handle: FrameworkHandle = {
 		spec,
 		name: spec.name,

@@ -2,6 +2,7 @@ export {
 	buildSimulation,
 	type FrameworkFactory,
 	type FrameworkHandle,
+	recordDecisions,
 	registerFrameworkType,
 	type Simulation,
 } from "./build.js";
