@@ -1,4 +1,5 @@
 export {
+	type AllocationRecorder,
 	Allocator,
 	type AllocatorChecks,
 	createSorter,
@@ -9,6 +10,13 @@ export {
 	type Sorter,
 } from "./allocator/index.js";
 export { AGENT_STATE, Cluster } from "./cluster.js";
+export {
+	DecisionRecorder,
+	DecisionRing,
+	type OfferWhy,
+	type RingLimits,
+	type TaskWhy,
+} from "./decisions/index.js";
 export { refuseMs } from "./filters.js";
 export { DEFAULT_FLAGS, type MasterFlags } from "./flags.js";
 export { InvariantChecker } from "./invariants.js";

@@ -7,3 +7,4 @@
  *   ring.ts      DecisionRing: the last N cycles and what was answered to their offers (live master)
  */
 export { DecisionRecorder, type RecorderHost, summary } from "./recorder.js";
+export { DecisionRing, type OfferWhy, type RingLimits, type TaskWhy } from "./ring.js";
