@@ -87,6 +87,14 @@ export const SIM_ERRORS = {
 		meaning: "An output file (e.g. the `--json` report) cannot be written.",
 		fix: "Check that the directory exists and is writable, or pass `--json -` for stdout.",
 	},
+	SIM_ERR_NOT_RECORDED: {
+		message: "{what} {id} not found: {reason}",
+		exitCode: 2,
+		httpStatus: 404,
+		meaning:
+			"`mesosim explain` (or the live master's /sim/v1/decisions) has no decision record of the offer, task or cycle named: the run never made it, or it is older than the records kept.",
+		fix: "Check the id (`mesosim run --trace FILE` lists every offer and task); for a long run, ask about an earlier time or shorten `--duration`.",
+	},
 	SIM_ERR_LISTEN: {
 		message: "cannot listen on {address}: {reason}",
 		exitCode: 1,

@@ -216,9 +216,10 @@ export function createSimpleFramework(config: SimpleFrameworkConfig): SimpleFram
 		ctx.explain(
 			[offer.id.value],
 			"DOES_NOT_FIT",
-			`a task needs ${t.cpus} cpus, ${t.mem} MB mem, ${t.disk} MB disk${t.gpus > 0 ? `, ${t.gpus} gpus` : ""}` +
-				`${t.ports > 0 ? `, ${t.ports} ports` : ""}; the offer has ${have.cpus} cpus, ${have.mem} MB mem, ` +
-				`${have.disk} MB disk${have.gpus > 0 ? `, ${have.gpus} gpus` : ""}`,
+			`a task needs ${t.cpus} cpus, ${t.mem} MB mem${t.disk > 0 ? `, ${t.disk} MB disk` : ""}` +
+				`${t.gpus > 0 ? `, ${t.gpus} gpus` : ""}${t.ports > 0 ? `, ${t.ports} ports` : ""}; ` +
+				`the offer has ${have.cpus} cpus, ${have.mem} MB mem${have.disk > 0 ? `, ${have.disk} MB disk` : ""}` +
+				`${have.gpus > 0 ? `, ${have.gpus} gpus` : ""}`,
 		);
 	}
 

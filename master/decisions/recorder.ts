@@ -145,7 +145,7 @@ export class DecisionRecorder implements AllocationRecorder {
 		const roleRecord = this.#roleRecord!;
 		role.verdict = "OFFERED";
 		const chosen = this.#frameworkTry(fw, "OFFERED");
-		chosen.share = fixed(shareBefore);
+		chosen.share = round(shareBefore);
 		role.frameworks.push(chosen);
 		for (const other of this.#notReached(
 			roleRecord.frameworks,
@@ -255,20 +255,29 @@ export class DecisionRecorder implements AllocationRecorder {
 	}
 
 	#roleTry(role: RoleRecord, verdict: RoleTry["verdict"]): RoleTry {
-		return {
+		const sorter = this.#host.roleSorter;
+		const entry: RoleTry = {
 			role: role.name,
 			weight: role.weight,
-			share: fixed(this.#host.roleSorter.shareOf(role.name)),
+			share: round(sorter.shareOf(role.name)),
 			verdict,
 			frameworks: [],
 		};
+		if (role.ancestors.length > 0) {
+			const roles = this.#host.roles;
+			entry.path_shares = role.ancestors.map((a) => ({
+				role: roles[a]!.name,
+				share: round(sorter.shareOfPath(roles[a]!.name)),
+			}));
+		}
+		return entry;
 	}
 
 	#frameworkTry(fw: FrameworkRecord, verdict: FrameworkTry["verdict"]): FrameworkTry {
 		return {
 			framework_id: fw.id,
 			framework: fw.info.name,
-			share: fixed(this.#roleRecord!.fwSorter.shareOf(fw.id)),
+			share: round(this.#roleRecord!.fwSorter.shareOf(fw.id)),
 			verdict,
 		};
 	}
@@ -285,6 +294,11 @@ export class DecisionRecorder implements AllocationRecorder {
 		const rest = [...items].filter((item) => active(item) && !seen.has(name(item)));
 		return rest.sort((a, b) => share(a) - share(b) || (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0));
 	}
+}
+
+/** Shares to 6 decimals: enough to tell the order, short in a trace. */
+function round(x: number): number {
+	return Math.round(x * 1e6) / 1e6;
 }
 
 function originKey(fw: FrameworkRecord, agent: number, role: number): string {

@@ -77,6 +77,12 @@ export interface RoleTry {
 	weight: number;
 	/** Weighted dominant share (what the DRF sorter orders by), at that moment. */
 	share: number;
+	/**
+	 * For a nested role ("eng/web"): the weighted shares of its ancestors ("eng"),
+	 * outermost first. The hierarchical sorter compares siblings level by level,
+	 * so "eng/web" comes before "*" when "eng" has the lower share.
+	 */
+	path_shares?: { role: string; share: number }[];
 	/** OFFERED; NO_FRAMEWORK (every framework passed); or why the role was skipped. */
 	verdict: "OFFERED" | "NO_FRAMEWORK" | "QUOTA_LIMIT" | "NOTHING_LEFT";
 	/** What could be offered to this role after quota capping (absent when skipped). */

@@ -254,6 +254,12 @@ export class DrfSorter implements Sorter {
 		return leaf === undefined ? 0 : this.#shareOf(leaf);
 	}
 
+	/** Weighted share of the node at a role path, inner nodes too ("eng" above "eng/web"); 0 when none. */
+	shareOfPath(path: string): number {
+		const node = this.#findInner(path);
+		return node === undefined ? 0 : this.#shareOf(node);
+	}
+
 	/** Unweighted dominant share. */
 	dominantShare(name: string): number {
 		const leaf = this.#leaves.get(name);

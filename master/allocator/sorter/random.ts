@@ -82,6 +82,10 @@ export class RandomSorter implements Sorter {
 		return this.#clients.allocationOf(name);
 	}
 
+	shareOfPath(path: string): number {
+		return this.#clients.shareOfPath(path);
+	}
+
 	shareOf(name: string): number {
 		return this.#clients.shareOf(name);
 	}

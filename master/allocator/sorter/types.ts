@@ -47,6 +47,8 @@ export interface Sorter {
 	allocationOf(name: string): Float64Array | undefined;
 	/** Dominant share of a client, divided by its weight (what DRF orders by). */
 	shareOf(name: string): number;
+	/** Weighted share of the node at a role path, inner nodes too (cold path: decision records). */
+	shareOfPath(path: string): number;
 	/** Unweighted dominant share. */
 	dominantShare(name: string): number;
 

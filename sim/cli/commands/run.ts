@@ -29,6 +29,7 @@ export interface RunFlags {
 	json?: string;
 	plot?: string;
 	html?: string;
+	trace?: string;
 	quiet?: boolean;
 	checkInvariants?: boolean;
 }
@@ -101,6 +102,11 @@ async function htmlReportHooks() {
 		onProgress: () => recorder?.sample(),
 		page: async () => (recorder === null ? "" : recorder.html()),
 	};
+}
+
+async function openTrace(path: string) {
+	const { TraceWriter } = await import("../../explain/index.js");
+	return new TraceWriter(path);
 }
 
 /** A progress bar on stderr; updates are skipped unless they move it by 0.1% or more. */
@@ -229,6 +235,10 @@ export function registerRun(program: Command, ctx: CliContext): void {
 			"write an SVG chart (FILE.svg, or - for stdout) of utilisation and dominant shares over time",
 		)
 		.option("--html <file>", "write a self-contained HTML report: the dashboard's charts and the final map")
+		.option(
+			"--trace <file>",
+			"write every allocation decision and every answer to an offer as NDJSON to FILE (docs/explain.md)",
+		)
 		.option("-q, --quiet", "no progress bar")
 		.option("--check-invariants", "check cluster invariants during the run; exit 3 if one is broken")
 		.action(async (file: string | undefined, flags: RunFlags) => {
@@ -240,17 +250,22 @@ export function registerRun(program: Command, ctx: CliContext): void {
 			if (flags.plot !== undefined) checkOutputPath(flags.plot);
 			if (flags.html !== undefined) checkOutputPath(flags.html);
 			const html = flags.html === undefined ? null : await htmlReportHooks();
+			// Opened now: a path that cannot be written fails before the run.
+			const trace = flags.trace === undefined ? null : await openTrace(flags.trace);
 			ctx.logger.debug(
 				{ scenario: scenario.name, seed: scenario.seed, durationMs: scenario.durationMs },
 				"run",
 			);
-			const { runScenario } = await import("../../runner/index.js");
+			const { runScenario, recordDecisions } = await import("../../runner/index.js");
 			const progress = ctx.stderrIsTTY && flags.quiet !== true ? progressBar(ctx) : undefined;
 			let report: Report;
 			try {
 				report = await runScenario(scenario, {
 					checkInvariants: flags.checkInvariants === true,
-					...(html === null ? {} : { onBuilt: html.onBuilt }),
+					onBuilt: (sim) => {
+						html?.onBuilt(sim);
+						if (trace !== null) recordDecisions(sim, trace);
+					},
 					onProgress: (t, total) => {
 						html?.onProgress();
 						progress?.onProgress(t, total);
@@ -258,6 +273,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
 				});
 			} finally {
 				progress?.stop();
+				trace?.close();
 			}
 			if (flags.json !== undefined) writeReport(flags.json, report, ctx);
 			if (flags.plot !== undefined) writePlot(flags.plot, report, ctx);
