@@ -263,12 +263,13 @@ export class DecisionRecorder implements AllocationRecorder {
 			verdict,
 			frameworks: [],
 		};
-		if (role.ancestors.length > 0) {
-			const roles = this.#host.roles;
-			entry.path_shares = role.ancestors.map((a) => ({
-				role: roles[a]!.name,
-				share: round(sorter.shareOfPath(roles[a]!.name)),
-			}));
+		// The hierarchical sorter compares siblings level by level: record the shares it compared.
+		const roles = this.#host.roles;
+		const below = roles.some((r) => r.ancestors.includes(role.idx) && sorter.has(r.name));
+		if (role.ancestors.length > 0 || below) {
+			const path = role.ancestors.map((a) => roles[a]!.name);
+			if (below) path.push(role.name);
+			entry.path_shares = path.map((name) => ({ role: name, share: round(sorter.shareOfPath(name)) }));
 		}
 		return entry;
 	}

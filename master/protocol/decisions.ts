@@ -78,9 +78,12 @@ export interface RoleTry {
 	/** Weighted dominant share (what the DRF sorter orders by), at that moment. */
 	share: number;
 	/**
-	 * For a nested role ("eng/web"): the weighted shares of its ancestors ("eng"),
-	 * outermost first. The hierarchical sorter compares siblings level by level,
-	 * so "eng/web" comes before "*" when "eng" has the lower share.
+	 * For a nested role ("eng/web"), or one with roles below it ("eng" above
+	 * "eng/web"): the weighted shares of the tree nodes above its own client,
+	 * outermost first ("eng" for the whole subtree; a role with roles below it
+	 * lists itself for its subtree, and `share` is its own client's). The
+	 * hierarchical sorter compares siblings level by level, so "eng/web" comes
+	 * before "*" when the "eng" subtree has the lower share.
 	 */
 	path_shares?: { role: string; share: number }[];
 	/** OFFERED; NO_FRAMEWORK (every framework passed); or why the role was skipped. */

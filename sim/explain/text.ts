@@ -50,7 +50,10 @@ function share(x: number): string {
 
 /** "eng/web  share 0.0010 (eng 0.0020)": a nested role is ordered by its ancestors' shares first. */
 function roleShare(r: RoleTry): string {
-	const path = r.path_shares === undefined ? "" : ` (${r.path_shares.map((p) => `${p.role} ${share(p.share)}`).join(", ")})`;
+	const path =
+		r.path_shares === undefined
+			? ""
+			: ` (${r.path_shares.map((p) => `${p.role} ${share(p.share)}`).join(", ")})`;
 	return `share ${share(r.share)}${path}`;
 }
 
@@ -65,7 +68,8 @@ function frameworkLine(f: FrameworkTry, o: TextOptions): string {
 	if (f.filter !== undefined) {
 		line += ` (until ${at(f.filter.until, o)}, refusing ${formatResources(f.filter.refused)}`;
 		const by = f.filter.set_by;
-		if (by !== null) line += `; set by ${by.call} of offer ${shortId(by.offer_id)} with refuse_seconds ${by.refuse_seconds}`;
+		if (by !== null)
+			line += `; set by ${by.call} of offer ${shortId(by.offer_id)} with refuse_seconds ${by.refuse_seconds}`;
 		line += ")";
 	}
 	return line;
@@ -116,7 +120,12 @@ export function matchesAgent(v: AgentVisit, agent: string): boolean {
 	return v.hostname === agent || v.agent_id === agent || shortId(v.agent_id) === agent;
 }
 
-function answerLines(a: AnswerRecord | null, reasons: readonly ReasonRecord[], framework: string, o: TextOptions): string[] {
+function answerLines(
+	a: AnswerRecord | null,
+	reasons: readonly ReasonRecord[],
+	framework: string,
+	o: TextOptions,
+): string[] {
 	const lines: string[] = [];
 	if (a === null) lines.push(`${framework} has not answered it (still outstanding, rescinded or timed out)`);
 	else {
@@ -127,7 +136,10 @@ function answerLines(a: AnswerRecord | null, reasons: readonly ReasonRecord[], f
 		else if (a.refuse_seconds === 0) line += "; no filter (refuse_seconds 0)";
 		lines.push(line);
 	}
-	for (const r of reasons) lines.push(`${r.framework} says: ${FRAMEWORK_REASONS[r.reason]}${r.detail === "" ? "" : ` — ${r.detail}`}`);
+	for (const r of reasons)
+		lines.push(
+			`${r.framework} says: ${FRAMEWORK_REASONS[r.reason]}${r.detail === "" ? "" : ` — ${r.detail}`}`,
+		);
 	return lines;
 }
 
@@ -145,17 +157,21 @@ export function offerText(why: OfferWhy, o: TextOptions): string {
 		lines.push(
 			`Why role ${offer.role}: it came first in the order, with the lowest weighted dominant share (${offer.role} ${first === undefined ? "" : roleShare(first)}${after.length > 0 ? `; then ${after.join("; ")}` : ""}).`,
 		);
-	}
-	else {
+	} else {
 		const chosen = visit.roles[roleIdx];
-		lines.push(`Why role ${offer.role} (${chosen === undefined ? "" : roleShare(chosen)}): the roles before it did not take it:`);
+		lines.push(
+			`Why role ${offer.role} (${chosen === undefined ? "" : roleShare(chosen)}): the roles before it did not take it:`,
+		);
 		for (const r of before) lines.push(`  ${r.role} (${roleShare(r)}): ${passWords(r.verdict)}`);
 	}
 	const role = visit.roles[roleIdx];
 	if (role !== undefined) {
 		const fwIdx = role.frameworks.findIndex((f) => f.verdict === "OFFERED");
 		const passed = role.frameworks.slice(0, Math.max(0, fwIdx));
-		if (passed.length === 0) lines.push(`Why ${offer.framework}: first eligible framework of the role (share ${share(role.frameworks[fwIdx]?.share ?? 0)}).`);
+		if (passed.length === 0)
+			lines.push(
+				`Why ${offer.framework}: first eligible framework of the role (share ${share(role.frameworks[fwIdx]?.share ?? 0)}).`,
+			);
 		else {
 			lines.push(`Why ${offer.framework}: the frameworks before it were passed over:`);
 			for (const f of passed) lines.push(`  ${frameworkLine(f, o)}`);
@@ -167,16 +183,24 @@ export function offerText(why: OfferWhy, o: TextOptions): string {
 
 export function taskText(why: TaskWhy, o: TextOptions): string {
 	const a = why.answer;
-	const lines = [`Task ${why.task_id} was launched by ${a.framework} at ${at(a.time, o)} with ${a.call} of ${a.offer_ids.map(shortId).join(", ")}.`];
+	const lines = [
+		`Task ${why.task_id} was launched by ${a.framework} at ${at(a.time, o)} with ${a.call} of ${a.offer_ids.map(shortId).join(", ")}.`,
+	];
 	for (const offer of why.offers) lines.push("", offerText(offer, o).trimEnd());
 	return `${lines.join("\n")}\n`;
 }
 
 /** What became of one framework in each visit of a cycle, counted, with the first few in full. */
-export function frameworkText(c: CycleRecord, framework: string, frameworkRoles: readonly string[], o: TextOptions): string {
+export function frameworkText(
+	c: CycleRecord,
+	framework: string,
+	frameworkRoles: readonly string[],
+	o: TextOptions,
+): string {
 	const lines = [`${framework} in cycle ${c.cycle} at ${at(c.time, o)}:`];
 	for (const x of c.ineligible)
-		if (x.framework === framework) lines.push(`  took part in no visit (role ${x.role}): ${PASS_REASONS[x.reason]}`);
+		if (x.framework === framework)
+			lines.push(`  took part in no visit (role ${x.role}): ${PASS_REASONS[x.reason]}`);
 	// A role skipped or not reached lists no frameworks: the framework's fate there is the role's.
 	const roles = new Set(frameworkRoles);
 	const counts = new Map<string, number>();
@@ -193,7 +217,8 @@ export function frameworkText(c: CycleRecord, framework: string, frameworkRoles:
 		counts.set(fate, (counts.get(fate) ?? 0) + 1);
 		if (shown++ < 3) examples.push(...visitLines(v, o, "    "));
 	}
-	if (counts.size === 0) lines.push("  was not tried on any agent visited in this cycle (see the roles' order below)");
+	if (counts.size === 0)
+		lines.push("  was not tried on any agent visited in this cycle (see the roles' order below)");
 	for (const [fate, n] of counts) lines.push(`  ${fate}: ${n} agent${n === 1 ? "" : "s"}`);
 	if (examples.length > 0) lines.push("  first visits:", ...examples);
 	else for (const v of c.visits.slice(0, o.maxVisits ?? 5)) lines.push(...visitLines(v, o, "    "));

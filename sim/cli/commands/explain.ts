@@ -12,9 +12,16 @@ import { didYouMean } from "../../../common/suggest.js";
 import type { CycleRecord, DecisionRecord, DecisionSink } from "../../../master/index.js";
 import { DecisionRing } from "../../../master/index.js";
 import { checkChameleonSpecs } from "../../chameleon.js";
-import { cycleText, frameworkText, offerText, shortId, type TextOptions, taskText } from "../../explain/index.js";
-import type { Scenario } from "../../scenario/types.js";
+import {
+	cycleText,
+	frameworkText,
+	offerText,
+	shortId,
+	type TextOptions,
+	taskText,
+} from "../../explain/index.js";
 import { loadScenarioFile } from "../../scenario/load.js";
+import type { Scenario } from "../../scenario/types.js";
 import type { CliContext } from "../context.js";
 import { badFlag, parseDurationFlag } from "../flags.js";
 import { applyRunOverrides, parseRunOverrides } from "./run.js";
@@ -58,7 +65,11 @@ function parseQuestion(flags: ExplainFlags, scenario: Scenario): Question {
 		const names = scenario.frameworks.map((f) => f.name);
 		if (!names.includes(flags.framework)) {
 			const hint = didYouMean(flags.framework, names);
-			badFlag("--framework", flags.framework, `no framework of that name in the scenario${hint}; it has ${names.join(", ")}`);
+			badFlag(
+				"--framework",
+				flags.framework,
+				`no framework of that name in the scenario${hint}; it has ${names.join(", ")}`,
+			);
 		}
 		const atMs = flags.at === undefined ? scenario.durationMs : parseDurationFlag(flags.at, "--at");
 		return { kind: "framework", name: flags.framework, atMs };
@@ -120,9 +131,15 @@ export function registerExplain(program: Command, ctx: CliContext): void {
 		.argument("<scenario>", "scenario file (.yaml, .yml or .json)")
 		.option("--cycle <n>", "explain allocation cycle N: every agent visited, roles and frameworks in order")
 		.option("--offer <id>", 'explain one offer ("O12", or the full id as in the trace)')
-		.option("--task <id>", "why this task landed on its agent: the offer it came from and the framework's choice")
+		.option(
+			"--task <id>",
+			"why this task landed on its agent: the offer it came from and the framework's choice",
+		)
 		.option("--framework <name>", "what happened to this framework in the cycle at --at")
-		.option("--at <time>", 'with --framework: the last cycle at or before this simulated time, e.g. "30s" (default: the end)')
+		.option(
+			"--at <time>",
+			'with --framework: the last cycle at or before this simulated time, e.g. "30s" (default: the end)',
+		)
 		.option("--agent <host>", "with --cycle: only this agent's visit (hostname or agent id)")
 		.option("--visits <n>", "visits shown in full per cycle (default 5)")
 		.option("--seed <n>", "seed for every random stream (overrides the file's seed)")
@@ -133,7 +150,8 @@ export function registerExplain(program: Command, ctx: CliContext): void {
 			let maxVisits = 5;
 			if (flags.visits !== undefined) {
 				maxVisits = Number(flags.visits);
-				if (!Number.isInteger(maxVisits) || maxVisits < 1) badFlag("--visits", flags.visits, "a whole number, 1 or more");
+				if (!Number.isInteger(maxVisits) || maxVisits < 1)
+					badFlag("--visits", flags.visits, "a whole number, 1 or more");
 			}
 			const loaded = loadScenarioFile(file);
 			checkChameleonSpecs(loaded, file);
@@ -156,7 +174,8 @@ export function registerExplain(program: Command, ctx: CliContext): void {
 						}),
 					);
 					const c = ring.last(1)[0];
-					if (c === undefined) notRecorded("offer", "(any)", `the run made no offer in ${totals.cycles} cycles`);
+					if (c === undefined)
+						notRecorded("offer", "(any)", `the run made no offer in ${totals.cycles} cycles`);
 					ctx.stdout.write(
 						flags.json === true
 							? `${JSON.stringify(c, null, 2)}\n`
@@ -165,15 +184,22 @@ export function registerExplain(program: Command, ctx: CliContext): void {
 					return;
 				}
 				case "cycle": {
-					const totals = await runRecording(scenario, filtered(ring, (c) => c.cycle === question.n));
+					const totals = await runRecording(
+						scenario,
+						filtered(ring, (c) => c.cycle === question.n),
+					);
 					const c = ring.cycle(question.n);
-					if (c === undefined) notRecorded("cycle", String(question.n), `the run had ${totals.cycles} cycles`);
+					if (c === undefined)
+						notRecorded("cycle", String(question.n), `the run had ${totals.cycles} cycles`);
 					out(c, cycleText(c, text, flags.agent));
 					return;
 				}
 				case "framework": {
 					const originMs = 0;
-					const totals = await runRecording(scenario, filtered(ring, (c) => c.time - originMs <= question.atMs));
+					const totals = await runRecording(
+						scenario,
+						filtered(ring, (c) => c.time - originMs <= question.atMs),
+					);
 					const c = ring.last(1)[0];
 					if (c === undefined) notRecorded("cycle", `at ${flags.at}`, "no allocation cycle ran by then");
 					out(c, frameworkText(c, question.name, totals.roles.get(question.name) ?? [], text));
@@ -195,7 +221,11 @@ export function registerExplain(program: Command, ctx: CliContext): void {
 					);
 					const why = fullId === null ? undefined : ring.offer(fullId);
 					if (why === undefined)
-						notRecorded("offer", question.id, `the run made ${totals.offers} offers, O0 to O${Math.max(0, totals.offers - 1)}`);
+						notRecorded(
+							"offer",
+							question.id,
+							`the run made ${totals.offers} offers, O0 to O${Math.max(0, totals.offers - 1)}`,
+						);
 					out(why, offerText(why, text));
 					return;
 				}
@@ -208,15 +238,20 @@ export function registerExplain(program: Command, ctx: CliContext): void {
 								offerIds = record.offer_ids;
 						},
 					});
-					if (offerIds === null) notRecorded("task", question.id, "no ACCEPT of the run launched a task of that id");
+					if (offerIds === null)
+						notRecorded("task", question.id, "no ACCEPT of the run launched a task of that id");
 					const wanted = new Set<string>(offerIds);
-					const all = new DecisionRing({ maxCycles: Number.POSITIVE_INFINITY, maxVisits: Number.POSITIVE_INFINITY });
+					const all = new DecisionRing({
+						maxCycles: Number.POSITIVE_INFINITY,
+						maxVisits: Number.POSITIVE_INFINITY,
+					});
 					await runRecording(
 						scenario,
 						filtered(all, (c) => c.visits.some((v) => v.offers.some((o) => wanted.has(o.offer_id)))),
 					);
 					const why = all.task(question.id);
-					if (why === undefined) notRecorded("task", question.id, "its offer was made before recording began");
+					if (why === undefined)
+						notRecorded("task", question.id, "its offer was made before recording began");
 					out(why, taskText(why, text));
 					return;
 				}
