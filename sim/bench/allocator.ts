@@ -98,6 +98,8 @@ export interface CellSpec {
 	smallRoles?: number;
 	largeRoles?: number;
 	seed?: number;
+	/** Record every allocation decision (docs/explain.md), to measure what recording costs. */
+	recordDecisions?: boolean;
 	/**
 	 * LargeAndSmallQuota times one cycle: by default untimed runs at 30, 300 …
 	 * agents (below the cell's size) go first, so the code is compiled, as in
@@ -162,7 +164,7 @@ function timedCycle(rig: BenchRig, filtered: number): RoundResult {
 
 /** F partition-aware frameworks and A agents, agent i running DECLINE_USED for framework i mod F. */
 function declineSetup(spec: CellSpec): { rig: BenchRig; fws: BenchFramework[]; setupMs: number } {
-	const rig = new BenchRig({ seed: spec.seed ?? 1 });
+	const rig = new BenchRig({ seed: spec.seed ?? 1, recordDecisions: spec.recordDecisions === true });
 	const width = Math.max(4, String(spec.frameworks).length);
 	const t0 = performance.now();
 	const fws: BenchFramework[] = [];
@@ -286,7 +288,7 @@ function scalarOf(o: Offer, name: string): number {
  * launched (or 30 s of allocation time).
  */
 function multiFramework(spec: CellSpec, hooks: RunHooks): Omit<CellResult, keyof Summary> {
-	const rig = new BenchRig({ seed: spec.seed ?? 1 });
+	const rig = new BenchRig({ seed: spec.seed ?? 1, recordDecisions: spec.recordDecisions === true });
 	const t0 = performance.now();
 	const fws: { f: BenchFramework; p: Profile; left: number; launched: number }[] = [];
 	for (const p of MULTI_FRAMEWORK_PROFILES) {
@@ -385,7 +387,11 @@ const QUOTA_AGENT: AgentResources = { cpus: 2, mem: 2048, disk: 2048 };
 function largeAndSmallQuota(spec: CellSpec, hooks: RunHooks): Omit<CellResult, keyof Summary> {
 	const variant = spec.variant ?? "drf";
 	const sorter = variant === "random" ? "random" : "drf";
-	const rig = new BenchRig({ seed: spec.seed ?? 1, flags: { roleSorter: sorter, frameworkSorter: sorter } });
+	const rig = new BenchRig({
+		seed: spec.seed ?? 1,
+		flags: { roleSorter: sorter, frameworkSorter: sorter },
+		recordDecisions: spec.recordDecisions === true,
+	});
 	const small = spec.smallRoles ?? Math.round((spec.agents * 5) / 6);
 	const large = spec.largeRoles ?? spec.agents - small;
 	const t0 = performance.now();

@@ -111,6 +111,8 @@ export interface AgentResources {
 export interface RigOptions {
 	seed?: number;
 	flags?: Partial<MasterFlags>;
+	/** Record every decision (docs/explain.md) into a sink that only counts them: the cost of recording. */
+	recordDecisions?: boolean;
 }
 
 /** Engine + master + no-op agents + framework clients. */
@@ -124,7 +126,11 @@ export class BenchRig {
 	constructor(opts: RigOptions = {}) {
 		const streams = new RngStreams(opts.seed ?? 1);
 		this.master = new Master({ engine: this.engine, streams, flags: opts.flags ?? {} });
+		if (opts.recordDecisions === true) this.master.recordDecisions({ write: () => this.decisionRecords++ });
 	}
+
+	/** Decision records written (with recordDecisions). */
+	decisionRecords = 0;
 
 	get agentCount(): number {
 		return this.#agents;

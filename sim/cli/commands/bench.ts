@@ -28,6 +28,7 @@ interface AllocatorFlags {
 	compare?: boolean;
 	processes?: string;
 	seed?: string;
+	recordDecisions?: boolean;
 	quiet?: boolean;
 }
 
@@ -187,7 +188,12 @@ async function benchAllocator(flags: AllocatorFlags, ctx: CliContext): Promise<v
 	const cells: CellSpec[] = [];
 	const single = agents !== undefined && frameworks !== undefined;
 	const cap: number | "full" = rounds ?? (single ? "full" : 20);
-	const withSeed = (c: CellSpec): CellSpec => (seed === undefined ? c : { ...c, seed });
+	const record = flags.recordDecisions === true;
+	const withSeed = (c: CellSpec): CellSpec => ({
+		...c,
+		...(seed === undefined ? {} : { seed }),
+		...(record ? { recordDecisions: true } : {}),
+	});
 	if (
 		flags.compare === true &&
 		agents === undefined &&
@@ -481,6 +487,7 @@ export function registerBench(program: Command, ctx: CliContext): void {
 		)
 		.option("--processes <n>", "run the selection in N fresh processes and report median [min–max]")
 		.option("--seed <n>", "seed of the allocator's shuffle and ids (default 1)")
+		.option("--record-decisions", "record every allocation decision (docs/explain.md): what explaining costs")
 		.option("-q, --quiet", "no round lines, no progress bar")
 		.action(async (flags: AllocatorFlags) => {
 			await benchAllocator(flags, ctx);
