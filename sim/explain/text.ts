@@ -210,8 +210,12 @@ export function frameworkText(
 		let fate: string | null = null;
 		for (const r of v.roles) {
 			const f = r.frameworks.find((x) => x.framework === framework);
-			if (f !== undefined) fate = f.verdict === "OFFERED" ? "offered" : passWords(f.verdict);
-			else if (fate === null && roles.has(r.role) && r.frameworks.length === 0) fate = passWords(r.verdict);
+			if (f !== undefined) {
+				fate = f.verdict === "OFFERED" ? "offered" : passWords(f.verdict);
+				// What min_allocatable saw may be what a quota limit left: say so.
+				if (f.verdict === "MIN_ALLOCATABLE" && r.capped_by !== undefined)
+					fate += ` after ${r.capped_by}'s quota cap`;
+			} else if (fate === null && roles.has(r.role) && r.frameworks.length === 0) fate = passWords(r.verdict);
 		}
 		if (fate === null) continue;
 		counts.set(fate, (counts.get(fate) ?? 0) + 1);
