@@ -71,7 +71,9 @@ export class MapView {
 				const width = boxWidth(box);
 				if (width === this.#width) return;
 				this.#width = width;
-				this.draw(true);
+				// Not within the callback: the redraw resizes the box again, which an
+				// observer callback must not do (the browser reports a loop error).
+				requestAnimationFrame(() => this.draw(true));
 			}).observe(box);
 	}
 
