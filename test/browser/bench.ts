@@ -57,13 +57,13 @@ export async function benchDashboard(
 		// Measure from here: the snapshot (once per viewer) is not part of the steady rate.
 		const bytes0 = feed.stats.bytesSent;
 		feed.stats.buildMs.length = 0;
-		await d.page.evaluate("window.__dash.map.frameTimes.length = 0; window.__dash.frames.clear()");
+		await d.page.evaluate("window.__dash.map.drawTimes.length = 0; window.__dash.frames.clear()");
 		const t0 = performance.now();
 		await new Promise((r) => setTimeout(r, seconds * 1000));
 		const wall = (performance.now() - t0) / 1000;
 		const bytes = feed.stats.bytesSent - bytes0;
 		const page = (await d.page.evaluate(
-			"({ draw: window.__dash.map.frameTimes.slice(), update: window.__dash.frames.update.slice(), render: window.__dash.frames.render.slice(), frame: window.__dash.frames.frame.slice(), count: window.__dash.store.count })",
+			"({ draw: window.__dash.map.drawTimes.slice(), update: window.__dash.frames.update.slice(), render: window.__dash.frames.render.slice(), frame: window.__dash.frames.frame.slice(), count: window.__dash.store.count })",
 		)) as { draw: number[]; update: number[]; render: number[]; frame: number[]; count: number };
 		if (screenshot !== undefined) await d.screenshot(screenshot, "#map-view");
 		const build = feed.stats.buildMs;

@@ -42,7 +42,7 @@ describe("dashboard in chromium", () => {
 	it("the map shows every agent the master knows, one cell each", async () => {
 		const state = await json("/master/state");
 		const page = (await d.page.evaluate(
-			"({ count: window.__dash.store.count, groups: window.__dash.map.groupCount, draws: window.__dash.map.frameTimes.length, hit: window.__dash.map.agentAt(window.__dash.map.cellRect(5).x, window.__dash.map.cellRect(5).y) })",
+			"({ count: window.__dash.store.count, groups: window.__dash.map.groupCount, draws: window.__dash.map.drawTimes.length, hit: window.__dash.map.agentAt(window.__dash.map.cellRect(5).x, window.__dash.map.cellRect(5).y) })",
 		)) as { count: number; groups: number; draws: number; hit: number };
 		expect(page.count).toBe(state.slaves.length);
 		expect(page.groups).toBe(2); // grouped by agent group: web, db

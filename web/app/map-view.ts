@@ -54,8 +54,8 @@ export class MapView {
 	#cell = 1;
 	#cols = 1;
 	#laidOut = { version: -1, key: "", count: -1, width: -1 };
-	/** Wall ms of each draw (the last 1000), for the frame-time benchmark. */
-	readonly frameTimes: number[] = [];
+	/** Wall ms of each draw (the last 1000), for the dashboard benchmark. */
+	readonly drawTimes: number[] = [];
 
 	constructor(canvas: HTMLCanvasElement, store: Store) {
 		this.canvas = canvas;
@@ -198,8 +198,8 @@ export class MapView {
 					ctx.strokeRect(r.x - 0.5, r.y - 0.5, Math.max(2, r.size) + 1, Math.max(2, r.size) + 1);
 			}
 		}
-		this.frameTimes.push(performance.now() - t0);
-		if (this.frameTimes.length > 1000) this.frameTimes.shift();
+		this.drawTimes.push(performance.now() - t0);
+		if (this.drawTimes.length > 1000) this.drawTimes.shift();
 	}
 
 	/** Writes agent a's cell in `colour` (a packed pixel), unless it already has it. */
