@@ -54,7 +54,9 @@ describe("dashboard in chromium", () => {
 		const widthOf = () => d.page.evaluate("window.__dash.map.canvas.width") as Promise<number>;
 		const before = await widthOf();
 		await d.page.setViewportSize({ width: 900, height: 1000 });
-		await d.page.waitForFunction(`window.__dash.map.canvas.width < ${before}`, undefined, { timeout: 10_000 });
+		await d.page.waitForFunction(`window.__dash.map.canvas.width < ${before}`, undefined, {
+			timeout: 10_000,
+		});
 		const misses = await d.page.evaluate(`(() => {
 			const m = window.__dash.map, out = [];
 			for (let a = 0; a < window.__dash.store.count; a++) {
@@ -65,7 +67,9 @@ describe("dashboard in chromium", () => {
 		})()`);
 		expect(misses).toEqual([]);
 		await d.page.setViewportSize({ width: 1400, height: 1000 });
-		await d.page.waitForFunction(`window.__dash.map.canvas.width === ${before}`, undefined, { timeout: 10_000 });
+		await d.page.waitForFunction(`window.__dash.map.canvas.width === ${before}`, undefined, {
+			timeout: 10_000,
+		});
 		expect(d.errors).toEqual([]);
 	});
 
@@ -103,7 +107,9 @@ describe("dashboard in chromium", () => {
 		await d.page.selectOption("#feed select", "");
 		// New events are prepended as they come: the list stays newest first and bounded.
 		await updates(3);
-		const times = await d.page.locator("#feed-list li time").evaluateAll((els) => els.map((e) => e.textContent!));
+		const times = await d.page
+			.locator("#feed-list li time")
+			.evaluateAll((els) => els.map((e) => e.textContent!));
 		expect(times.length).toBeLessThanOrEqual(300);
 		expect(times).toEqual([...times].sort().reverse());
 	});
