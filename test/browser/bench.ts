@@ -2,7 +2,10 @@
  * Dashboard benchmark (not a timed test): a live master with N agents (default
  * 60,000) and one browser viewer for D wall seconds; prints the server's time
  * to build one update (p50, p95, max), bytes per second to the viewer, and the
- * browser's frame time (map draw; whole update) p50 and p95.
+ * browser's times p50 and p95: the map draw; the whole update (from the map
+ * frame's arrival to the end of handling the JSON update, map painted); the
+ * style, layout and paint of the frame after it; and the frame (update + render).
+ * See web/app/frame-timer.ts for how the page takes them.
  *
  *   npx tsx test/browser/bench.ts [agents=60000] [seconds=20] [speed=5]
  *
@@ -11,6 +14,11 @@
 import { performance } from "node:perf_hooks";
 import { openDashboard } from "./harness.js";
 import { bigCluster } from "./scenarios.js";
+
+interface Quantiles {
+	p50: number;
+	p95: number;
+}
 
 export interface DashboardBench {
 	agents: number;
@@ -21,8 +29,10 @@ export interface DashboardBench {
 	mapDraws: number;
 	buildMs: { p50: number; p95: number; max: number };
 	bytesPerSecond: number;
-	mapDrawMs: { p50: number; p95: number };
-	updateMs: { p50: number; p95: number };
+	mapDrawMs: Quantiles;
+	updateMs: Quantiles;
+	renderMs: Quantiles;
+	frameMs: Quantiles;
 	skipped: number;
 }
 
@@ -31,6 +41,8 @@ function quantile(xs: number[], q: number): number {
 	const s = [...xs].sort((a, b) => a - b);
 	return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
 }
+
+const quantiles = (xs: number[]): Quantiles => ({ p50: quantile(xs, 0.5), p95: quantile(xs, 0.95) });
 
 /** Runs the benchmark; `screenshot` names a picture of the map view taken at the end. */
 export async function benchDashboard(
@@ -45,14 +57,14 @@ export async function benchDashboard(
 		// Measure from here: the snapshot (once per viewer) is not part of the steady rate.
 		const bytes0 = feed.stats.bytesSent;
 		feed.stats.buildMs.length = 0;
-		await d.page.evaluate("window.__dash.map.frameTimes.length = 0; window.__dash.updateTimes.length = 0");
+		await d.page.evaluate("window.__dash.map.drawTimes.length = 0; window.__dash.frames.clear()");
 		const t0 = performance.now();
 		await new Promise((r) => setTimeout(r, seconds * 1000));
 		const wall = (performance.now() - t0) / 1000;
 		const bytes = feed.stats.bytesSent - bytes0;
 		const page = (await d.page.evaluate(
-			"({ draw: window.__dash.map.frameTimes.slice(), update: window.__dash.updateTimes.slice(), updates: window.__dash.updates, count: window.__dash.store.count })",
-		)) as { draw: number[]; update: number[]; updates: number; count: number };
+			"({ draw: window.__dash.map.drawTimes.slice(), update: window.__dash.frames.update.slice(), render: window.__dash.frames.render.slice(), frame: window.__dash.frames.frame.slice(), count: window.__dash.store.count })",
+		)) as { draw: number[]; update: number[]; render: number[]; frame: number[]; count: number };
 		if (screenshot !== undefined) await d.screenshot(screenshot, "#map-view");
 		const build = feed.stats.buildMs;
 		return {
@@ -63,8 +75,10 @@ export async function benchDashboard(
 			mapDraws: page.draw.length,
 			buildMs: { p50: quantile(build, 0.5), p95: quantile(build, 0.95), max: Math.max(...build) },
 			bytesPerSecond: bytes / wall,
-			mapDrawMs: { p50: quantile(page.draw, 0.5), p95: quantile(page.draw, 0.95) },
-			updateMs: { p50: quantile(page.update, 0.5), p95: quantile(page.update, 0.95) },
+			mapDrawMs: quantiles(page.draw),
+			updateMs: quantiles(page.update),
+			renderMs: quantiles(page.render),
+			frameMs: quantiles(page.frame),
 			skipped: feed.stats.skipped,
 		};
 	} finally {
@@ -85,6 +99,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 	console.log(
 		`  bytes to one viewer    ${(r.bytesPerSecond / 1024).toFixed(1)} KB/s  (skipped updates: ${r.skipped})`,
 	);
-	console.log(`  map draw (browser)     p50 ${f(r.mapDrawMs.p50)} ms  p95 ${f(r.mapDrawMs.p95)} ms`);
-	console.log(`  whole update (browser) p50 ${f(r.updateMs.p50)} ms  p95 ${f(r.updateMs.p95)} ms`);
+	const line = (name: string, q: Quantiles) =>
+		console.log(`  ${name.padEnd(23)}p50 ${f(q.p50)} ms  p95 ${f(q.p95)} ms`);
+	line("map draw (browser)", r.mapDrawMs);
+	line("whole update (browser)", r.updateMs);
+	line("render (browser)", r.renderMs);
+	line("frame (browser)", r.frameMs);
 }

@@ -80,17 +80,22 @@ export class FeedView {
 			return;
 		}
 		this.#push(events);
-		this.#render();
+		// Only the new events' items are made and the oldest dropped, so the
+		// browser shapes and lays out the new text only, not SHOWN items per update.
+		this.#list.prepend(...this.#items(events));
+		while (this.#list.childElementCount > SHOWN) this.#list.lastElementChild!.remove();
+		this.#showInfo();
 	}
 
-	#render(): void {
+	/** List items for the events that pass the filter, newest first, at most SHOWN. */
+	#items(events: FeedEvent[]): HTMLElement[] {
 		const kind = this.#kind.value;
 		const fw = this.#framework.value.trim().toLowerCase();
 		const agentText = this.#agent.value.trim();
 		const agent = agentText === "" ? null : Number(agentText);
 		const shown: HTMLElement[] = [];
-		for (let i = this.#events.length - 1; i >= 0 && shown.length < SHOWN; i--) {
-			const e = this.#events[i]!;
+		for (let i = events.length - 1; i >= 0 && shown.length < SHOWN; i--) {
+			const e = events[i]!;
 			if (kind !== "" && e.kind !== kind) continue;
 			if (fw !== "" && !(e.framework ?? "").toLowerCase().includes(fw)) continue;
 			if (agent !== null && e.agent !== agent) continue;
@@ -104,7 +109,15 @@ export class FeedView {
 				),
 			);
 		}
-		this.#list.replaceChildren(...shown);
+		return shown;
+	}
+
+	#render(): void {
+		this.#list.replaceChildren(...this.#items(this.#events));
+		this.#showInfo();
+	}
+
+	#showInfo(): void {
 		if (!this.#paused)
 			this.#info.textContent = this.#dropped > 0 ? `${this.#dropped} events not shown (rate cap)` : "";
 	}

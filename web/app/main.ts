@@ -10,6 +10,7 @@ import { Charts } from "./charts.js";
 import { COLOUR_MODES, type ColourMode, legendFor } from "./colors.js";
 import { byId, el, fmt } from "./dom.js";
 import { FeedView } from "./feed-view.js";
+import { FrameTimer } from "./frame-timer.js";
 import { MapView } from "./map-view.js";
 import { renderPanel } from "./panel.js";
 import { Store } from "./store.js";
@@ -23,7 +24,7 @@ declare global {
 			store: Store;
 			map: MapView;
 			updates: number;
-			updateTimes: number[];
+			frames: FrameTimer;
 			socket: () => WebSocket | null;
 		};
 	}
@@ -149,16 +150,22 @@ app.append(
 const map = new MapView(canvas, store);
 const charts = new Charts(chartsRoot, store);
 const feed = new FeedView(feedRoot);
-const updateTimes: number[] = [];
+const frames = new FrameTimer();
 let socket: WebSocket | null = null;
 let detailIndex = -1;
 
-window.__dash = { store, map, updates: 0, updateTimes, socket: () => socket };
+window.__dash = { store, map, updates: 0, frames, socket: () => socket };
 renderPanel(panel, null, []);
 
+let legendKey = "";
+/** Redraws the legend when its entries changed (not at every update: that costs a relayout). */
 function renderLegend(): void {
+	const entries = legendFor(map.mode, store.frameworks);
+	const key = entries.map((e) => `${e.colour} ${e.label}`).join("\u0000");
+	if (key === legendKey) return;
+	legendKey = key;
 	legend.replaceChildren(
-		...legendFor(map.mode, store.frameworks).map((e) =>
+		...entries.map((e) =>
 			el("span", { class: "key" }, el("span", { class: "swatch", style: `background:${e.colour}` }), e.label),
 		),
 	);
@@ -264,8 +271,9 @@ function requestDetail(index: number): void {
 }
 
 function onMessage(ev: MessageEvent): void {
-	const t0 = performance.now();
+	const at = performance.now();
 	if (ev.data instanceof ArrayBuffer) {
+		frames.arrived(at);
 		if (store.applyFrame(ev.data) === FRAME.LAYOUT) renderGroupOptions();
 		return;
 	}
@@ -275,12 +283,15 @@ function onMessage(ev: MessageEvent): void {
 			store.applySnapshot(msg);
 			renderAll(true);
 			window.__ready = true;
+			frames.discard();
 			break;
 		case "update":
+			frames.arrived(at);
 			store.applyUpdate(msg);
 			feed.add(msg.events, msg.dropped);
 			renderAll(false);
 			window.__dash!.updates++;
+			frames.handled();
 			break;
 		case "agent":
 			if (msg.agent !== null && map.selected.has(msg.index))
@@ -289,8 +300,6 @@ function onMessage(ev: MessageEvent): void {
 				renderPanel(panel, msg.agent, selectedHostnames.size > 1 ? [...selectedHostnames.values()] : []);
 			return;
 	}
-	updateTimes.push(performance.now() - t0);
-	if (updateTimes.length > 1000) updateTimes.shift();
 }
 
 let retryMs = 500;

@@ -3,13 +3,19 @@
  * coloured from a 256-entry LUT.
  *
  * Layout: `order` lists agent indices group by group (a counting sort on the
- * group key's u16 value); group g occupies rows from `groupTop[g]` (pixels),
- * `cols` cells a row, each cell `cell` px with a 1 px gap from 4 px up.
- * Drawing writes Uint32 pixels into one reused ImageData and puts it once;
- * labels and the selection outline are drawn on top. Hit-testing is
- * arithmetic: the group from y (a scan over the few groups), then row × cols +
- * column.
- * Complexity: draw O(agents × cell²); hit-test O(groups).
+ * group key's u16 value); group g occupies rows from `top` (pixels), `cols`
+ * cells a row, each cell `cell` px with a 1 px gap from 4 px up. Per layout,
+ * `#pixelOf[a]` is the index of agent a's top-left pixel in the canvas's
+ * Uint32 pixel buffer and `#groupOfRow[y]` the group drawn on pixel row y
+ * (-1 for labels and gaps). Drawing writes Uint32 pixels into one reused
+ * ImageData and puts it once; labels and the selection outline are drawn on
+ * top.
+ * Invariants: the width comes from a ResizeObserver, never from reading
+ * layout in draw() — a read there would force the browser to lay out the
+ * page that the same update has just changed (tables, feed).
+ * Complexity: full draw O(agents × cell²); incremental draw O(changed
+ * agents × cell²); hit-test and cellRect O(1).
+ * Guarded by: `npx tsx test/browser/bench.ts` (docs/benchmarks.md, "Dashboard").
  */
 import { BACKGROUND, buildLut, type ColourMode, pack } from "./colors.js";
 import type { Store } from "./store.js";
@@ -36,14 +42,20 @@ export class MapView {
 	#image: ImageData | null = null;
 	#pixels = new Uint32Array(0);
 	#order = new Uint32Array(0);
-	/** Inverse of #order: an agent's position in it. */
-	#position = new Uint32Array(0);
 	#groups: Group[] = [];
+	/** Agent -> index of its cell's top-left pixel (see the header). */
+	#pixelOf = new Uint32Array(0);
+	/** Canvas pixel row -> index in #groups, or -1. */
+	#groupOfRow = new Int32Array(0);
+	/** Width of the canvas's box, kept by a ResizeObserver. */
+	#width: number;
+	/** Pixels a row of the laid-out canvas (#width when it was laid out). */
+	#stride = 1;
 	#cell = 1;
 	#cols = 1;
 	#laidOut = { version: -1, key: "", count: -1, width: -1 };
-	/** Wall ms of each draw (the last 1000), for the frame-time benchmark. */
-	readonly frameTimes: number[] = [];
+	/** Wall ms of each draw (the last 1000), for the dashboard benchmark. */
+	readonly drawTimes: number[] = [];
 
 	constructor(canvas: HTMLCanvasElement, store: Store) {
 		this.canvas = canvas;
@@ -51,6 +63,18 @@ export class MapView {
 		if (ctx === null) throw new Error("no 2d canvas");
 		this.#ctx = ctx;
 		this.#store = store;
+		const box = canvas.parentElement;
+		this.#width = boxWidth(box);
+		if (box !== null)
+			new ResizeObserver(() => {
+				// Layout is up to date when observers run: this read forces nothing.
+				const width = boxWidth(box);
+				if (width === this.#width) return;
+				this.#width = width;
+				// Not within the callback: the redraw resizes the box again, which an
+				// observer callback must not do (the browser reports a loop error).
+				requestAnimationFrame(() => this.draw(true));
+			}).observe(box);
 	}
 
 	#lut(): Uint32Array {
@@ -65,7 +89,7 @@ export class MapView {
 	/** Groups, cell size and canvas size for the current agents and width. */
 	#layout(): void {
 		const s = this.#store;
-		const width = Math.max(200, Math.floor(this.canvas.parentElement?.clientWidth ?? 800));
+		const width = this.#width;
 		const l = this.#laidOut;
 		if (l.version === s.layoutVersion && l.key === this.groupKey && l.count === s.count && l.width === width)
 			return;
@@ -109,8 +133,16 @@ export class MapView {
 		});
 		const height = Math.max(40, top);
 		this.#order = order;
-		this.#position = new Uint32Array(n);
-		for (let p = 0; p < n; p++) this.#position[order[p]!] = p;
+		this.#pixelOf = new Uint32Array(n);
+		this.#groupOfRow = new Int32Array(height).fill(-1);
+		const cols = this.#cols;
+		for (const [gi, g] of this.#groups.entries()) {
+			for (let p = 0; p < g.count; p++)
+				this.#pixelOf[order[g.start + p]!] =
+					(g.top + Math.floor(p / cols) * cell) * width + (p % cols) * cell;
+			this.#groupOfRow.fill(gi, g.top, g.top + Math.ceil(g.count / cols) * cell);
+		}
+		this.#stride = width;
 		this.canvas.width = width;
 		this.canvas.height = height;
 		this.#image = this.#ctx.createImageData(width, height);
@@ -142,27 +174,14 @@ export class MapView {
 		};
 		const image = this.#image;
 		if (image === null) return;
-		const px = this.#pixels;
 		const src = s.channel(this.mode);
 		const lut = this.#lut();
 		if (incremental) {
 			for (const a of s.changedSinceDraw!) this.#paint(a, lut[src[a]!]!);
 		} else {
-			px.fill(pack(BACKGROUND));
-			const order = this.#order;
-			const cell = this.#cell;
-			const size = cell >= 4 ? cell - 1 : cell;
-			const cols = this.#cols;
-			const w = image.width;
-			for (const g of this.#groups) {
-				for (let p = 0; p < g.count; p++) {
-					const colour = lut[src[order[g.start + p]!]!]!;
-					let row = (g.top + Math.floor(p / cols) * cell) * w + (p % cols) * cell;
-					for (let dy = 0; dy < size; dy++, row += w) {
-						for (let dx = 0; dx < size; dx++) px[row + dx] = colour;
-					}
-				}
-			}
+			this.#pixels.fill(pack(BACKGROUND));
+			const n = Math.min(src.length, this.#pixelOf.length);
+			for (let a = 0; a < n; a++) this.#paint(a, lut[src[a]!]!);
 		}
 		s.changedSinceDraw = [];
 		const ctx = this.#ctx;
@@ -179,63 +198,52 @@ export class MapView {
 					ctx.strokeRect(r.x - 0.5, r.y - 0.5, Math.max(2, r.size) + 1, Math.max(2, r.size) + 1);
 			}
 		}
-		this.frameTimes.push(performance.now() - t0);
-		if (this.frameTimes.length > 1000) this.frameTimes.shift();
+		this.drawTimes.push(performance.now() - t0);
+		if (this.drawTimes.length > 1000) this.drawTimes.shift();
 	}
 
-	/** Writes the cell at position p of group g. */
-	#paintAt(g: Group, p: number, colour: number): void {
-		const cell = this.#cell;
-		const size = cell >= 4 ? cell - 1 : cell;
-		const w = this.#image!.width;
+	/** Writes agent a's cell in `colour` (a packed pixel), unless it already has it. */
+	#paint(a: number, colour: number): void {
+		if (a >= this.#pixelOf.length) return;
 		const px = this.#pixels;
-		let row = (g.top + Math.floor(p / this.#cols) * cell) * w + (p % this.#cols) * cell;
+		let row = this.#pixelOf[a]!;
+		if (px[row] === colour) return;
+		const size = this.#cellSize();
+		const w = this.#stride;
 		for (let dy = 0; dy < size; dy++, row += w) {
 			for (let dx = 0; dx < size; dx++) px[row + dx] = colour;
 		}
 	}
 
-	#paint(a: number, colour: number): void {
-		if (a >= this.#position.length) return;
-		const pos = this.#position[a]!;
-		for (const g of this.#groups) {
-			if (pos >= g.start && pos < g.start + g.count) {
-				this.#paintAt(g, pos - g.start, colour);
-				return;
-			}
-		}
+	/** Side of a cell's painted square: a 1 px gap from 4 px cells up. */
+	#cellSize(): number {
+		return this.#cell >= 4 ? this.#cell - 1 : this.#cell;
 	}
 
 	/** The agent under canvas pixel (x, y), or -1. */
 	agentAt(x: number, y: number): number {
 		const cell = this.#cell;
-		if (x < 0 || x >= this.#cols * cell) return -1;
-		for (const g of this.#groups) {
-			const rows = Math.ceil(g.count / this.#cols);
-			if (y < g.top || y >= g.top + rows * cell) continue;
-			const p = Math.floor((y - g.top) / cell) * this.#cols + Math.floor(x / cell);
-			return p < g.count ? this.#order[g.start + p]! : -1;
-		}
-		return -1;
+		if (x < 0 || x >= this.#cols * cell || y < 0 || y >= this.#groupOfRow.length) return -1;
+		const gi = this.#groupOfRow[y]!;
+		if (gi < 0) return -1;
+		const g = this.#groups[gi]!;
+		const p = Math.floor((y - g.top) / cell) * this.#cols + Math.floor(x / cell);
+		return p < g.count ? this.#order[g.start + p]! : -1;
 	}
 
 	/** Where agent a is drawn, or null when it is not on the map. */
 	cellRect(a: number): { x: number; y: number; size: number } | null {
-		if (a >= this.#position.length) return null;
-		const pos = this.#position[a]!;
-		for (const g of this.#groups) {
-			if (pos < g.start || pos >= g.start + g.count) continue;
-			const p = pos - g.start;
-			return {
-				x: (p % this.#cols) * this.#cell,
-				y: g.top + Math.floor(p / this.#cols) * this.#cell,
-				size: this.#cell >= 4 ? this.#cell - 1 : this.#cell,
-			};
-		}
-		return null;
+		if (a >= this.#pixelOf.length) return null;
+		const pixel = this.#pixelOf[a]!;
+		return { x: pixel % this.#stride, y: Math.floor(pixel / this.#stride), size: this.#cellSize() };
 	}
 
 	get groupCount(): number {
 		return this.#groups.length;
 	}
+}
+
+/** Width available to the map: its box's inner width (at least 200 px). */
+function boxWidth(box: HTMLElement | null): number {
+	return Math.max(200, Math.floor(box?.clientWidth ?? 800));
 }
