@@ -87,6 +87,14 @@ export const SIM_ERRORS = {
 		meaning: "An output file (e.g. the `--json` report) cannot be written.",
 		fix: "Check that the directory exists and is writable, or pass `--json -` for stdout.",
 	},
+	SIM_ERR_LESSON_FAILED: {
+		message: "lesson {lesson}: {summary}",
+		exitCode: 1,
+		httpStatus: 500,
+		meaning:
+			"`mesosim lesson run N --text` played the lesson and a number the run produced is not what its text expects (or a step never played): the lesson or the simulator is wrong.",
+		fix: "Read the FAIL lines above (step, expected, measured); fix the lesson's expectation or report the simulator bug.",
+	},
 	SIM_ERR_LISTEN: {
 		message: "cannot listen on {address}: {reason}",
 		exitCode: 1,

@@ -7,7 +7,7 @@
  *   {A.share:.2}    0.33       exactly 2 decimals
  *   {A.share:/9}    2/9        as a fraction of 9 (decimals when not whole: 2.5/9)
  *
- * `{{` and `}}` write literal braces. The text is parsed once into parts, so
+ * `{{` and `}}` write literal braces; inside a `code span` braces are literal. The text is parsed once into parts, so
  * the validator (every name exists) and the players (fill in values) agree.
  */
 
@@ -28,6 +28,14 @@ export function parseText(text: string): TextPart[] {
 	let i = 0;
 	while (i < text.length) {
 		const c = text[i]!;
+		if (c === "`") {
+			// A code span is literal: braces in it are not placeholders.
+			const close = text.indexOf("`", i + 1);
+			const end = close < 0 ? text.length : close + 1;
+			literal += text.slice(i, end);
+			i = end;
+			continue;
+		}
 		if ((c === "{" || c === "}") && text[i + 1] === c) {
 			literal += c;
 			i += 2;

@@ -8,6 +8,7 @@ import { registerBench } from "./bench.js";
 import { registerChameleon } from "./chameleon.js";
 import { registerControl } from "./control.js";
 import { registerDemo } from "./demo.js";
+import { registerLesson } from "./lesson.js";
 import { registerPackage } from "./package.js";
 import { registerRun } from "./run.js";
 import { registerServe } from "./serve.js";
@@ -24,4 +25,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
 	registerChameleon,
 	registerControl,
 	registerDemo,
+	registerLesson,
 ];
