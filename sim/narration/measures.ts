@@ -113,6 +113,8 @@ export class MeasureReader {
 				let n = 0;
 				for (const t of fw.tasks.values()) if (t.state === state) n++;
 				for (const t of fw.completedTasks.items()) if (t.state === state) n++;
+				// Tasks on unreachable agents leave fw.tasks for this list (TASK_UNREACHABLE).
+				for (const t of fw.unreachableTasks.items()) if (t.state === state) n++;
 				return n;
 			}
 			case "tasksLaunched":
