@@ -50,7 +50,9 @@ export function lessonText(run: LessonRun): string {
 	for (const step of run.played) parts.push(stepText(step));
 	for (const i of run.unplayed)
 		parts.push(`step ${i + 1} did not play: its trigger never came before the run ended`);
-	run.exercises.forEach((e, k) => parts.push(exerciseText(e, k)));
+	run.exercises.forEach((e, k) => {
+		parts.push(exerciseText(e, k));
+	});
 	parts.push(summaryLine(run));
 	return `${parts.join("\n\n")}\n`;
 }
