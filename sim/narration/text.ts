@@ -11,6 +11,7 @@ function clock(ms: number): string {
 /** Markdown-ish to plain text: `code` and **bold** marks dropped, paragraphs kept, indented. */
 function plain(text: string, indent = "  "): string {
 	return text
+		.trimEnd()
 		.replace(/\*\*([^*]+)\*\*/g, "$1")
 		.replace(/`([^`]+)`/g, "$1")
 		.split("\n")
