@@ -11,6 +11,7 @@ function clock(ms: number): string {
 /** Markdown-ish to plain text: `code` and **bold** marks dropped, paragraphs kept, indented. */
 function plain(text: string, indent = "  "): string {
 	return text
+		.trimEnd()
 		.replace(/\*\*([^*]+)\*\*/g, "$1")
 		.replace(/`([^`]+)`/g, "$1")
 		.split("\n")
@@ -50,7 +51,9 @@ export function lessonText(run: LessonRun): string {
 	for (const step of run.played) parts.push(stepText(step));
 	for (const i of run.unplayed)
 		parts.push(`step ${i + 1} did not play: its trigger never came before the run ended`);
-	run.exercises.forEach((e, k) => parts.push(exerciseText(e, k)));
+	run.exercises.forEach((e, k) => {
+		parts.push(exerciseText(e, k));
+	});
 	parts.push(summaryLine(run));
 	return `${parts.join("\n\n")}\n`;
 }

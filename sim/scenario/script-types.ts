@@ -4,6 +4,7 @@
  * The input form is in script-schema.ts; docs/scenario.md, "Script", explains
  * every field with an example.
  */
+import { TASK_STATES } from "../../frameworks/sdk/driver.js";
 import type { AgentSelector, ScalarResourceName } from "./types.js";
 
 /**
@@ -70,22 +71,8 @@ export const AGENT_STATES = [
 ] as const;
 export type AgentStateName = (typeof AGENT_STATES)[number];
 
-export const TASK_STATE_NAMES = [
-	"TASK_STAGING",
-	"TASK_STARTING",
-	"TASK_RUNNING",
-	"TASK_KILLING",
-	"TASK_FINISHED",
-	"TASK_FAILED",
-	"TASK_KILLED",
-	"TASK_ERROR",
-	"TASK_LOST",
-	"TASK_DROPPED",
-	"TASK_UNREACHABLE",
-	"TASK_GONE",
-	"TASK_GONE_BY_OPERATOR",
-	"TASK_UNKNOWN",
-] as const;
+/** Task states a `tasks` measure or a taskState event may name (the SDK's list). */
+export const TASK_STATE_NAMES: readonly string[] = TASK_STATES;
 
 export interface Measure {
 	kind: MeasureKind;
