@@ -95,6 +95,14 @@ export const SIM_ERRORS = {
 			"`mesosim explain` (or the live master's /sim/v1/decisions) has no decision record of the offer, task or cycle named: the run never made it, or it is older than the records kept.",
 		fix: "Check the id (`mesosim run --trace FILE` lists every offer and task); for a long run, ask about an earlier time or shorten `--duration`.",
 	},
+	SIM_ERR_LESSON_FAILED: {
+		message: "lesson {lesson}: {summary}",
+		exitCode: 1,
+		httpStatus: 500,
+		meaning:
+			"`mesosim lesson run N --text` played the lesson and a number the run produced is not what its text expects (or a step never played): the lesson or the simulator is wrong.",
+		fix: "Read the FAIL lines above (step, expected, measured); fix the lesson's expectation or report the simulator bug.",
+	},
 	SIM_ERR_LISTEN: {
 		message: "cannot listen on {address}: {reason}",
 		exitCode: 1,

@@ -237,6 +237,43 @@ export interface SnapshotMessage extends LiveState {
 	history: Sample[];
 	faults: Fault[];
 	catalog: { name: string; description: string }[];
+	/** Present when the server plays a lesson: its title and the steps played so far. */
+	lesson?: LessonView;
+}
+
+/** One played step of a lesson's script (sim/narration PlayedStep): text filled in with measured values. */
+export interface NarrationStep {
+	index: number;
+	/** Simulated ms since the start. */
+	tMs: number;
+	title?: string;
+	caption?: string;
+	question?: string;
+	answer?: string;
+	/** The cluster was paused when the step played; "next" resumes it. */
+	pause: boolean;
+	/** "cycle": the step is about one allocation cycle (the page offers "run one cycle"). */
+	stepBy?: string;
+	/** Highlighted agents (map cell indices), frameworks and roles (names). */
+	agents: number[];
+	frameworks: string[];
+	roles: string[];
+	expectations: { name: string; value: number | null; expected: string; ok: boolean }[];
+}
+
+export interface LessonView {
+	number: number;
+	title: string;
+	minutes: number;
+	/** Steps in the script. */
+	total: number;
+	played: NarrationStep[];
+}
+
+/** A lesson step just played (sent at once, not with the next update). */
+export interface NarrationMessage {
+	type: "narration";
+	step: NarrationStep;
 }
 
 export interface UpdateMessage extends LiveState {
@@ -266,7 +303,7 @@ export interface AgentMessage {
 	index: number;
 }
 
-export type ServerMessage = SnapshotMessage | UpdateMessage | AgentMessage;
+export type ServerMessage = SnapshotMessage | UpdateMessage | AgentMessage | NarrationMessage;
 
 /** A headless run's report page: the final snapshot and map frames (base64), drawn without a server. */
 export interface ReportData {

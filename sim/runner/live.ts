@@ -139,8 +139,11 @@ export class LiveDriver {
 			const deadline = this.#wallNow() + this.#budgetMs;
 			let n = 0;
 			this.#behind = false;
+			const wasPaused = this.#paused;
 			while (engine.nextTime() <= target) {
 				engine.step();
+				// An event paused the clock (a lesson step with `pause`): stop right after it.
+				if (this.#paused && !wasPaused) return;
 				if ((++n & 255) === 0 && this.#wallNow() > deadline) {
 					this.#behind = true;
 					return;

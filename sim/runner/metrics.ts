@@ -14,7 +14,7 @@ import type { EventHandler } from "../../engine/index.js";
 import type { Event, FrameworkRecord, TaskRecord, TaskState } from "../../master/index.js";
 import { SCALAR_NAMES } from "../../master/index.js";
 import type { Timeline } from "../report/types.js";
-import type { Simulation } from "./build.js";
+import type { FrameworkHandle, Simulation } from "./build.js";
 
 export interface FrameworkSeries {
 	/** task id -> bitmask of states already counted */
@@ -103,7 +103,11 @@ export class RunMetrics implements EventHandler {
 	readonly #sampleMs: number;
 	readonly timelineMs: number;
 	readonly #timeline: Timeline;
-	readonly #cursors: TimelineCursor[];
+	/** Each framework's timeline line and counts at the previous point, by handle: installPackage adds frameworks, uninstallPackage removes them. */
+	readonly #lines = new Map<
+		FrameworkHandle,
+		{ line: Timeline["frameworks"][number]; cursor: TimelineCursor }
+	>();
 
 	constructor(sim: Simulation) {
 		this.#sim = sim;
@@ -112,28 +116,14 @@ export class RunMetrics implements EventHandler {
 		this.#timeline = {
 			intervalMs: this.timelineMs,
 			tMs: [],
-			frameworks: sim.frameworks.map((h) => ({
-				name: h.name,
-				offers: { received: [], accepted: [], declined: [], held: [] },
-				tasks: { launched: [], running: [], finished: [], failed: [], killed: [], lost: [] },
-				dominantShare: [],
-			})),
+			frameworks: [],
 			events: sim.scenario.timeline.map((e) => ({
 				tMs: e.atMs,
 				action: e.action,
 				...(e.framework === undefined ? {} : { framework: e.framework }),
 			})),
 		};
-		this.#cursors = sim.frameworks.map(() => ({
-			received: 0,
-			accepted: 0,
-			declined: 0,
-			launched: 0,
-			finished: 0,
-			failed: 0,
-			killed: 0,
-			lost: 0,
-		}));
+		this.#addTimelineLines();
 		const prev = sim.master.observer;
 		sim.master.observer = {
 			...prev,
@@ -198,18 +188,51 @@ export class RunMetrics implements EventHandler {
 	}
 
 	/** The master's record of a framework handle, once subscribed. */
-	#record(k: number): FrameworkRecord | undefined {
-		const id = this.#sim.frameworks[k]?.id() ?? null;
+	#record(h: FrameworkHandle): FrameworkRecord | undefined {
+		const id = h.id();
 		return id === null ? undefined : this.#sim.master.frameworks.find((f) => f.id === id);
+	}
+
+	/** Lines for frameworks that have none yet (installed during the run): zeros at the points before. */
+	#addTimelineLines(): void {
+		const points = this.#timeline.tMs.length;
+		const zeros = (): number[] => new Array<number>(points).fill(0);
+		for (const h of this.#sim.frameworks) {
+			if (this.#lines.has(h)) continue;
+			const line = {
+				name: h.name,
+				offers: { received: zeros(), accepted: zeros(), declined: zeros(), held: zeros() },
+				tasks: {
+					launched: zeros(),
+					running: zeros(),
+					finished: zeros(),
+					failed: zeros(),
+					killed: zeros(),
+					lost: zeros(),
+				},
+				dominantShare: zeros(),
+			};
+			const cursor = {
+				received: 0,
+				accepted: 0,
+				declined: 0,
+				launched: 0,
+				finished: 0,
+				failed: 0,
+				killed: 0,
+				lost: 0,
+			};
+			this.#lines.set(h, { line, cursor });
+		}
 	}
 
 	/** One timeline point at the current time: counts since the previous point, gauges now. */
 	#timelinePoint(): void {
+		this.#addTimelineLines();
 		this.#timeline.tMs.push(this.#sim.engine.now);
-		this.#sim.frameworks.forEach((h, k) => {
-			const line = this.#timeline.frameworks[k]!;
-			const cur = this.#cursors[k]!;
-			const fw = this.#record(k);
+		for (const [h, entry] of this.#lines) {
+			const { line, cursor: cur } = entry;
+			const fw = this.#record(h);
 			const stats = h.driver.stats();
 			const tr = fw === undefined ? {} : this.series(fw.idx).transitions;
 			const entered = (st: TaskState) => tr[st] ?? 0;
@@ -236,13 +259,15 @@ export class RunMetrics implements EventHandler {
 			line.dominantShare.push(
 				fw === undefined || fw.removed ? 0 : roundTo(this.#sim.master.dominantShare(fw), 4),
 			);
-			this.#cursors[k] = now;
-		});
+			entry.cursor = now;
+		}
 	}
 
 	/** The timeline, ending with a point now (the end of the run). Call once. */
 	timeline(): Timeline {
 		if (this.#sim.engine.now > (this.#timeline.tMs.at(-1) ?? -1)) this.#timelinePoint();
+		// In the order of the report's frameworks: those still there at the end.
+		this.#timeline.frameworks = this.#sim.frameworks.map((h) => this.#lines.get(h)!.line);
 		return this.#timeline;
 	}
 

@@ -6,6 +6,8 @@ export type { ParsedSource, SourceFormat } from "../../common/schema/source.js";
 export { parseSource } from "../../common/schema/source.js";
 export { didYouMean, editDistance } from "../../common/suggest.js";
 export { loadScenarioFile, parseScenario } from "./load.js";
+export type { PlaceholderFormat, TextPart } from "./placeholders.js";
+export { bareNumbers, formatValue, parseText, placeholderNames, renderText } from "./placeholders.js";
 export type {
 	AgentGroupInput,
 	MasterInput,
@@ -15,6 +17,22 @@ export type {
 	TimelineEventInput,
 } from "./schema.js";
 export { ScenarioSchema } from "./schema.js";
+export type {
+	AgentStateName,
+	Check,
+	Exercise,
+	Expectation,
+	Highlight,
+	LessonInfo,
+	Measure,
+	MeasureKind,
+	ScriptEventKind,
+	ScriptStep,
+	StepBy,
+	Trigger,
+} from "./script-types.js";
+export { AGENT_STATES, MEASURE_PARAMS, MEASURES, SCRIPT_EVENTS, TASK_STATE_NAMES } from "./script-types.js";
+export { exerciseVariant } from "./script-validate.js";
 export type {
 	AgentGroup,
 	AgentSelector,

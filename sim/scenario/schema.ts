@@ -12,6 +12,14 @@ import { type Static, type TSchema, Type } from "typebox";
 /** Annotation: a short type name for docs and error messages ("must be <x-expect>"). */
 import { X_EXPECT, X_TYPE } from "../../common/schema/keywords.js";
 import { OfferFiltersSchema } from "../../frameworks/sdk/offer-filters.js";
+import {
+	ExerciseSchema,
+	ExpectationSchema,
+	HighlightSchema,
+	LessonSchema,
+	ScriptStepSchema,
+	TriggerSchema,
+} from "./script-schema.js";
 import { TIMELINE_ACTIONS } from "./types.js";
 
 export { X_EXPECT, X_TYPE };
@@ -581,6 +589,13 @@ export const ScenarioSchema = Type.Object(
 				[X_TYPE]: "list of timeline events",
 			}),
 		),
+		script: Type.Optional(
+			Type.Array(ScriptStepSchema, {
+				description: "Narration played beside the timeline (a lesson); see Script.",
+				[X_TYPE]: "list of script steps",
+			}),
+		),
+		lesson: Type.Optional(LessonSchema),
 	},
 	{ additionalProperties: false, description: "A scenario file." },
 );
@@ -591,6 +606,10 @@ export type RoleInput = Static<typeof RoleSchema>;
 export type SimpleFrameworkInput = Static<typeof SimpleFrameworkSchema>;
 export type TimelineEventInput = Static<typeof TimelineEventSchema>;
 export type MasterInput = Static<typeof MasterSchema>;
+export type ScriptStepInput = Static<typeof ScriptStepSchema>;
+export type ExpectationInput = Static<typeof ExpectationSchema>;
+export type TriggerInput = Static<typeof TriggerSchema>;
+export type LessonInput = Static<typeof LessonSchema>;
 
 /** Sections documented in docs/scenario.md, with the schema each table comes from. */
 export const DOC_SECTIONS: readonly { title: string; path: string; schema: TSchema }[] = [
@@ -603,4 +622,10 @@ export const DOC_SECTIONS: readonly { title: string; path: string; schema: TSche
 	{ title: 'frameworks[] with type: "chameleon"', path: "frameworks[].", schema: ChameleonFrameworkSchema },
 	{ title: "timeline[]", path: "timeline[].", schema: TimelineEventSchema },
 	{ title: "timeline[].agents", path: "timeline[].agents.", schema: AgentSelectorSchema },
+	{ title: "script[]", path: "script[].", schema: ScriptStepSchema },
+	{ title: "script[].on", path: "script[].on.", schema: TriggerSchema },
+	{ title: "script[].expect.NAME", path: "script[].expect.NAME.", schema: ExpectationSchema },
+	{ title: "script[].highlight", path: "script[].highlight.", schema: HighlightSchema },
+	{ title: "lesson", path: "lesson.", schema: LessonSchema },
+	{ title: "lesson.exercises[]", path: "lesson.exercises[].", schema: ExerciseSchema },
 ];

@@ -7,6 +7,7 @@
 import type { SimpleTaskConfig } from "../../frameworks/builtin/simple.js";
 import type { OfferFiltersSpec } from "../../frameworks/sdk/offer-filters.js";
 import type { Range } from "../../master/protocol/messages.js";
+import type { LessonInfo, ScriptStep } from "./script-types.js";
 
 export type { Range };
 
@@ -187,4 +188,8 @@ export interface Scenario {
 	frameworks: FrameworkSpec[];
 	/** Sorted by atMs (stable: equal times keep file order). */
 	timeline: TimelineEvent[];
+	/** Narration steps in file order (only when the file has a `script`). */
+	script?: ScriptStep[];
+	/** Lesson title, length and exercises (only when the file has a `lesson`). */
+	lesson?: LessonInfo;
 }

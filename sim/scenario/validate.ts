@@ -44,6 +44,7 @@ import {
 	type TimelineEventInput,
 	TimelineEventSchema,
 } from "./schema.js";
+import { ScriptResolver } from "./script-validate.js";
 import type {
 	AgentGroup,
 	AgentSelector,
@@ -261,7 +262,38 @@ class Resolver {
 			"framework",
 		);
 		const timeline = this.#timeline(timelineInput, agents, frameworks);
-		return { name, seed, durationMs, master, agents, roles, frameworks, timeline };
+		const scenario: Scenario = { name, seed, durationMs, master, agents, roles, frameworks, timeline };
+		if (input.script !== undefined || input.lesson !== undefined) this.#script(input, scenario);
+		return scenario;
+	}
+
+	/** `script:` and `lesson:` (script-validate.ts), with the names the rest of the file defines. */
+	#script(input: ScenarioInput, scenario: Scenario): void {
+		const frameworks = scenario.frameworks.map((f) => f.name);
+		for (const e of scenario.timeline)
+			if (e.action === "installPackage" && e.name !== undefined) frameworks.push(e.name);
+		const roles = new Set(scenario.roles.map((r) => r.name));
+		for (const f of scenario.frameworks) if (f.type === "simple") roles.add(f.role);
+		const resolver = new ScriptResolver(
+			this.#issues,
+			{
+				frameworks,
+				roles: [...roles],
+				groups: scenario.agents.map((g) => g.group),
+				validateVariant: (variant) => {
+					try {
+						validateScenario(variant, { sourceName: this.#options.sourceName ?? "<exercise>" });
+						return [];
+					} catch (err) {
+						if (!isSimError(err)) throw err;
+						return [err.message];
+					}
+				},
+			},
+			input.lesson !== undefined,
+		);
+		if (input.script !== undefined) scenario.script = resolver.script(input.script);
+		if (input.lesson !== undefined) scenario.lesson = resolver.lesson(input.lesson, input);
 	}
 
 	#master(m: MasterInput): MasterConfig {

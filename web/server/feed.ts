@@ -31,7 +31,9 @@ import {
 	type FeedEvent,
 	type FeedKind,
 	HEALTH_NAMES,
+	type LessonView,
 	MAX_CLIENT_MESSAGE,
+	type NarrationStep,
 	parseClientMessage,
 	type ReportData,
 	type Sample,
@@ -116,6 +118,7 @@ export class DashboardFeed {
 	readonly #master: Master;
 	readonly #viewers = new Map<FeedSocket, Viewer>();
 	#events: FeedEvent[] = [];
+	#lesson: LessonView | null = null;
 	#droppedEvents = 0;
 	#bulkEvents = 0;
 	#rareEvents = 0;
@@ -319,7 +322,23 @@ export class DashboardFeed {
 			history: this.#history.toArray(),
 			faults: this.#faults.toArray(),
 			catalog,
+			...(this.#lesson === null ? {} : { lesson: { ...this.#lesson, played: this.#lesson.played.slice() } }),
 		};
+	}
+
+	// ---- narration (a lesson's script, sim/narration) -----------------------------
+
+	/** The lesson being played; its steps go into every snapshot. */
+	startLesson(lesson: Omit<LessonView, "played">): void {
+		this.#lesson = { ...lesson, played: [] };
+	}
+
+	/** A step just played: kept for later viewers and sent to every viewer at once (steps are rare and small). */
+	narrate(step: NarrationStep): void {
+		if (this.#lesson === null) return;
+		this.#lesson.played.push(step);
+		const json = JSON.stringify({ type: "narration", step } satisfies ServerMessage);
+		for (const socket of this.#viewers.keys()) this.#send(socket, json);
 	}
 
 	/** Everything a page needs to draw the cluster now, without a socket (a report file). */

@@ -1,6 +1,7 @@
 /** The dashboard's server side: bundle, page, feed and the fastify registration. */
 export { inputHash, type WebBundle, webBundle } from "./bundle.js";
 export { DashboardFeed, type FeedClock, type FeedOptions, type FeedSocket } from "./feed.js";
+export { liveLesson } from "./lesson.js";
 export { liveDashboard } from "./live.js";
 export { AgentMap } from "./map.js";
 export { ASSET_PREFIX, dashboardPage } from "./page.js";

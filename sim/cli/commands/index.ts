@@ -9,6 +9,7 @@ import { registerChameleon } from "./chameleon.js";
 import { registerControl } from "./control.js";
 import { registerDemo } from "./demo.js";
 import { registerExplain } from "./explain.js";
+import { registerLesson } from "./lesson.js";
 import { registerPackage } from "./package.js";
 import { registerRun } from "./run.js";
 import { registerServe } from "./serve.js";
@@ -26,4 +27,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
 	registerControl,
 	registerDemo,
 	registerExplain,
+	registerLesson,
 ];
