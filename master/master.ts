@@ -43,6 +43,7 @@ import type { DecisionSink } from "./protocol/decisions.js";
 import type { Call, Event, Offer, TaskStatus } from "./protocol/messages.js";
 import { SCALAR_COUNT } from "./protocol/resources.js";
 import type { CallResult, EventSink, MasterSchedulerApi, SubscribeResult } from "./protocol/scheduler.js";
+import { SCALAR_EPSILON } from "./quantity.js";
 import type { FrameworkRecord, MasterObserver, OfferRecord, TaskRecord } from "./records.js";
 import { TaskTable } from "./tasks/table.js";
 
@@ -423,8 +424,31 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		for (const w of weights) this.allocator.setWeight(w.role, w.weight);
 	}
 
+	/**
+	 * Sets a role's quota limits, then rescinds offers of the role and the roles
+	 * below it until what they hold (allocated and offered) is within the limits,
+	 * frameworks in registration order, each one's offers oldest first: Mesos's
+	 * best-effort rescind (quota_handler.cpp, QuotaHandler::_update).
+	 */
 	updateQuota(role: string, limits: Partial<Record<string, number>>): void {
 		this.allocator.setQuota(role, limits);
+		const record = this.allocator.findRole(role);
+		if (record === undefined || !record.hasLimit || this.#offers.size === 0) return;
+		const within = (): boolean => {
+			for (let k = 0; k < SCALAR_COUNT; k++)
+				if (record.consumed[k]! > record.limit[k]! + SCALAR_EPSILON) return false;
+			return true;
+		};
+		const inSubtree = (r: number): boolean =>
+			r === record.idx || this.allocator.roles[r]!.ancestors.includes(record.idx);
+		for (const fw of this.frameworks) {
+			if (within()) return;
+			if (fw === undefined) continue;
+			for (const o of [...fw.offers]) {
+				if (within()) return;
+				if (inSubtree(o.role)) this.#offers.rescind(o, true);
+			}
+		}
 	}
 
 	/** `offers`: the records of an OFFERS event, in its order (hashed without reading the id strings). */
