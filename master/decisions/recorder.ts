@@ -40,6 +40,9 @@ export interface RecorderHost {
 	now(): number;
 }
 
+/** "Not reached" roles (frameworks) listed per visit (role); the rest are counted. */
+const NOT_REACHED_LISTED = 8;
+
 interface FilterOrigin {
 	call: "ACCEPT" | "DECLINE";
 	offer_id: string;
@@ -55,6 +58,9 @@ export class DecisionRecorder implements AllocationRecorder {
 	#agent = -1;
 	#role: RoleTry | null = null;
 	#roleRecord: RoleRecord | null = null;
+	/** This cycle's active roles, and the roles with roles below them in the sorter. */
+	#activeRoles: RoleRecord[] = [];
+	readonly #hasRolesBelow = new Set<number>();
 	/** Which call set the filter on (framework, agent, role): "fw/agent/role" keys. */
 	readonly #filterOrigins = new Map<string, FilterOrigin>();
 
@@ -66,6 +72,12 @@ export class DecisionRecorder implements AllocationRecorder {
 	// ---- the allocator's side ----------------------------------------------------
 
 	cycleStart(cycle: number, now: number): void {
+		// Sorter activity and the role tree do not change within a cycle.
+		const sorter = this.#host.roleSorter;
+		this.#activeRoles = this.#host.roles.filter((r) => sorter.has(r.name) && sorter.isActive(r.name));
+		this.#hasRolesBelow.clear();
+		for (const r of this.#host.roles)
+			if (sorter.has(r.name)) for (const a of r.ancestors) this.#hasRolesBelow.add(a);
 		this.#cycle = {
 			kind: "cycle",
 			cycle,
@@ -147,14 +159,15 @@ export class DecisionRecorder implements AllocationRecorder {
 		const chosen = this.#frameworkTry(fw, "OFFERED");
 		chosen.share = round(shareBefore);
 		role.frameworks.push(chosen);
-		for (const other of this.#notReached(
+		const rest = this.#notReached(
 			roleRecord.frameworks,
 			role.frameworks.map((f) => f.framework_id),
 			(f) => f.id,
 			(f) => roleRecord.fwSorter.isActive(f.id),
 			(f) => roleRecord.fwSorter.shareOf(f.id),
-		))
-			role.frameworks.push(this.#frameworkTry(other, "NOTHING_LEFT"));
+		);
+		for (const other of rest.first) role.frameworks.push(this.#frameworkTry(other, "NOTHING_LEFT"));
+		if (rest.more > 0) role.frameworks_not_listed = rest.more;
 		this.#visit!.offers.push({
 			offer_id: offerId,
 			framework_id: fw.id,
@@ -168,16 +181,15 @@ export class DecisionRecorder implements AllocationRecorder {
 		const visit = this.#visit!;
 		if (visit.skipped === undefined && visit.offers.length > 0) {
 			const sorter = this.#host.roleSorter;
-			const tried = new Set(visit.roles.map((r) => r.role));
-			const roles = this.#host.roles.filter((r) => sorter.has(r.name) && sorter.isActive(r.name));
-			for (const role of this.#notReached(
-				roles,
-				[...tried],
+			const rest = this.#notReached(
+				this.#activeRoles,
+				visit.roles.map((r) => r.role),
 				(r) => r.name,
 				() => true,
 				(r) => sorter.shareOf(r.name),
-			))
-				visit.roles.push(this.#roleTry(role, "NOTHING_LEFT"));
+			);
+			for (const role of rest.first) visit.roles.push(this.#roleTry(role, "NOTHING_LEFT"));
+			if (rest.more > 0) visit.roles_not_listed = rest.more;
 		}
 		this.#cycle!.visits.push(visit);
 		this.#visit = null;
@@ -265,7 +277,7 @@ export class DecisionRecorder implements AllocationRecorder {
 		};
 		// The hierarchical sorter compares siblings level by level: record the shares it compared.
 		const roles = this.#host.roles;
-		const below = roles.some((r) => r.ancestors.includes(role.idx) && sorter.has(r.name));
+		const below = this.#hasRolesBelow.has(role.idx);
 		if (role.ancestors.length > 0 || below) {
 			const path = role.ancestors.map((a) => roles[a]!.name);
 			if (below) path.push(role.name);
@@ -283,17 +295,35 @@ export class DecisionRecorder implements AllocationRecorder {
 		};
 	}
 
-	/** The active items not yet tried, in share order (ties: by name), for the "not reached" entries. */
+	/**
+	 * The active items not yet tried, for the "not reached" entries: the first
+	 * NOT_REACHED_LISTED in share order (ties: by name), and how many more.
+	 */
 	#notReached<T>(
 		items: Iterable<T>,
 		tried: readonly string[],
 		name: (item: T) => string,
 		active: (item: T) => boolean,
 		share: (item: T) => number,
-	): T[] {
+	): { first: T[]; more: number } {
 		const seen = new Set(tried);
-		const rest = [...items].filter((item) => active(item) && !seen.has(name(item)));
-		return rest.sort((a, b) => share(a) - share(b) || (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0));
+		const first: { item: T; share: number; name: string }[] = [];
+		let more = 0;
+		const before = (a: { share: number; name: string }, b: { share: number; name: string }) =>
+			a.share < b.share || (a.share === b.share && a.name < b.name);
+		for (const item of items) {
+			if (!active(item) || seen.has(name(item))) continue;
+			const entry = { item, share: share(item), name: name(item) };
+			if (first.length === NOT_REACHED_LISTED) {
+				more++;
+				if (!before(entry, first[NOT_REACHED_LISTED - 1]!)) continue;
+				first.pop();
+			}
+			let i = first.length;
+			while (i > 0 && before(entry, first[i - 1]!)) i--;
+			first.splice(i, 0, entry);
+		}
+		return { first: first.map((e) => e.item), more };
 	}
 }
 

@@ -93,6 +93,8 @@ export interface RoleTry {
 	/** Set when a quota limit capped what this role could be offered: the limiting role. */
 	capped_by?: string;
 	frameworks: FrameworkTry[];
+	/** Frameworks not reached beyond the 8 listed (NOTHING_LEFT), counted. */
+	frameworks_not_listed?: number;
 }
 
 /** The allocator's visit of one agent in a cycle. */
@@ -104,6 +106,8 @@ export interface AgentVisit {
 	/** Set when the agent was not offered at all. */
 	skipped?: "AGENT_NOT_ACTIVE" | "AGENT_EMPTY";
 	roles: RoleTry[];
+	/** Roles not reached beyond the 8 listed (NOTHING_LEFT), counted. */
+	roles_not_listed?: number;
 	offers: OfferMade[];
 }
 

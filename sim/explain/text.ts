@@ -93,7 +93,13 @@ export function visitLines(v: AgentVisit, o: TextOptions, indent = "  "): string
 			head += ` (capped by ${r.capped_by}'s quota to ${formatResources(r.offerable)})`;
 		lines.push(head);
 		for (const f of r.frameworks) lines.push(`${indent}         ${frameworkLine(f, o)}`);
+		if (r.frameworks_not_listed !== undefined)
+			lines.push(
+				`${indent}         … and ${r.frameworks_not_listed} more frameworks: nothing left on the agent`,
+			);
 	});
+	if (v.roles_not_listed !== undefined)
+		lines.push(`${indent}    … and ${v.roles_not_listed} more roles: nothing left on the agent`);
 	for (const offer of v.offers)
 		lines.push(
 			`${indent}  offer ${shortId(offer.offer_id)} to ${offer.framework} (role ${offer.role}): ${formatResources(offer.resources)}`,
