@@ -119,7 +119,7 @@ export function idleWhy(
 		const w = g.restartsWaiting;
 		if (w.count > 0)
 			backoffs.push(
-				`${g.name}: ${tasksText(w.count)} ${w.count === 1 ? "waits" : "wait"} out the restart backoff ` +
+				`${g.name}: ${w.count} restart${w.count === 1 ? " waits" : "s wait"} out the backoff ` +
 					`(the last until ${untilText(w.until, now)})`,
 			);
 	}
