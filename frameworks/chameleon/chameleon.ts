@@ -60,6 +60,7 @@ import { offerQuantities, offerRole, pickPorts, taskInfo } from "../sdk/tasks.js
 import type { CallFailure } from "../sdk/transport.js";
 import { STARTUP_DELAY_LABEL } from "./commands.js";
 import { DeadlineHeap } from "./deadline-heap.js";
+import { combineWhys, type Explained, hoardingWhy, idleWhy, launchedWhy, type Why } from "./explain.js";
 import type {
 	GroupStats,
 	Host,
@@ -134,6 +135,8 @@ interface Reply {
 	declines: string[];
 	/** Tasks of this reply (to be reported lost if the ACCEPT is refused). */
 	launched: LiveTask[];
+	/** Why each offer is answered so, sent with the reply; null while nobody records. */
+	reasons: Explained[] | null;
 }
 
 /**
@@ -177,6 +180,8 @@ class Chameleon implements Scheduler, Host {
 	#subscribed = false;
 	#subscriptions = 0;
 	#suppressed = false;
+	/** When it last suppressed its roles (reason records). */
+	#suppressedAt = 0;
 	/** Declined with a filter since the last revive. */
 	#filtered = false;
 	/** New work since the last suppress/revive decision. */
@@ -271,8 +276,8 @@ class Chameleon implements Scheduler, Host {
 		return this.#byName.get(name)?.ready() ?? false;
 	}
 
-	releaseKept(group: Pattern): void {
-		const reply: Reply = { accepts: [], declines: [], launched: [] };
+	releaseKept(group: Pattern, cause: () => string): void {
+		const reply = this.#newReply();
 		const now = this.now();
 		for (const po of [...this.#pool.values()]) {
 			if (po.keptBy !== group) continue;
@@ -280,7 +285,10 @@ class Chameleon implements Scheduler, Host {
 			po.keepUntil = 0;
 			this.#answer(po, now, reply); // the hold policy may still keep it
 		}
-		if (reply.declines.length > 0 && this.#subscribed) this.#decline(reply.declines);
+		if (reply.declines.length > 0 && this.#subscribed) {
+			if (reply.reasons !== null) this.#explainAll(reply.reasons, cause());
+			this.#decline(reply.declines);
+		}
 		this.#updateExpiry();
 	}
 
@@ -425,6 +433,8 @@ class Chameleon implements Scheduler, Host {
 					deadline,
 					keepUntil: 0,
 					keptBy: null,
+					heldWhy: null,
+					heldIds: 0,
 				};
 				this.#pool.set(key, po);
 				this.#fresh.push(po);
@@ -469,7 +479,14 @@ class Chameleon implements Scheduler, Host {
 		// The other offers merged with it (same agent and role) are given back.
 		const rest = po.ids.filter((id) => id !== offerId);
 		this.#removeFromPool(po);
-		if (rest.length > 0 && this.#subscribed) this.#decline(rest);
+		if (rest.length > 0 && this.#subscribed) {
+			if (this.#explaining())
+				this.#explainAll(
+					[{ ids: rest, why: this.#whyUnused(po, this.now()) }],
+					`offer ${offerId} of the same agent was rescinded`,
+				);
+			this.#decline(rest);
+		}
 		this.#updateExpiry();
 	}
 
@@ -537,7 +554,7 @@ class Chameleon implements Scheduler, Host {
 		}
 		const now = this.now();
 		this.#s.rounds++;
-		const reply: Reply = { accepts: [], declines: [], launched: [] };
+		const reply = this.#newReply();
 		if (this.#wantsOffers()) {
 			// Work is pending: place into every pooled offer, then answer each.
 			const offers = [...this.#pool.values()];
@@ -555,12 +572,17 @@ class Chameleon implements Scheduler, Host {
 				const tasks = round.tasksOn(po);
 				if (tasks.length > 0) {
 					reply.accepts.push({ ids: po.ids, tasks });
+					if (reply.reasons !== null)
+						reply.reasons.push({ ids: po.ids, why: launchedWhy(round.launchedOn(po)) });
 					this.#removeFromPool(po);
 				} else this.#answer(po, now, reply);
 			}
 		} else {
 			// Nothing pending: only new offers and holds that ran out need an answer.
-			if (direct !== null) for (const id of direct) reply.declines.push(id);
+			if (direct !== null) {
+				for (const id of direct) reply.declines.push(id);
+				if (reply.reasons !== null) reply.reasons.push({ ids: direct, why: this.#idleWhy(now) });
+			}
 			for (const po of this.#fresh) if (po.inPool) this.#answer(po, now, reply);
 			for (const po of this.#holds.popUntil(now)) {
 				po.holdAt = -1;
@@ -595,10 +617,67 @@ class Chameleon implements Scheduler, Host {
 				po.holdAt = until;
 				this.#holds.push(until, po);
 			}
+			if (reply.reasons !== null) this.#explainHold(po, until, now);
 			return;
 		}
 		reply.declines.push(...po.ids);
+		if (reply.reasons !== null) reply.reasons.push({ ids: po.ids, why: this.#whyUnused(po, now) });
 		this.#removeFromPool(po);
+	}
+
+	// ---- reason records (only while someone records: FrameworkContext.explaining) ----
+
+	#explaining(): boolean {
+		return this.#ctx?.explaining === true;
+	}
+
+	#newReply(): Reply {
+		return { accepts: [], declines: [], launched: [], reasons: this.#explaining() ? [] : null };
+	}
+
+	/** Records the reasons of an answer going out now, each detail prefixed with `cause`. */
+	#explainAll(reasons: readonly Explained[], cause: string): void {
+		const ctx = this.#context();
+		for (const r of reasons) ctx.explain(r.ids, r.why.reason, `${cause}; ${r.why.detail}`);
+	}
+
+	/**
+	 * A kept offer: HOLDING_FOR_GANG (a pattern keeps it) or HOARDING (the
+	 * hold policy). Recorded when the hold begins or its reason changes, and
+	 * for offers merged into it since — not again at every round.
+	 */
+	#explainHold(po: PoolOffer, until: number, now: number): void {
+		const reason = po.keptBy !== null && po.keepUntil > now ? "HOLDING_FOR_GANG" : "HOARDING";
+		const from = po.heldWhy === reason ? po.heldIds : 0;
+		if (from >= po.ids.length) return;
+		po.heldWhy = reason;
+		po.heldIds = po.ids.length;
+		const why: Why =
+			reason === "HOLDING_FOR_GANG" && po.keptBy !== null
+				? { reason, detail: po.keptBy.describeKeep(po, now) }
+				: hoardingWhy(
+						this.#whyUnused(po, now),
+						until,
+						now,
+						this.policy.holdOffersMs,
+						this.policy.holdJitterMs,
+					);
+		this.#context().explain(po.ids.slice(from), why.reason, why.detail);
+	}
+
+	/** Why no group placed anything on `po` (after a round, or outside one). */
+	#whyUnused(po: PoolOffer, now: number): Why {
+		const byGroup: { group: string; why: Why }[] = [];
+		for (const g of this.groups) {
+			if (!g.started) continue;
+			const why = g.explainUnused(po, now);
+			if (why !== null) byGroup.push({ group: g.name, why });
+		}
+		return byGroup.length > 0 ? combineWhys(byGroup) : this.#idleWhy(now);
+	}
+
+	#idleWhy(now: number): Why {
+		return idleWhy(this.groups, this.config.roles, this.#suppressed ? this.#suppressedAt : null, now);
 	}
 
 	#removeFromPool(po: PoolOffer): void {
@@ -617,6 +696,7 @@ class Chameleon implements Scheduler, Host {
 	#send(reply: Reply, demand: boolean): void {
 		const ctx = this.#context();
 		const refuse = this.#refuse(demand);
+		if (reply.reasons !== null) for (const r of reply.reasons) ctx.explain(r.ids, r.why.reason, r.why.detail);
 		for (const a of reply.accepts) {
 			this.#s.offersAccepted += a.ids.length;
 			this.#s.tasksLaunched += a.tasks.length;
@@ -667,6 +747,7 @@ class Chameleon implements Scheduler, Host {
 		if (!demand) {
 			if (this.policy.suppressWhenIdle && !this.#suppressed && this.#reviveTimer < 0) {
 				this.#suppressed = true;
+				this.#suppressedAt = this.now();
 				this.#s.suppresses++;
 				this.#ctx.suppress([...this.config.roles]);
 			}

@@ -151,54 +151,93 @@ export class ConstraintTracker {
 
 	/** Whether one more task may go on an agent with these values. */
 	allows(values: ReadonlyMap<string, string | undefined>): boolean {
+		return this.violated(values) === null;
+	}
+
+	/** The first constraint one more task on an agent with these values would break (null: none). */
+	violated(values: ReadonlyMap<string, string | undefined>): Constraint | null {
 		for (const c of this.constraints) {
 			const v = values.get(c.field);
 			if (c.op === "UNLIKE") {
-				if (v !== undefined && c.re.test(v)) return false;
+				if (v !== undefined && c.re.test(v)) return c;
 				continue;
 			}
-			if (v === undefined) return false;
+			if (v === undefined) return c;
 			const counts = this.#counts.get(c.field)!;
 			switch (c.op) {
 				case "UNIQUE":
-					if ((counts.get(v) ?? 0) > 0) return false;
+					if ((counts.get(v) ?? 0) > 0) return c;
 					break;
 				case "MAX_PER":
-					if ((counts.get(v) ?? 0) >= c.max) return false;
+					if ((counts.get(v) ?? 0) >= c.max) return c;
 					break;
 				case "IS":
-					if (v !== c.value) return false;
+					if (v !== c.value) return c;
 					break;
 				case "LIKE":
-					if (!c.re.test(v)) return false;
+					if (!c.re.test(v)) return c;
 					break;
 				case "CLUSTER":
 					if (c.value !== null) {
-						if (v !== c.value) return false;
+						if (v !== c.value) return c;
 					} else {
-						for (const [other, n] of counts) if (n > 0 && other !== v) return false;
+						for (const [other, n] of counts) if (n > 0 && other !== v) return c;
 					}
 					break;
-				case "GROUP_BY": {
-					const mine = counts.get(v) ?? 0;
-					let known = 0;
-					let min = Number.POSITIVE_INFINITY;
-					const seen = this.#seen.get(c.field);
-					const values = new Set<string>(seen ?? []);
-					for (const [other, n] of counts) if (n > 0) values.add(other);
-					values.add(v);
-					for (const other of values) {
-						known++;
-						const n = counts.get(other) ?? 0;
-						if (n < min) min = n;
-					}
-					if (c.groups > known) min = 0; // values not seen yet count as empty
-					if (mine > min) return false;
+				case "GROUP_BY":
+					if ((counts.get(v) ?? 0) > this.#fewest(c, v, counts)) return c;
 					break;
-				}
 			}
 		}
-		return true;
+		return null;
+	}
+
+	/** GROUP_BY: the fewest live tasks on any value of the field (values seen on offers, with tasks, and `v`). */
+	#fewest(c: Constraint & { op: "GROUP_BY" }, v: string, counts: ReadonlyMap<string, number>): number {
+		let known = 0;
+		let min = Number.POSITIVE_INFINITY;
+		const seen = this.#seen.get(c.field);
+		const values = new Set<string>(seen ?? []);
+		for (const [other, n] of counts) if (n > 0) values.add(other);
+		values.add(v);
+		for (const other of values) {
+			known++;
+			const n = counts.get(other) ?? 0;
+			if (n < min) min = n;
+		}
+		return c.groups > known ? 0 : min; // values not seen yet count as empty
+	}
+
+	/**
+	 * Why `c` (from `violated`) rules out an agent with these values, in words
+	 * for the framework's reason records: `hostname UNIQUE: a task of web
+	 * already runs on hostname host-3`. `group` names the tasks counted.
+	 */
+	describeViolation(c: Constraint, values: ReadonlyMap<string, string | undefined>, group: string): string {
+		const rule = constraintParts(c).join(" ");
+		const v = values.get(c.field);
+		if (v === undefined) return `${rule}: the agent has no ${c.field} attribute`;
+		const counts = this.#counts.get(c.field) ?? new Map<string, number>();
+		const n = counts.get(v) ?? 0;
+		switch (c.op) {
+			case "UNIQUE":
+				return `${rule}: a task of ${group} already runs on ${c.field} ${v}`;
+			case "MAX_PER":
+				return `${rule}: ${n} tasks of ${group} already run on ${c.field} ${v} (at most ${c.max})`;
+			case "IS":
+			case "CLUSTER":
+				if (c.op === "IS" || c.value !== null) return `${rule}: the agent's ${c.field} is ${v}`;
+				for (const [other, k] of counts)
+					if (k > 0 && other !== v)
+						return `${rule}: the tasks of ${group} run on ${c.field} ${other}, not ${v}`;
+				return `${rule}: the agent's ${c.field} is ${v}`;
+			case "LIKE":
+				return `${rule}: the agent's ${c.field} ${v} does not match`;
+			case "UNLIKE":
+				return `${rule}: the agent's ${c.field} ${v} matches`;
+			case "GROUP_BY":
+				return `${rule}: ${n} tasks of ${group} run on ${c.field} ${v}, only ${this.#fewest(c, v, counts)} on the emptiest value`;
+		}
 	}
 
 	add(values: ReadonlyMap<string, string | undefined>, delta: 1 | -1): void {
@@ -215,10 +254,15 @@ export class ConstraintTracker {
 
 /** Renders a constraint as written: ["hostname", "MAX_PER", "1"]. */
 export function formatConstraint(c: Constraint): string {
+	return JSON.stringify(constraintParts(c));
+}
+
+/** A constraint's field, operator and value as written. */
+function constraintParts(c: Constraint): string[] {
 	const parts: string[] = [c.field, c.op];
 	if (c.op === "CLUSTER" && c.value !== null) parts.push(c.value);
 	if (c.op === "GROUP_BY" && c.groups > 0) parts.push(String(c.groups));
 	if (c.op === "MAX_PER") parts.push(String(c.max));
 	if (c.op === "LIKE" || c.op === "UNLIKE" || c.op === "IS") parts.push(c.value);
-	return JSON.stringify(parts);
+	return parts;
 }

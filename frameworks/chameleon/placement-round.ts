@@ -78,15 +78,7 @@ export class PlacementRound implements Round {
 		if (po.placed >= this.#limit) return false;
 		if (po.keptBy !== null && po.keptBy !== group) return false;
 		if (group.cfg.role !== null && po.role !== group.cfg.role) return false;
-		const h = po.have;
-		if (
-			h.cpus - need.cpus < -EPS ||
-			h.mem - need.mem < -EPS ||
-			h.disk - need.disk < -EPS ||
-			h.gpus - need.gpus < -EPS ||
-			rangesSize(h.ports) < need.ports
-		)
-			return false;
+		if (!hasRoom(po.have, need)) return false;
 		return group.tracker.empty || group.tracker.allows(this.values(group, po));
 	}
 
@@ -149,6 +141,22 @@ export class PlacementRound implements Round {
 	tasksOn(po: PoolOffer): TaskInfo[] {
 		return (this.#tasks.get(po) ?? []).map((t) => t.info);
 	}
+
+	/** The tasks placed on `po` this round (reason records). */
+	launchedOn(po: PoolOffer): readonly LiveTask[] {
+		return this.#tasks.get(po) ?? [];
+	}
+}
+
+/** Whether what is left of an offer holds `need` (resources and ports; not the role or constraints). */
+export function hasRoom(h: PoolOffer["have"], need: Need): boolean {
+	return !(
+		h.cpus - need.cpus < -EPS ||
+		h.mem - need.mem < -EPS ||
+		h.disk - need.disk < -EPS ||
+		h.gpus - need.gpus < -EPS ||
+		rangesSize(h.ports) < need.ports
+	);
 }
 
 const EMPTY_VALUES: ReadonlyMap<string, string | undefined> = new Map();

@@ -14,7 +14,9 @@ import type { Rng, TimerHandle } from "../../../engine/index.js";
 import type { Offer, TaskState, TaskStatus } from "../../../master/protocol/index.js";
 import { backoffDelay, drawTaskPlan, type TaskPlan } from "../commands.js";
 import { ConstraintTracker } from "../constraints.js";
-import { sample } from "../dist.js";
+import { meanOf, sample } from "../dist.js";
+import { haveText, needRangeText, untilText, type Why } from "../explain.js";
+import { hasRoom } from "../placement-round.js";
 import type { GroupConfig, OfferPolicy } from "../spec/config.js";
 
 export interface Need {
@@ -85,6 +87,9 @@ export interface PoolOffer {
 	/** A pattern holds it for later (a partial gang) until this time; 0 = not held. */
 	keepUntil: number;
 	keptBy: Pattern | null;
+	/** Reason records: the hold reason last recorded for it and how many of `ids` that record covered. */
+	heldWhy: Why["reason"] | null;
+	heldIds: number;
 }
 
 /** A placement made in a round (undo-able until the round ends). */
@@ -125,8 +130,8 @@ export interface Host {
 	demandChanged(): void;
 	/** Whether a group has all its tasks running (for `after`). */
 	groupReady(name: string): boolean;
-	/** Declines the offers a pattern kept (a gang gave up). */
-	releaseKept(group: Pattern): void;
+	/** Declines the offers a pattern kept (a gang gave up); `cause` says why, for reason records. */
+	releaseKept(group: Pattern, cause: () => string): void;
 }
 
 export interface LogEntry {
@@ -245,6 +250,8 @@ export abstract class Pattern {
 	/** The instance count it keeps now: `cfg.instances` until scaled (scaleTo). */
 	instances: number;
 	#seq = 0;
+	/** Restarts scheduled after a backoff and not yet due, and when the last one is due. */
+	#restarts = { count: 0, until: 0 };
 
 	constructor(cfg: GroupConfig, host: Host) {
 		this.cfg = cfg;
@@ -374,6 +381,104 @@ export abstract class Pattern {
 		return backoffDelay(this.cfg.lifecycle.restart, failures);
 	}
 
+	/** Runs a restart after its backoff `delayMs`, counted in restartsWaiting meanwhile. */
+	protected afterBackoff(delayMs: number, fn: () => void): TimerHandle {
+		const r = this.#restarts;
+		r.count++;
+		r.until = Math.max(r.until, this.host.now() + delayMs);
+		return this.host.after(delayMs, () => {
+			r.count--;
+			fn();
+		});
+	}
+
+	/** Cancels a restart of afterBackoff that is not yet due. */
+	protected cancelBackoff(handle: TimerHandle): void {
+		this.#restarts.count--;
+		this.host.cancel(handle);
+	}
+
+	/** Restarts waiting out their backoff (reason records: BACKING_OFF). */
+	get restartsWaiting(): { readonly count: number; readonly until: number } {
+		return this.#restarts;
+	}
+
+	/** A task's size from the means of the resource distributions, without a draw (reason records). */
+	nominalNeed(): Need {
+		const r = this.cfg.resources;
+		return {
+			cpus: Math.round(meanOf(r.cpus) * 1000) / 1000,
+			mem: Math.round(meanOf(r.mem)),
+			disk: Math.round(meanOf(r.disk)),
+			gpus: Math.round(meanOf(r.gpus)),
+			ports: r.ports,
+		};
+	}
+
+	// ---- reason records (called only while someone records) -------------------
+
+	/**
+	 * Why this group placed nothing on `po` in the round just run; null when it
+	 * has nothing waiting. Reads state only: no draw, no change.
+	 */
+	explainUnused(po: PoolOffer, now: number): Why | null {
+		// The queue, not wantsOffers(): a cronBurst's drops late requests, and explaining changes nothing.
+		if (this.queue.length === 0) return null;
+		return this.whyNotPlaced(po, now, this.queue) ?? notTried(this.queue.length);
+	}
+
+	/**
+	 * Why none of `requests` goes on `po`: the group's role, an agent a request
+	 * waits for, a constraint, or the offer too small. Null when some request
+	 * would fit (the round did not try it there).
+	 */
+	protected whyNotPlaced(
+		po: PoolOffer,
+		now: number,
+		requests: readonly Pick<TaskRequest, "name" | "need" | "agentId" | "stickyUntil">[],
+	): Why | null {
+		if (this.cfg.role !== null && po.role !== this.cfg.role)
+			return {
+				reason: "DOES_NOT_FIT",
+				detail: `runs in role ${this.cfg.role}; the offer is for role ${po.role ?? "*"}`,
+			};
+		const values = this.tracker.empty ? null : this.tracker.valuesOf(po.offer);
+		const tooBig: Need[] = [];
+		let constraint: string | null = null;
+		let sticky: string | null = null;
+		let fitting = 0;
+		for (const req of requests) {
+			if (req.agentId !== null && now < req.stickyUntil && req.agentId !== po.agentId) {
+				sticky ??= `${req.name} waits for its own agent ${req.agentId} until ${untilText(req.stickyUntil, now)}`;
+				continue;
+			}
+			if (!hasRoom(po.have, req.need)) {
+				tooBig.push(req.need);
+				continue;
+			}
+			const broken = values === null ? null : this.tracker.violated(values);
+			if (broken !== null && values !== null) {
+				constraint ??= this.tracker.describeViolation(broken, values, this.name);
+				continue;
+			}
+			fitting++;
+		}
+		if (fitting > 0) return null;
+		const others = tooBig.length > 0 ? `; ${tooBig.length} more too big for the offer` : "";
+		if (constraint !== null) return { reason: "CONSTRAINT_NOT_MET", detail: constraint + others };
+		if (sticky !== null) return { reason: "CONSTRAINT_NOT_MET", detail: sticky + others };
+		const waiting = requests.length === 1 ? "a task needs" : `${requests.length} tasks wait, needing`;
+		return {
+			reason: "DOES_NOT_FIT",
+			detail: `${waiting} ${needRangeText(tooBig)}; the offer has ${haveText(po.have)}`,
+		};
+	}
+
+	/** Why an offer a pattern keeps is kept (HOLDING_FOR_GANG); only gangs keep offers. */
+	describeKeep(_po: PoolOffer, _now: number): string {
+		return `kept by group ${this.name}`;
+	}
+
 	protected noteArrival(): void {
 		this.stats.jobs++;
 		if (this.stats.arrivals.length < ARRIVALS_MAX) this.stats.arrivals.push(this.host.now());
@@ -400,4 +505,12 @@ export abstract class Pattern {
 
 	/** Extra statistics a pattern keeps up to date before stats() copies them. */
 	refreshStats(): void {}
+}
+
+/** Tasks that would fit but the round's first fit did not try (it stops after many misses in a row). */
+function notTried(waiting: number): Why {
+	return {
+		reason: "DOES_NOT_FIT",
+		detail: `${waiting} tasks wait; some would fit but first fit stopped scanning after 16 misses in a row`,
+	};
 }

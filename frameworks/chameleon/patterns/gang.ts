@@ -19,7 +19,8 @@ import type { TimerHandle } from "../../../engine/index.js";
 import type { TaskState, TaskStatus } from "../../../master/protocol/index.js";
 import { drawTaskPlan, taskCommand } from "../commands.js";
 import { sample } from "../dist.js";
-import type { LiveTask, Placement, Round, TaskRequest } from "./base.js";
+import { needText, untilText, type Why } from "../explain.js";
+import type { LiveTask, Placement, PoolOffer, Round, TaskRequest } from "./base.js";
 import type { PatternMeta } from "./meta.js";
 import { PoissonBatch } from "./poissonBatch.js";
 
@@ -33,6 +34,8 @@ export interface GangJob {
 	failed: boolean;
 	launched: boolean;
 	failures: number;
+	/** Members that fitted at its last try (reason records). */
+	fitted: number;
 }
 
 export class Gang extends PoissonBatch {
@@ -79,6 +82,7 @@ export class Gang extends PoissonBatch {
 			failed: false,
 			launched: false,
 			failures,
+			fitted: 0,
 		};
 		for (let r = 0; r < n; r++) {
 			const command =
@@ -106,7 +110,7 @@ export class Gang extends PoissonBatch {
 		if (k < 0) return;
 		this.pending.splice(k, 1);
 		this.stats.gangTimeouts++;
-		this.host.releaseKept(this);
+		this.host.releaseKept(this, () => `${this.#gangText(gang)} gave up at its gangTimeout`);
 		this.#retry(gang);
 		this.host.demandChanged();
 	}
@@ -114,7 +118,7 @@ export class Gang extends PoissonBatch {
 	#retry(gang: GangJob): void {
 		if (gang.failures >= this.cfg.lifecycle.retries) return;
 		const delay = this.backoff(gang.failures + 1);
-		this.host.after(delay, () => this.#queueGang(gang.no, gang.attempt + 1, gang.failures + 1));
+		this.afterBackoff(delay, () => this.#queueGang(gang.no, gang.attempt + 1, gang.failures + 1));
 	}
 
 	override wantsOffers(): boolean {
@@ -144,6 +148,7 @@ export class Gang extends PoissonBatch {
 				continue;
 			}
 			// All or nothing: take the partial placement back.
+			gang.fitted = placed.length;
 			for (let k = placed.length - 1; k >= 0; k--) round.undo(placed[k]!);
 			if (this.host.policy.acceptPartialGang) this.#holdFor(gang, round);
 			return; // FIFO: later gangs wait behind the head
@@ -152,10 +157,45 @@ export class Gang extends PoissonBatch {
 
 	/** Keeps every offer that could take a member, until the gang's timeout. */
 	#holdFor(gang: GangJob, round: Round): void {
-		const until =
-			this.cfg.gangTimeoutMs === null ? Number.POSITIVE_INFINITY : gang.pendingSince + this.cfg.gangTimeoutMs;
+		const until = this.#holdUntil(gang);
 		const need = gang.members[0]!.need;
 		for (const po of round.offers) if (round.fits(this, po, need)) round.keep(po, this, until);
+	}
+
+	#holdUntil(gang: GangJob): number {
+		return this.cfg.gangTimeoutMs === null
+			? Number.POSITIVE_INFINITY
+			: gang.pendingSince + this.cfg.gangTimeoutMs;
+	}
+
+	/** "gang rank-0 (24 × 1 cpus, 1024 MB mem)", with the attempt when it is a retry. */
+	#gangText(gang: GangJob): string {
+		const retry = gang.attempt > 0 ? `, attempt ${gang.attempt + 1}` : "";
+		return `gang ${this.name}-${gang.no} (${gang.members.length} × ${needText(gang.members[0]!.need)}${retry})`;
+	}
+
+	/** The head gang does not fit: a member does not fit this offer, or the whole gang not the offers at hand. */
+	override explainUnused(po: PoolOffer, now: number): Why | null {
+		const gang = this.pending[0];
+		if (gang === undefined) return null;
+		const member = this.whyNotPlaced(po, now, gang.members.slice(0, 1));
+		if (member !== null)
+			return { reason: member.reason, detail: `${this.#gangText(gang)}: ${member.detail}` };
+		return {
+			reason: "DOES_NOT_FIT",
+			detail:
+				`${this.#gangText(gang)} launches all or nothing: ${gang.fitted} of ${gang.members.length} fit ` +
+				"in the offers at hand (acceptPartialGang is off: no offer is kept for it)",
+		};
+	}
+
+	override describeKeep(_po: PoolOffer, now: number): string {
+		const gang = this.pending[0];
+		if (gang === undefined) return `kept by group ${this.name}`;
+		return (
+			`${this.#gangText(gang)}: ${gang.fitted} of ${gang.members.length} fit in the offers held so far; ` +
+			`kept until ${untilText(this.#holdUntil(gang), now)} (gangTimeout)`
+		);
 	}
 
 	override onLaunched(task: LiveTask): void {

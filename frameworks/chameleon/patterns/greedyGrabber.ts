@@ -10,6 +10,7 @@
  * the resources its tasks give back.
  */
 import { drawTaskPlan } from "../commands.js";
+import { haveText, needText, type Why } from "../explain.js";
 import type { LiveTask, Need, PoolOffer, Round } from "./base.js";
 import { Pattern } from "./base.js";
 import type { PatternMeta } from "./meta.js";
@@ -84,6 +85,31 @@ export class GreedyGrabber extends Pattern {
 			const req = this.request({ name: this.name, need, plan: drawTaskPlan(this.cfg.lifecycle, this.rng) });
 			round.placeOn(req, po, need);
 		}
+	}
+
+	override explainUnused(po: PoolOffer, now: number): Why | null {
+		if (!this.wantsOffers()) return null;
+		if (this.#agents.has(po.agentId))
+			return {
+				reason: "CONSTRAINT_NOT_MET",
+				detail: `one task per agent: a task of ${this.name} already runs on ${po.hostname}`,
+			};
+		const base = this.nominalNeed();
+		const need = this.#size(po, base);
+		if (need === null) {
+			const room = this.cfg.cpusMax - this.#cpus;
+			const cap = Number.isFinite(room) ? ` (${room} cpus left under cpusMax)` : "";
+			return {
+				reason: "DOES_NOT_FIT",
+				detail: `a task needs at least ${needText(base)}${cap}; the offer has ${haveText(po.have)}`,
+			};
+		}
+		return (
+			this.whyNotPlaced(po, now, [{ name: this.name, need, agentId: null, stickyUntil: 0 }]) ?? {
+				reason: "DOES_NOT_FIT",
+				detail: `a task sized ${needText(need)} would fit; the drawn size did not`,
+			}
+		);
 	}
 
 	override onLaunched(task: LiveTask): void {

@@ -85,7 +85,7 @@ export class PoissonBatch extends Pattern {
 		bt.failures++;
 		const delay = this.backoff(bt.failures);
 		if (delay <= 0) this.queueTask(bt);
-		else this.host.after(delay, () => this.queueTask(bt));
+		else this.afterBackoff(delay, () => this.queueTask(bt));
 	}
 
 	override ready(): boolean {

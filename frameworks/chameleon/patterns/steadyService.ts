@@ -123,7 +123,7 @@ export class SteadyService extends Pattern {
 		else if (!task.killed) delay = this.backoff(++slot.failures);
 		if (delay <= 0) this.launchSlot(slot);
 		else
-			slot.timer = this.host.after(delay, () => {
+			slot.timer = this.afterBackoff(delay, () => {
 				slot.timer = -1;
 				this.launchSlot(slot);
 			});
@@ -140,7 +140,7 @@ export class SteadyService extends Pattern {
 			slot.pending = null;
 		}
 		if (slot.timer >= 0) {
-			this.host.cancel(slot.timer);
+			this.cancelBackoff(slot.timer);
 			slot.timer = -1;
 		}
 		if (slot.task !== null) this.host.kill(slot.task);
