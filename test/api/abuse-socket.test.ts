@@ -324,6 +324,67 @@ async function settled(tc: TestCluster, port: number, path: string, body: (i: nu
 /** What the tests allow the process's heap plus Buffers to grow by across hundreds of connections. */
 const CONNECTIONS_BOUND = 24 * 1024 * 1024;
 
+describe("an implicit RECONCILE", () => {
+	it("of a framework with 3,000 tasks goes to the master in slices too, each task with its latest state", async () => {
+		const tc = await cluster({
+			agents: 20,
+			scenario: {
+				frameworks: [
+					{
+						type: "simple",
+						name: "many",
+						failoverTimeout: "1h",
+						tasks: { count: 3000, cpus: 0.05, mem: 16, command: "sleep 3600" },
+					},
+				],
+			},
+			app: { maxBufferedBytes: 64 * 1024 * 1024, maxBufferedBytesTotal: 64 * 1024 * 1024 },
+		});
+		c = tc;
+		await tc.app.listen({ host: "127.0.0.1", port: 0 });
+		const port = (tc.app.server.address() as AddressInfo).port;
+		const fw = tc.sim.master.frameworks.find((f) => f.info.name === "many")!;
+		for (let i = 0; i < 30 && fw.tasks.size < 3000; i++) await tc.advance(1000);
+		expect(fw.tasks.size).toBe(3000);
+		// A scheduler process takes the framework over (its id, no principal) and reconciles everything.
+		const sub = await rawPost(
+			port,
+			"/api/v1/scheduler",
+			JSON.stringify({
+				type: "SUBSCRIBE",
+				framework_id: { value: fw.id },
+				subscribe: {
+					framework_info: { user: "u", name: "many", failover_timeout: 3600, id: { value: fw.id } },
+				},
+			}),
+		);
+		expect(sub.head.status).toBe(200);
+		let latest = 0;
+		let carry = "";
+		sub.socket.on("data", (b: Buffer) => {
+			const text = carry + b.toString("latin1");
+			latest += text.split("Reconciliation: Latest task state").length - 1;
+			carry = text.slice(-40).replace(/.*Reconciliation: Latest task state/, "");
+		});
+		sub.socket.resume();
+		const r = await fetch(`http://127.0.0.1:${port}/api/v1/scheduler`, {
+			method: "POST",
+			headers: {
+				"Content-Type": "application/json",
+				"Mesos-Stream-Id": sub.head.headers["mesos-stream-id"]!,
+			},
+			body: JSON.stringify({ type: "RECONCILE", framework_id: { value: fw.id }, reconcile: { tasks: [] } }),
+		});
+		expect(r.status).toBe(202);
+		for (let i = 0; i < 5; i++) await flush();
+		expect(latest).toBeLessThanOrEqual(RECONCILE_SLICE);
+		expect(await health(port)).toBeLessThan(1000);
+		await tc.advance(1000);
+		for (let i = 0; i < 50 && latest < 3000; i++) await new Promise((res) => setTimeout(res, 20));
+		expect(latest).toBe(3000);
+	}, 60_000);
+});
+
 describe("connections that go away", () => {
 	it("bodies cut off mid-way (200 on each API) leave no framework, no stream, no memory behind", async () => {
 		const { c: tc, port } = await busyCluster();
