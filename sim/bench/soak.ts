@@ -14,6 +14,11 @@
  *   removed at once, so the completed-framework list rolls over), and one
  *   operator stream stays subscribed and read all run long.
  *
+ * The master keeps SOAK_HISTORY completed tasks per framework and completed
+ * frameworks (Mesos keeps 1000 and 50): its bounded histories (which hold up
+ * to twice their bound before trimming, master/bounded.ts) fill within the
+ * warm-up, so what grows after it is not history filling up.
+ *
  * Memory is sampled after a forced GC every `sample` of simulated time: RSS,
  * heap used, external (Buffers), and the master's own counts. Memory is flat
  * when the heap at the end is within `FLAT_TOLERANCE` of the heap after the
@@ -75,6 +80,9 @@ export interface SoakResult {
 	wallS: number;
 }
 
+/** Completed tasks per framework and completed frameworks the soak's master keeps. */
+export const SOAK_HISTORY = { tasksPerFramework: 100, frameworks: 5 } as const;
+
 /** Heap growth (end over warm-up) under which memory counts as flat: the larger of 5 MB and 10 %. */
 export const FLAT_TOLERANCE = { mb: 5, fraction: 0.1 } as const;
 
@@ -135,6 +143,10 @@ export function soakScenario(o: Omit<SoakOptions, "onSample">): Scenario {
 		name: "soak",
 		seed: o.seed,
 		duration: `${o.durationMs}ms`,
+		master: {
+			maxCompletedTasksPerFramework: SOAK_HISTORY.tasksPerFramework,
+			maxCompletedFrameworks: SOAK_HISTORY.frameworks,
+		},
 		agents: [group("a", half), group("b", o.agents - half)],
 		frameworks,
 		timeline,
