@@ -88,6 +88,8 @@ function rawPost(
 			if (end < 0) return;
 			socket.off("data", onData);
 			socket.pause();
+			// The timer would keep this socket (and what it buffered) alive for its 5 s.
+			clearTimeout(timer);
 			const [statusLine, ...lines] = buf.slice(0, end).split("\r\n");
 			const headers: Record<string, string> = {};
 			for (const l of lines) {
@@ -111,7 +113,7 @@ function rawPost(
 					.join("")}\r\n${body}`,
 			);
 		});
-		setTimeout(() => reject(new Error(`no answer to POST ${path}`)), 5000).unref();
+		const timer = setTimeout(() => reject(new Error(`no answer to POST ${path}`)), 5000).unref();
 	});
 }
 
