@@ -117,6 +117,15 @@ function rawPost(
 	});
 }
 
+/** A SUBSCRIBE that fails framework `id` over (its id in the call and in FrameworkInfo). */
+function failoverBody(id: string, info: Record<string, unknown>): string {
+	return JSON.stringify({
+		type: "SUBSCRIBE",
+		framework_id: { value: id },
+		subscribe: { framework_info: { ...info, id: { value: id } } },
+	});
+}
+
 /** Reads what is left on a paused socket until it closes. */
 function readRest(socket: net.Socket): Promise<string> {
 	return new Promise((resolve) => {
@@ -220,15 +229,7 @@ describe("readers that stop reading", () => {
 		expect(fw.connected).toBe(false);
 		expect(tc.app.mesos.bufferedBytes).toBe(0);
 		// It resubscribes with its id (a new connection) and gets SUBSCRIBED.
-		const again = await rawPost(
-			port,
-			"/api/v1/scheduler",
-			JSON.stringify({
-				type: "SUBSCRIBE",
-				framework_id: { value: fw.id },
-				subscribe: { framework_info: { ...info, id: { value: fw.id } } },
-			}),
-		);
+		const again = await rawPost(port, "/api/v1/scheduler", failoverBody(fw.id, info));
 		expect(again.head.status).toBe(200);
 		expect(fw.connected).toBe(true);
 	}, 60_000);
@@ -356,13 +357,7 @@ describe("an implicit RECONCILE", () => {
 		const sub = await rawPost(
 			port,
 			"/api/v1/scheduler",
-			JSON.stringify({
-				type: "SUBSCRIBE",
-				framework_id: { value: fw.id },
-				subscribe: {
-					framework_info: { user: "u", name: "many", failover_timeout: 3600, id: { value: fw.id } },
-				},
-			}),
+			failoverBody(fw.id, { user: "u", name: "many", failover_timeout: 3600 }),
 		);
 		expect(sub.head.status).toBe(200);
 		let latest = 0;
@@ -464,18 +459,7 @@ describe("connections that go away", () => {
 		await tc.advance(10);
 		const fw = master.frameworks.find((f) => f.info.name === "flapper")!;
 		const before = memoryNow();
-		const statuses = await storm(
-			port,
-			"/api/v1/scheduler",
-			() =>
-				JSON.stringify({
-					type: "SUBSCRIBE",
-					framework_id: { value: fw.id },
-					subscribe: { framework_info: { ...info, id: { value: fw.id } } },
-				}),
-			300,
-			10,
-		);
+		const statuses = await storm(port, "/api/v1/scheduler", () => failoverBody(fw.id, info), 300, 10);
 		expect([...statuses]).toEqual([[200, 300]]);
 		await streamsClosed(tc);
 		await tc.advance(1000);
