@@ -165,8 +165,7 @@ export class FrameworkRegistry {
 
 	#add(info: FrameworkInfo, shape: Shape, idValue: string | undefined): FrameworkRecord {
 		const host = this.#host;
-		const id = idValue ?? `${host.masterId}-${String(this.#nextFw).padStart(4, "0")}`;
-		this.#nextFw++;
+		const id = idValue ?? this.#newFrameworkId();
 		const roleIdx = shape.roles.map((r) => host.accounting.roleIndex(r));
 		const now = host.now();
 		const fw: FrameworkRecord = {
@@ -210,6 +209,20 @@ export class FrameworkRegistry {
 		host.accounting.addFramework(fw);
 		host.observer.frameworkChanged?.(fw, "added");
 		return fw;
+	}
+
+	/**
+	 * "<masterId>-<4-digit counter>", as Master::newFrameworkId. A framework that
+	 * subscribes with an id this master never issued is registered under that id
+	 * (Mesos's recoverFramework after a master failover), so the counter skips an
+	 * id a client has already claimed: a new framework never shares one.
+	 */
+	#newFrameworkId(): string {
+		const prefix = `${this.#host.masterId}-`;
+		let id: string;
+		do id = `${prefix}${String(this.#nextFw++).padStart(4, "0")}`;
+		while (this.#byId.has(id) || this.#removedIds.has(id));
+		return id;
 	}
 
 	/** A (re)subscribed or updated FrameworkInfo: what the record derives from it. */

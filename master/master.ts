@@ -25,7 +25,7 @@
  * dense indices; agents are struct-of-arrays (cluster.ts).
  * Guarded by `mesosim bench allocator` and `mesosim bench engine`.
  */
-import type { Engine, EventHandler, Rng, RngStreams } from "../engine/index.js";
+import { type Engine, type EventHandler, Rng, type RngStreams } from "../engine/index.js";
 import { AgentRegistry } from "./agent-registry.js";
 import { Allocator, type AllocatorChecks } from "./allocator/index.js";
 import { BoundedList } from "./bounded.js";
@@ -66,6 +66,15 @@ export interface MasterOptions {
 	flags?: Partial<MasterFlags>;
 	/** Test switches of the allocator (fast path against simple path); defaults in DEFAULT_CHECKS. */
 	checks?: Partial<AllocatorChecks>;
+	/**
+	 * Seeds the ids the master draws (its own id, hence framework, agent and
+	 * offer ids, and stream ids) apart from the scenario seed. A live driver
+	 * passes a fresh string per start, as Mesos draws a UUID per master start
+	 * (Master::Master in src/master/master.cpp), so a restarted master never
+	 * reissues an id an old client still holds. Absent (headless runs), ids
+	 * come from the scenario seed's "master" stream: byte-identical per seed.
+	 */
+	idSeed?: string;
 }
 
 export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler {
@@ -100,7 +109,8 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 	};
 
 	readonly #engine: Engine;
-	readonly #rng: Rng;
+	/** Draws the master id and stream ids (MasterOptions.idSeed). */
+	readonly #idRng: Rng;
 	readonly #log: EventLog;
 	readonly #messages: OfferMessages;
 	readonly #offers: OfferBook;
@@ -116,8 +126,8 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 	constructor(opts: MasterOptions) {
 		this.#engine = opts.engine;
 		this.flags = withDefaults(opts.flags);
-		this.#rng = opts.streams.stream("master");
-		this.id = uuidString(this.#rng);
+		this.#idRng = opts.idSeed === undefined ? opts.streams.stream("master") : new Rng(`ids/${opts.idSeed}`);
+		this.id = uuidString(this.#idRng);
 		this.#log = new EventLog(`${this.id}-O`);
 		this.startedAt = this.#engine.now;
 		this.completedFrameworks = new BoundedList(this.flags.maxCompletedFrameworks);
@@ -186,7 +196,7 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		});
 		this.#frameworks = new FrameworkRegistry({
 			masterId: this.id,
-			rng: this.#rng,
+			rng: this.#idRng,
 			frameworks: this.frameworks,
 			completedFrameworks: this.completedFrameworks,
 			accounting: this.allocator,

@@ -109,6 +109,8 @@ export interface SchedulerDriverOptions {
 	transport: Transport;
 	scheduler: Scheduler;
 	frameworkInfo: FrameworkInfo;
+	/** Subscribe as this framework (a restarted scheduler failing over to its saved id); default: a new one. */
+	frameworkId?: string;
 	/** The framework's own random stream. */
 	rng: Rng;
 	/** Acknowledge every update that carries a uuid after onEvent returns (default true). */
@@ -160,6 +162,7 @@ export class SchedulerDriver {
 		this.#transport = opts.transport;
 		this.#scheduler = opts.scheduler;
 		this.#info = opts.frameworkInfo;
+		this.#frameworkId = opts.frameworkId ?? null;
 		this.#autoAck = opts.autoAcknowledge ?? true;
 		this.#reconnect = opts.reconnect ?? true;
 		this.#backoffMin = opts.backoffMinMs ?? BACKOFF_MIN_MS;

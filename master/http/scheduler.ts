@@ -14,6 +14,7 @@ import type { IncomingHttpHeaders, ServerResponse } from "node:http";
 import type { FastifyInstance } from "fastify";
 import type { Call, Event, TaskStatusReason } from "../protocol/messages.js";
 import type { EventSink } from "../protocol/scheduler.js";
+import type { FrameworkRecord } from "../records.js";
 import type { HttpContext } from "./context.js";
 import { ApiError, apiErrorFor, badRequest } from "./errors.js";
 import { APPLICATION_JSON, checkContentType, negotiateJson } from "./media.js";
@@ -234,19 +235,32 @@ export function schedulerHandler(ctx: HttpContext): (req: SchedulerRequest) => n
 	 * so other calls and /health are answered between them; the answer (202)
 	 * follows the first slice. Mesos reconciles asynchronously too: the
 	 * updates were never promised before the 202.
+	 *
+	 * An implicit one (no task ids: every task the master knows of the
+	 * framework) is as costly for a framework with many tasks. Up to
+	 * RECONCILE_SLICE tasks it goes to the master as it is; beyond, it becomes
+	 * the explicit list of those tasks, taken now, in slices; a later slice
+	 * leaves out the tasks the master has forgotten meanwhile (ended and
+	 * acknowledged), which an implicit reconciliation would not name either.
+	 * Either way each task gets its latest state, as Master::reconcile answers.
 	 */
 	function reconcileInSlices(call: Call, streamId: string): number {
-		const tasks = call.reconcile?.tasks ?? [];
-		const slice = (from: number): Call => ({
-			...call,
-			reconcile: { tasks: tasks.slice(from, from + RECONCILE_SLICE) },
-		});
+		const named = call.reconcile?.tasks ?? [];
+		const fw = master.framework(call.framework_id!.value);
+		const implicit = Array.isArray(named) && named.length === 0 && fw !== undefined;
+		const tasks = implicit ? knownTasks(fw) : named;
+		const slice = (from: number): Call => {
+			const part = tasks.slice(from, from + RECONCILE_SLICE);
+			return { ...call, reconcile: { tasks: implicit ? stillKnown(fw!, part) : part } };
+		};
 		const first = master.call(tasks.length <= RECONCILE_SLICE ? call : slice(0), streamId);
 		if (!first.ok) throw apiErrorFor(first.status, first.message);
 		const next = (from: number): void => {
 			if (from >= tasks.length) return;
+			const part = slice(from);
 			// The framework may have gone or resubscribed meanwhile: then the rest is moot.
-			if (!master.call(slice(from), streamId).ok) return;
+			// (An empty list would be an implicit reconciliation: a slice whose tasks are all gone is skipped.)
+			if (part.reconcile!.tasks!.length > 0 && !master.call(part, streamId).ok) return;
 			if (!ctx.after(RECONCILE_SLICE_GAP_MS, () => next(from + RECONCILE_SLICE)))
 				next(from + RECONCILE_SLICE);
 		};
@@ -254,6 +268,24 @@ export function schedulerHandler(ctx: HttpContext): (req: SchedulerRequest) => n
 			next(RECONCILE_SLICE);
 		return first.status;
 	}
+}
+
+type ReconcileTask = NonNullable<NonNullable<Call["reconcile"]>["tasks"]>[number];
+
+/** Every task the master knows of `fw`, as an implicit reconciliation walks them (tasks.ts reconcile). */
+function knownTasks(fw: FrameworkRecord): ReconcileTask[] {
+	const out: ReconcileTask[] = [];
+	for (const t of fw.tasks.values()) out.push({ task_id: { value: t.id }, agent_id: { value: t.agentId } });
+	for (const t of fw.unreachableTasks.items())
+		if (!fw.tasks.has(t.id)) out.push({ task_id: { value: t.id }, agent_id: { value: t.agentId } });
+	return out;
+}
+
+/** The entries of `part` whose task the master still knows of `fw`. */
+function stillKnown(fw: FrameworkRecord, part: ReconcileTask[]): ReconcileTask[] {
+	const unreachable = new Set<string>();
+	for (const t of fw.unreachableTasks.items()) unreachable.add(t.id);
+	return part.filter((e) => fw.tasks.has(e.task_id.value) || unreachable.has(e.task_id.value));
 }
 
 /** Tasks of an explicit RECONCILE handed to the master at once (scheduler.ts, reconcileInSlices). */

@@ -21,6 +21,8 @@ export interface RemoteFrameworkOptions {
 	master: string;
 	scheduler: Scheduler;
 	frameworkInfo: FrameworkInfo;
+	/** Fail over to this framework (kept from an earlier process: --framework-id, --state-file). */
+	frameworkId?: string;
 	rng: Rng;
 	/** Shared by several frameworks of one process, or made here (speed 1). */
 	engine?: WallClockEngine;
@@ -58,6 +60,7 @@ export class RemoteFramework {
 			transport: this.transport,
 			scheduler: opts.scheduler,
 			frameworkInfo: opts.frameworkInfo,
+			...(opts.frameworkId === undefined ? {} : { frameworkId: opts.frameworkId }),
 			rng: opts.rng,
 			...(opts.backoffMinMs === undefined ? {} : { backoffMinMs: opts.backoffMinMs }),
 			...(opts.backoffMaxMs === undefined ? {} : { backoffMaxMs: opts.backoffMaxMs }),

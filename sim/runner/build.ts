@@ -36,6 +36,8 @@ export function recordDecisions(sim: Simulation, sink: DecisionSink | null): voi
 export interface BuildOptions {
 	/** Unix time (ms) simulated time 0 stands for (Engine originMs; default 0). */
 	originMs?: number;
+	/** Seeds the master's ids apart from the scenario seed (MasterOptions.idSeed; live drivers only). */
+	idSeed?: string;
 }
 
 export function buildSimulation(scenario: Scenario, opts: BuildOptions = {}): Simulation {
@@ -45,6 +47,7 @@ export function buildSimulation(scenario: Scenario, opts: BuildOptions = {}): Si
 	const master = new Master({
 		engine,
 		streams,
+		...(opts.idSeed === undefined ? {} : { idSeed: opts.idSeed }),
 		flags: {
 			allocationIntervalMs: m.allocationIntervalMs,
 			offerTimeoutMs: m.offerTimeoutMs,

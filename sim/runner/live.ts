@@ -23,10 +23,18 @@
  * `startTimeMs` it is given), so /master/state's times, status timestamps and
  * log lines show real dates; headless runs (run.ts) keep origin 0.
  *
+ * Ids: a live master is a new master on every start, as a Mesos master is:
+ * the driver draws a fresh id seed (a UUID from node:crypto) and the master
+ * derives its id, and so framework, agent, offer and stream ids, from it, not
+ * from the scenario seed. A framework id kept from an earlier start therefore
+ * never names a framework of this one; resubscribing with it registers that
+ * framework again under its own id (Mesos's recoverFramework).
+ *
  * GC: calls come in bursts (one per offer cycle), so startLive turns V8's
  * allocation-site pretenuring off and runs one scavenge once the calls of a
  * burst have stopped (gc.ts): GC pauses stay out of the bursts.
  */
+import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
@@ -234,6 +242,8 @@ export interface LiveServerOptions {
 	logger?: FastifyBaseLogger;
 	/** Unix time (ms) the simulated clock starts at (default: the wall clock now). */
 	startTimeMs?: number;
+	/** Seeds the master's ids (default: a fresh UUID per start; tests may fix one). */
+	idSeed?: string;
 	/** Options of the HTTP app (the stock web UI's needs: agent pages, a UI directory). */
 	app?: LiveAppOptions;
 	/** HTTP Basic authentication (master/http/auth.ts); none by default. */
@@ -277,7 +287,10 @@ export async function startLive(opts: LiveServerOptions): Promise<LiveServer> {
 	applyLiveV8Flags();
 	const scavenger = new IdleScavenger({ wallNow: () => performance.now() });
 	// The one read of the wall clock's date: simulated time starts there.
-	const sim = buildSimulation(opts.scenario, { originMs: opts.startTimeMs ?? Date.now() });
+	const sim = buildSimulation(opts.scenario, {
+		originMs: opts.startTimeMs ?? Date.now(),
+		idSeed: opts.idSeed ?? randomUUID(),
+	});
 	const driver = new LiveDriver({ engine: sim.engine, speed: opts.speed });
 	const app = buildApp({
 		...opts.app,

@@ -1,9 +1,12 @@
 /**
  * The live master under abuse, on a real loopback socket: readers that stop
  * reading (operator and scheduler event streams), a RECONCILE that asks for
- * tens of thousands of tasks, a body cut off mid-way, a storm of
- * reconnections. Each test bounds its loops, stops by itself and asserts that
- * memory stays under a stated bound and that the master keeps answering.
+ * tens of thousands of tasks (explicit or implicit), bodies cut off mid-way,
+ * storms of SUBSCRIBEs that hang up at once (new frameworks, failovers of one,
+ * operator streams), and attempts to take another principal's framework over,
+ * with and without authentication. Each test bounds its loops, stops by
+ * itself and asserts that memory stays under a stated bound and that the
+ * master keeps answering.
  */
 
 import type { AddressInfo } from "node:net";
@@ -28,10 +31,14 @@ afterEach(async () => {
 });
 
 /** 20 agents and a framework whose 100 quarter-second tasks are replaced as they end: a steady flow of events. */
-async function busyCluster(app: Record<string, unknown> = {}): Promise<{ c: TestCluster; port: number }> {
+async function busyCluster(
+	app: Record<string, unknown> = {},
+	master: Record<string, unknown> = {},
+): Promise<{ c: TestCluster; port: number }> {
 	const tc = await cluster({
 		agents: 20,
 		scenario: {
+			master,
 			frameworks: [
 				{
 					type: "simple",
@@ -44,7 +51,10 @@ async function busyCluster(app: Record<string, unknown> = {}): Promise<{ c: Test
 	});
 	c = tc;
 	await tc.app.listen({ host: "127.0.0.1", port: 0 });
-	return { c: tc, port: (tc.app.server.address() as AddressInfo).port };
+	const port = (tc.app.server.address() as AddressInfo).port;
+	// It answers before the abuse (and the client's first connection is not what a later answer times).
+	await health(port);
+	return { c: tc, port };
 }
 
 interface Head {
@@ -78,6 +88,8 @@ function rawPost(
 			if (end < 0) return;
 			socket.off("data", onData);
 			socket.pause();
+			// The timer would keep this socket (and what it buffered) alive for its 5 s.
+			clearTimeout(timer);
 			const [statusLine, ...lines] = buf.slice(0, end).split("\r\n");
 			const headers: Record<string, string> = {};
 			for (const l of lines) {
@@ -101,7 +113,16 @@ function rawPost(
 					.join("")}\r\n${body}`,
 			);
 		});
-		setTimeout(() => reject(new Error(`no answer to POST ${path}`)), 5000).unref();
+		const timer = setTimeout(() => reject(new Error(`no answer to POST ${path}`)), 5000).unref();
+	});
+}
+
+/** A SUBSCRIBE that fails framework `id` over (its id in the call and in FrameworkInfo). */
+function failoverBody(id: string, info: Record<string, unknown>): string {
+	return JSON.stringify({
+		type: "SUBSCRIBE",
+		framework_id: { value: id },
+		subscribe: { framework_info: { ...info, id: { value: id } } },
 	});
 }
 
@@ -208,15 +229,7 @@ describe("readers that stop reading", () => {
 		expect(fw.connected).toBe(false);
 		expect(tc.app.mesos.bufferedBytes).toBe(0);
 		// It resubscribes with its id (a new connection) and gets SUBSCRIBED.
-		const again = await rawPost(
-			port,
-			"/api/v1/scheduler",
-			JSON.stringify({
-				type: "SUBSCRIBE",
-				framework_id: { value: fw.id },
-				subscribe: { framework_info: { ...info, id: { value: fw.id } } },
-			}),
-		);
+		const again = await rawPost(port, "/api/v1/scheduler", failoverBody(fw.id, info));
 		expect(again.head.status).toBe(200);
 		expect(fw.connected).toBe(true);
 	}, 60_000);
@@ -264,4 +277,297 @@ describe("one call cannot stall everyone", () => {
 		for (let i = 0; i < 50 && updates < 34_000; i++) await new Promise((res) => setTimeout(res, 20));
 		expect(updates).toBe(34_000);
 	});
+});
+
+/** Sends the head and half of a POST body, then closes the connection; resolves once it is closed. */
+function halfPost(port: number, path: string, body: string): Promise<void> {
+	return new Promise((resolve) => {
+		const socket = net.connect(port, "127.0.0.1");
+		socket.on("error", () => {});
+		socket.on("close", () => resolve());
+		socket.on("connect", () => {
+			socket.write(
+				`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
+					`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, body.length >> 1)}`,
+			);
+			setImmediate(() => socket.destroy());
+		});
+	});
+}
+
+/** Subscribes on a raw socket and closes it at once, `n` times, `batch` at a time. */
+async function storm(port: number, path: string, body: (i: number) => string, n: number, batch = 25) {
+	const statuses = new Map<number, number>();
+	for (let i = 0; i < n; i += batch) {
+		const round = [];
+		for (let k = i; k < Math.min(n, i + batch); k++) round.push(rawPost(port, path, body(k)));
+		for (const r of await Promise.all(round)) {
+			statuses.set(r.head.status, (statuses.get(r.head.status) ?? 0) + 1);
+			r.socket.destroy();
+		}
+		sockets.splice(0);
+		await flush();
+	}
+	return statuses;
+}
+
+/** Resolves once the server has seen every stream's connection close (bounded wait). */
+async function streamsClosed(tc: TestCluster): Promise<void> {
+	for (let i = 0; i < 200 && tc.app.mesos.openStreams > 0; i++) await new Promise((r) => setTimeout(r, 10));
+}
+
+/**
+ * Before a memory baseline: the cluster's histories full (completed tasks are
+ * kept up to a bound) and a first small storm on `path` (code compiled, pools
+ * made), so what grows after is what the storm leaves behind.
+ */
+async function settled(tc: TestCluster, port: number, path: string, body: (i: number) => string) {
+	await tc.advance(2000);
+	await storm(port, path, body, 25);
+	await streamsClosed(tc);
+	await tc.advance(1000);
+}
+
+/** What the tests allow the process's heap plus Buffers to grow by across hundreds of connections. */
+const CONNECTIONS_BOUND = 24 * 1024 * 1024;
+
+describe("an implicit RECONCILE", () => {
+	it("of a framework with 3,000 tasks goes to the master in slices too, each task with its latest state", async () => {
+		const tc = await cluster({
+			agents: 20,
+			scenario: {
+				frameworks: [
+					{
+						type: "simple",
+						name: "many",
+						failoverTimeout: "1h",
+						tasks: { count: 3000, cpus: 0.05, mem: 16, command: "sleep 3600" },
+					},
+				],
+			},
+			app: { maxBufferedBytes: 64 * 1024 * 1024, maxBufferedBytesTotal: 64 * 1024 * 1024 },
+		});
+		c = tc;
+		await tc.app.listen({ host: "127.0.0.1", port: 0 });
+		const port = (tc.app.server.address() as AddressInfo).port;
+		const fw = tc.sim.master.frameworks.find((f) => f.info.name === "many")!;
+		for (let i = 0; i < 30 && fw.tasks.size < 3000; i++) await tc.advance(1000);
+		expect(fw.tasks.size).toBe(3000);
+		// A scheduler process takes the framework over (its id, no principal) and reconciles everything.
+		const sub = await rawPost(
+			port,
+			"/api/v1/scheduler",
+			failoverBody(fw.id, { user: "u", name: "many", failover_timeout: 3600 }),
+		);
+		expect(sub.head.status).toBe(200);
+		let latest = 0;
+		let carry = "";
+		sub.socket.on("data", (b: Buffer) => {
+			const text = carry + b.toString("latin1");
+			latest += text.split("Reconciliation: Latest task state").length - 1;
+			carry = text.slice(-40).replace(/.*Reconciliation: Latest task state/, "");
+		});
+		sub.socket.resume();
+		const r = await fetch(`http://127.0.0.1:${port}/api/v1/scheduler`, {
+			method: "POST",
+			headers: {
+				"Content-Type": "application/json",
+				"Mesos-Stream-Id": sub.head.headers["mesos-stream-id"]!,
+			},
+			body: JSON.stringify({ type: "RECONCILE", framework_id: { value: fw.id }, reconcile: { tasks: [] } }),
+		});
+		expect(r.status).toBe(202);
+		for (let i = 0; i < 5; i++) await flush();
+		expect(latest).toBeLessThanOrEqual(RECONCILE_SLICE);
+		expect(await health(port)).toBeLessThan(1000);
+		await tc.advance(1000);
+		for (let i = 0; i < 50 && latest < 3000; i++) await new Promise((res) => setTimeout(res, 20));
+		expect(latest).toBe(3000);
+	}, 60_000);
+});
+
+/**
+ * After the abuse: `streams` streams still open, nothing queued, heap plus
+ * Buffers grown by less than CONNECTIONS_BOUND since `before`, and
+ * /master/health answered within a second.
+ */
+async function expectHeldUp(tc: TestCluster, port: number, before: number, streams = 0): Promise<void> {
+	expect(tc.app.mesos.openStreams).toBe(streams);
+	if (streams === 0) expect(tc.app.mesos.bufferedBytes).toBe(0);
+	expect(memoryNow() - before).toBeLessThan(CONNECTIONS_BOUND);
+	expect(await health(port)).toBeLessThan(1000);
+}
+
+describe("connections that go away", () => {
+	it("bodies cut off mid-way (200 on each API) leave no framework, no stream, no memory behind", async () => {
+		const { c: tc, port } = await busyCluster();
+		await tc.advance(1000);
+		const master = tc.sim.master;
+		const frameworks = master.frameworks.length;
+		const before = memoryNow();
+		const schedulerBody = JSON.stringify({
+			type: "SUBSCRIBE",
+			subscribe: { framework_info: { user: "u", name: "cut".repeat(2000) } },
+		});
+		const operatorBody = JSON.stringify({ type: "GET_STATE", padding: "x".repeat(8000) });
+		for (let i = 0; i < 200; i += 20) {
+			const round = [];
+			for (let k = 0; k < 20; k++) {
+				round.push(halfPost(port, "/api/v1/scheduler", schedulerBody));
+				round.push(halfPost(port, "/api/v1", operatorBody));
+			}
+			await Promise.all(round);
+			await tc.advance(100);
+		}
+		expect(master.frameworks.length).toBe(frameworks);
+		await expectHeldUp(tc, port, before);
+	}, 60_000);
+
+	it("a storm of 300 scheduler SUBSCRIBEs that hang up at once: every framework removed, completed list bounded", async () => {
+		const { c: tc, port } = await busyCluster();
+		const master = tc.sim.master;
+		const before = memoryNow();
+		const statuses = await storm(
+			port,
+			"/api/v1/scheduler",
+			(i) =>
+				JSON.stringify({
+					type: "SUBSCRIBE",
+					subscribe: { framework_info: { user: "u", name: `storm-${i}`, failover_timeout: 0 } },
+				}),
+			300,
+		);
+		expect([...statuses]).toEqual([[200, 300]]);
+		await streamsClosed(tc);
+		await tc.advance(1000);
+		// Failover timeout 0: each is removed once its connection is gone; only the churn framework is left.
+		expect(master.frameworks.filter((f) => !f.removed).map((f) => f.info.name)).toEqual(["churn"]);
+		expect(master.completedFrameworks.size).toBeLessThanOrEqual(master.flags.maxCompletedFrameworks);
+		await expectHeldUp(tc, port, before);
+	}, 60_000);
+
+	it("a storm of 300 failovers of one framework: one record, the latest stream wins, nothing piles up", async () => {
+		const { c: tc, port } = await busyCluster();
+		const master = tc.sim.master;
+		const info = { user: "u", name: "flapper", failover_timeout: 3600 };
+		const first = await rawPost(
+			port,
+			"/api/v1/scheduler",
+			JSON.stringify({ type: "SUBSCRIBE", subscribe: { framework_info: info } }),
+		);
+		first.socket.destroy();
+		await tc.advance(10);
+		const fw = master.frameworks.find((f) => f.info.name === "flapper")!;
+		const before = memoryNow();
+		const statuses = await storm(port, "/api/v1/scheduler", () => failoverBody(fw.id, info), 300, 10);
+		expect([...statuses]).toEqual([[200, 300]]);
+		await streamsClosed(tc);
+		await tc.advance(1000);
+		expect(master.frameworks.filter((f) => f.info.name === "flapper")).toEqual([fw]);
+		expect(fw.removed).toBe(false);
+		expect(fw.connected).toBe(false);
+		await expectHeldUp(tc, port, before);
+	}, 60_000);
+
+	it("a storm of 300 operator SUBSCRIBEs that hang up at once: no subscriber left", async () => {
+		// A short task history: every SUBSCRIBED carries the whole state.
+		const { c: tc, port } = await busyCluster({}, { maxCompletedTasksPerFramework: 50 });
+		await settled(tc, port, "/api/v1", () => JSON.stringify({ type: "SUBSCRIBE" }));
+		const before = memoryNow();
+		const statuses = await storm(port, "/api/v1", () => JSON.stringify({ type: "SUBSCRIBE" }), 300);
+		expect([...statuses]).toEqual([[200, 300]]);
+		await streamsClosed(tc);
+		await tc.advance(1000);
+		await expectHeldUp(tc, port, before);
+	}, 60_000);
+});
+
+describe("hijack attempts on the socket", () => {
+	const CREDENTIALS = new Map([
+		["alice", "a-secret"],
+		["mallory", "m-secret"],
+	]);
+	const basic = (p: string, s: string) => `Basic ${Buffer.from(`${p}:${s}`).toString("base64")}`;
+
+	/**
+	 * Alice's framework holds its stream (read all along); 100 attempts to fail
+	 * it over (another principal, or none) and 100 calls with its id and a
+	 * guessed stream id must all be refused, and Alice's stream must see no ERROR.
+	 */
+	async function hijackRound(auth: boolean) {
+		const { c: tc, port } = await busyCluster(
+			auth ? { auth: { credentials: CREDENTIALS, frameworks: true, readwrite: true, readonly: false } } : {},
+		);
+		const alice = auth ? { Authorization: basic("alice", "a-secret") } : {};
+		const owner = await rawPost(
+			port,
+			"/api/v1/scheduler",
+			JSON.stringify({
+				type: "SUBSCRIBE",
+				subscribe: {
+					framework_info: { user: "u", name: "victim", principal: "alice", failover_timeout: 3600 },
+				},
+			}),
+			alice,
+		);
+		expect(owner.head.status).toBe(200);
+		let received = "";
+		owner.socket.on("data", (b: Buffer) => {
+			received = (received + b.toString("latin1")).slice(-65536);
+			if (received.includes('"ERROR"')) received = `${received}<<ERROR SEEN>>`;
+		});
+		owner.socket.resume();
+		const fw = tc.sim.master.frameworks.find((f) => f.info.name === "victim")!;
+		const before = memoryNow();
+		const attempts: { status: number; who: string }[] = [];
+		const post = async (body: unknown, headers: Record<string, string>, who: string) => {
+			const r = await fetch(`http://127.0.0.1:${port}/api/v1/scheduler`, {
+				method: "POST",
+				headers: { "Content-Type": "application/json", Accept: "application/json", ...headers },
+				body: JSON.stringify(body),
+			});
+			await r.body?.cancel();
+			attempts.push({ status: r.status, who });
+		};
+		const mallory: Record<string, string> = auth ? { Authorization: basic("mallory", "m-secret") } : {};
+		for (let i = 0; i < 50; i++) {
+			for (const principal of ["alice", "mallory", undefined]) {
+				const info = { user: "u", name: "victim", id: { value: fw.id }, ...(principal ? { principal } : {}) };
+				if (principal !== "alice" || auth)
+					await post(
+						{ type: "SUBSCRIBE", framework_id: { value: fw.id }, subscribe: { framework_info: info } },
+						mallory,
+						`subscribe as ${principal}`,
+					);
+			}
+			await post(
+				{ type: "TEARDOWN", framework_id: { value: fw.id } },
+				{ ...mallory, "Mesos-Stream-Id": `00000000-0000-4000-8000-${String(i).padStart(12, "0")}` },
+				"teardown with a guessed stream id",
+			);
+		}
+		await tc.advance(100);
+		expect(fw.connected).toBe(true);
+		expect(fw.removed).toBe(false);
+		expect(received).not.toContain("<<ERROR SEEN>>");
+		await expectHeldUp(tc, port, before, 1);
+		return attempts;
+	}
+
+	it("without authentication: failing another principal's framework over is 403, a guessed stream id 400", async () => {
+		const attempts = await hijackRound(false);
+		const by = (who: string) => [...new Set(attempts.filter((a) => a.who === who).map((a) => a.status))];
+		expect(by("subscribe as mallory")).toEqual([403]);
+		expect(by("subscribe as undefined")).toEqual([403]);
+		expect(by("teardown with a guessed stream id")).toEqual([400]);
+	}, 60_000);
+
+	it("with authentication: another principal's credentials get 403 whatever FrameworkInfo says", async () => {
+		const attempts = await hijackRound(true);
+		const by = (who: string) => [...new Set(attempts.filter((a) => a.who === who).map((a) => a.status))];
+		expect(by("subscribe as alice")).toEqual([403]);
+		expect(by("subscribe as mallory")).toEqual([403]);
+		expect(by("subscribe as undefined")).toEqual([403]);
+		expect(by("teardown with a guessed stream id")).toEqual([400]);
+	}, 60_000);
 });

@@ -3,10 +3,11 @@
  * subscription and stats lines, survives an unreachable master (logs and
  * retries), and on SIGTERM/SIGINT exits 0 — disconnecting by default (the
  * master keeps the framework for its failover timeout) or tearing down with
- * --teardown-on-exit. Bad flags exit 2 with a plain message.
+ * --teardown-on-exit. Bad flags exit 2 with a plain message. Killed and
+ * started again with its --state-file, it fails over to its framework.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -137,6 +138,30 @@ describe("parseChameleonFlags", () => {
 			/--secret-file needs --principal/,
 		);
 	});
+
+	it("takes the framework to fail over to from --framework-id or the state file, and refuses a bad or foreign state file", () => {
+		const dir = mkdtempSync(join(tmpdir(), "mesosim-cham-"));
+		const state = join(dir, "state.json");
+		const base = { master: "m", package: "kafka", stateFile: state };
+		// No file yet: a new framework.
+		expect(parseChameleonFlags(base).frameworkId).toBeNull();
+		writeFileSync(state, JSON.stringify({ frameworkId: "abc-0001", name: "kafka", master: "http://m:5050" }));
+		expect(parseChameleonFlags(base).frameworkId).toBe("abc-0001");
+		expect(parseChameleonFlags({ ...base, frameworkId: "xyz-0002" }).frameworkId).toBe("xyz-0002");
+		expect(parseChameleonFlags({ master: "m", package: "kafka", frameworkId: "xyz-0002" }).frameworkId).toBe(
+			"xyz-0002",
+		);
+		expect(() => parseChameleonFlags({ ...base, name: "other" })).toThrow(
+			/--state-file .*keeps framework 'kafka' \(abc-0001\), not 'other'/,
+		);
+		writeFileSync(state, "{not json");
+		expect(() => parseChameleonFlags(base)).toThrow(/--state-file .*not JSON/);
+		writeFileSync(state, JSON.stringify({ frameworkId: 7, name: "kafka", master: "m" }));
+		expect(() => parseChameleonFlags(base)).toThrow(/'frameworkId' must be a non-empty string/);
+		expect(() => parseChameleonFlags({ master: "m", package: "kafka", frameworkId: " " })).toThrow(
+			/--framework-id/,
+		);
+	});
 });
 
 describe("mesosim chameleon: against the live master", () => {
@@ -186,6 +211,60 @@ describe("mesosim chameleon: against the live master", () => {
 		const fw = server.sim.master.framework(id);
 		expect(fw === undefined || fw.removed).toBe(true);
 	}, 60_000);
+
+	it("killed and started again with its state file, it fails over to its framework, whose tasks ran on", async () => {
+		server = await startLive({ scenario: agentsScenario(4), host: "127.0.0.1", port: 0, speed: 1 });
+		const dir = mkdtempSync(join(tmpdir(), "mesosim-cham-"));
+		const state = join(dir, "state.json");
+		const args = ["--master", server.url, "--package", "pattern:steadyService:svc", "--state-file", state];
+		const first = chameleon(...args, "--stats-interval", "200ms");
+		await waitFor(
+			() => first.lines.some((l) => l.msg === "stats" && Number(l.running) > 0),
+			20_000,
+			"a running task",
+		);
+		const id = String(first.find("subscribed")!.frameworkId);
+		expect(JSON.parse(readFileSync(state, "utf8"))).toEqual({
+			frameworkId: id,
+			name: "svc",
+			master: `${server.url}/api/v1/scheduler`,
+		});
+		const master = server.sim.master;
+		const tasksBefore = [...master.framework(id)!.tasks.keys()];
+		expect(tasksBefore.length).toBeGreaterThan(0);
+		// A crash: no SIGTERM handler runs, the connection just drops.
+		first.child.kill("SIGKILL");
+		await first.exited;
+		await waitFor(() => !master.framework(id)!.connected, 5000, "the master to see the disconnect");
+
+		const second = chameleon(...args);
+		await waitFor(() => second.find("subscribed") !== undefined, 20_000, "the second subscribed line");
+		expect(second.find("subscribed")).toMatchObject({ frameworkId: id, resumed: true });
+		const fw = master.framework(id)!;
+		expect(fw.connected).toBe(true);
+		expect(master.frameworks.filter((f) => f.info.name === "svc")).toHaveLength(1);
+		for (const t of tasksBefore) expect(fw.tasks.get(t)?.state).toBe("TASK_RUNNING");
+		second.child.kill("SIGTERM");
+		expect(await second.exited).toBe(0);
+
+		// Torn down meanwhile: the master answers ERROR, the state file is emptied, the next start is a new framework.
+		const torn = await fetch(`${server.url}/api/v1`, {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({ type: "TEARDOWN", teardown: { framework_id: { value: id } } }),
+		});
+		expect(torn.status).toBe(200);
+		const third = chameleon(...args);
+		await waitFor(() => third.find(/the master sent ERROR/) !== undefined, 20_000, "the ERROR line");
+		expect(third.find(/the master sent ERROR/)).toMatchObject({ message: "Framework has been removed" });
+		await waitFor(() => readFileSync(state, "utf8") === "", 5000, "the state file to be emptied");
+		third.child.kill("SIGTERM");
+		expect(await third.exited).toBe(0);
+		const fourth = chameleon(...args);
+		await waitFor(() => fourth.find("subscribed") !== undefined, 20_000, "a new framework's subscribed line");
+		expect(fourth.find("subscribed")!.frameworkId).not.toBe(id);
+		expect(fourth.find("subscribed")!.resumed).toBe(false);
+	}, 90_000);
 
 	it("an unreachable master is logged and retried, not fatal", async () => {
 		const c = chameleon("--master", "http://127.0.0.1:9", "--package", "kafka");

@@ -7,6 +7,7 @@ import { BENCHMARKS, type CellResult, runCell } from "../../sim/bench/allocator.
 import { ENGINE_PARTS, runEnginePart } from "../../sim/bench/engine.js";
 import { compareTable, ROUND_LINE, roundLine, summaryTable } from "../../sim/bench/report.js";
 import { fragment } from "../../sim/bench/setup.js";
+import { runSoak, soakPlot, soakScenario, soakVerdict } from "../../sim/bench/soak.js";
 import { main } from "../../sim/cli/main.js";
 import { captureCliIo } from "../helpers/cli-io.js";
 
@@ -212,4 +213,75 @@ describe("bench engine", () => {
 		expect(await main(["node", "mesosim", "bench", "engine", "--part", "all-day"], io)).toBe(2);
 		expect(out.stderr).toMatch(/invalid --part "all-day"/);
 	});
+});
+
+describe("bench soak", () => {
+	const tiny = {
+		durationMs: 20 * 60_000,
+		agents: 20,
+		frameworks: 2,
+		sampleMs: 5 * 60_000,
+		crashEveryMs: 60_000,
+		seed: 3,
+	};
+
+	it("its scenario crashes frameworks, flaps and crashes agents, from the seed", () => {
+		const sc = soakScenario({ ...tiny, durationMs: 3_600_000 });
+		const count = (action: string) => sc.timeline.filter((e) => e.action === action).length;
+		expect(count("disconnectFramework")).toBe(59);
+		expect(count("flapAgents")).toBe(11);
+		expect(count("crashAgents")).toBe(1);
+		const crashes = sc.timeline.filter((e) => e.action === "disconnectFramework");
+		for (const e of crashes) expect(e.downForMs).toBeGreaterThanOrEqual(10_000);
+		expect(soakScenario({ ...tiny, durationMs: 3_600_000 })).toEqual(sc);
+	});
+
+	it("samples memory over simulated time while frameworks crash and HTTP schedulers drop", async () => {
+		const seen: number[] = [];
+		const r = await runSoak({ ...tiny, onSample: (_, done) => seen.push(done) });
+		expect(seen).toEqual([1, 2, 3, 4]);
+		expect(r.samples.map((s) => s.atMs)).toEqual([5, 10, 15, 20].map((m) => m * 60_000));
+		for (const s of r.samples) {
+			expect(s.rssMb).toBeGreaterThan(0);
+			expect(s.heapUsedMb).toBeGreaterThan(0);
+			// The operator stream is read all along and keeps up.
+			expect(s.openStreams).toBe(1);
+		}
+		expect(r.crashes).toBe(19);
+		expect(r.httpSubscriptions).toBe(4);
+		// Each HTTP scheduler (failover timeout 0) is removed once it drops.
+		expect(r.samples.at(-1)!.completedFrameworks).toBe(3);
+		expect(r.operatorResubscriptions).toBe(0);
+		expect(r.operatorEventBytes).toBeGreaterThan(0);
+		expect(typeof r.flat).toBe("boolean");
+		expect(soakPlot(r).split("\n")).toHaveLength(4);
+		expect(soakVerdict(r)).toMatch(/^(flat|GROWING): heap /);
+	}, 60_000);
+
+	it("the CLI prints a table, a plot and the verdict, and --json the result; bad flags exit 2", async () => {
+		const a = captureCliIo();
+		const args = [
+			"node",
+			"mesosim",
+			"bench",
+			"soak",
+			"--duration",
+			"10m",
+			"--agents",
+			"10",
+			"--frameworks",
+			"2",
+		];
+		expect(await main([...args, "--sample", "5m"], a.io)).toBe(0);
+		expect(a.out.stdout).toContain("heap used");
+		expect(a.out.stdout).toMatch(/^(flat|GROWING): heap /m);
+		const b = captureCliIo();
+		expect(await main([...args, "--sample", "10m", "--json"], b.io)).toBe(0);
+		const j = JSON.parse(b.out.stdout) as { samples: unknown[]; machine: { node: string } };
+		expect(j.samples).toHaveLength(1);
+		expect(j.machine.node).toBe(process.version);
+		const c = captureCliIo();
+		expect(await main([...args, "--sample", "1h"], c.io)).toBe(2);
+		expect(c.out.stderr).toMatch(/invalid --sample "1h"/);
+	}, 60_000);
 });

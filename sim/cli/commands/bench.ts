@@ -1,5 +1,5 @@
 /**
- * `mesosim bench allocator` and `mesosim bench engine` (sim/bench/).
+ * `mesosim bench allocator`, `engine`, `load` and `soak` (sim/bench/).
  *
  * Round lines and tables go to stdout; a progress bar to stderr when it is a
  * terminal (and the round lines are not being printed to the same terminal).
@@ -41,6 +41,17 @@ interface EngineFlags {
 	processes?: string;
 	inProcess?: boolean;
 	seed?: string;
+	quiet?: boolean;
+}
+
+interface SoakFlags {
+	duration?: string;
+	agents?: string;
+	frameworks?: string;
+	sample?: string;
+	crashEvery?: string;
+	seed?: string;
+	json?: string | boolean;
 	quiet?: boolean;
 }
 
@@ -459,6 +470,82 @@ async function benchEngine(flags: EngineFlags, ctx: CliContext): Promise<void> {
 	if (processes > 1) ctx.stdout.write(`median [min–max] of ${processes} fresh processes per part.\n`);
 }
 
+// ---- soak -------------------------------------------------------------------------
+
+async function benchSoak(flags: SoakFlags, ctx: CliContext): Promise<void> {
+	const { runSoak, soakPlot, soakVerdict } = await import("../../bench/soak.js");
+	const durationMs = parseDurationFlag(flags.duration ?? "4h");
+	if (durationMs < 60_000) badFlag("--duration", flags.duration ?? "", "must be at least 1m");
+	const sampleMs =
+		flags.sample === undefined
+			? Math.max(60_000, Math.round(durationMs / 24 / 60_000) * 60_000)
+			: parseDurationFlag(flags.sample, "--sample");
+	if (sampleMs < 1000 || sampleMs > durationMs)
+		badFlag("--sample", flags.sample ?? "", "must be between 1s and the --duration");
+	const crashEveryMs = parseDurationFlag(flags.crashEvery ?? "2m", "--crash-every");
+	if (crashEveryMs < 1000) badFlag("--crash-every", flags.crashEvery ?? "", "must be at least 1s");
+	const agents = positiveInt("--agents", flags.agents, 100_000) ?? 200;
+	const frameworks = positiveInt("--frameworks", flags.frameworks, 1000) ?? 20;
+	const seed = flags.seed === undefined ? 1 : parseSeedFlag(flags.seed);
+	const json = jsonTarget(flags.json);
+	const bar = progress(ctx, ctx.stderrIsTTY && flags.quiet !== true && json !== "-");
+	const r = await runSoak({
+		durationMs,
+		agents,
+		frameworks,
+		sampleMs,
+		crashEveryMs,
+		seed,
+		onSample: (s, done, total) =>
+			bar?.update(done, total, `${(s.atMs / 3_600_000).toFixed(1)} h simulated, heap ${s.heapUsedMb} MB`),
+	});
+	bar?.stop();
+	if (json !== undefined) {
+		writeJson(json, { ...r, machine: machineInfo() }, ctx);
+		if (json === "-") return;
+	}
+	const t = new Table({
+		head: [
+			"sim time",
+			"wall s",
+			"RSS MB",
+			"heap MB",
+			"external MB",
+			"frameworks",
+			"completed",
+			"tasks",
+			"agents up",
+			"streams",
+			"buffered KB",
+		],
+	});
+	for (const s of r.samples)
+		t.push([
+			`${(s.atMs / 3_600_000).toFixed(2)} h`,
+			(s.wallMs / 1000).toFixed(1),
+			s.rssMb,
+			s.heapUsedMb,
+			s.externalMb,
+			s.frameworks,
+			s.completedFrameworks,
+			s.tasks,
+			s.agentsActive,
+			s.openStreams,
+			s.bufferedKb,
+		]);
+	ctx.stdout.write(
+		`${machineLine()}
+` +
+			`soak: ${agents} agents, ${frameworks} frameworks, ${(durationMs / 3_600_000).toFixed(2)} h simulated in ${r.wallS} s; ` +
+			`${r.crashes} framework crashes, ${r.httpSubscriptions} HTTP schedulers dropped, operator stream ${(r.operatorEventBytes / 2 ** 20).toFixed(1)} MB read (${r.operatorResubscriptions} resubscriptions)
+` +
+			`${t.toString()}
+${soakPlot(r)}
+${soakVerdict(r)}
+`,
+	);
+}
+
 export function registerBench(program: Command, ctx: CliContext): void {
 	const bench = program
 		.command("bench")
@@ -536,5 +623,21 @@ export function registerBench(program: Command, ctx: CliContext): void {
 			// The master serves the dashboard, as `mesosim serve` does (sim/bench sits below web/).
 			const module = new URL("../../../web/server/index.ts", import.meta.url).href;
 			await benchLoad(flags, ctx, { module, feedPath: FEED_PATH });
+		});
+	bench
+		.command("soak")
+		.description(
+			"hours of simulated time on the live-style master: frameworks crash and come back, agents flap, HTTP schedulers drop; memory sampled (flat or not)",
+		)
+		.option("--duration <d>", 'simulated time, default "4h"')
+		.option("--agents <n>", "agents, default 200")
+		.option("--frameworks <n>", "in-process frameworks (services and batch, tasks relaunched), default 20")
+		.option("--sample <d>", "simulated time between memory samples (default: a 24th of the duration)")
+		.option("--crash-every <d>", 'a framework crashes (back after 10 s to 3 min) this often, default "2m"')
+		.option("--seed <n>", "seed (default 1)")
+		.option("--json [file]", 'write the result as JSON to FILE (no FILE or "-": stdout, and nothing else)')
+		.option("-q, --quiet", "no progress bar")
+		.action(async (flags: SoakFlags) => {
+			await benchSoak(flags, ctx);
 		});
 }

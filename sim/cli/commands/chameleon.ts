@@ -10,6 +10,12 @@
  * doubling to 60 s); only bad flags or a bad spec end the command (exit 2).
  * SIGINT/SIGTERM: stop and hang up, so the master keeps the framework for its
  * failover timeout (--teardown-on-exit removes it and its tasks instead).
+ *
+ * Restarts: --framework-id ID, or the id kept in --state-file PATH (written on
+ * every SUBSCRIBED, read on start; sim/remote/state-file.ts), makes the new
+ * process fail over to that framework, whose tasks the master kept running.
+ * A master that has removed it meanwhile answers ERROR "Framework has been
+ * removed"; the state file is then emptied, so the next start registers anew.
  */
 import closeWithGrace from "close-with-grace";
 import type { Command } from "commander";
@@ -28,6 +34,13 @@ import type { Scheduler } from "../../../frameworks/sdk/scheduler.js";
 import { loadChameleonSpec, readText } from "../../chameleon.js";
 import { WallClockEngine } from "../../remote/clock.js";
 import { RemoteFramework } from "../../remote/framework.js";
+import {
+	clearFrameworkState,
+	type FrameworkState,
+	readFrameworkState,
+	StateFileError,
+	writeFrameworkState,
+} from "../../remote/state-file.js";
 import type { CliContext } from "../context.js";
 import { parseSeedFlag } from "../flags.js";
 
@@ -45,6 +58,8 @@ export interface ChameleonFlags {
 	teardownOnExit?: boolean;
 	principal?: string;
 	secretFile?: string;
+	frameworkId?: string;
+	stateFile?: string;
 }
 
 export interface ChameleonOptions {
@@ -58,7 +73,14 @@ export interface ChameleonOptions {
 	principal: string | null;
 	/** "Basic ..." for masters with --authenticate_http_frameworks (basic authenticator). */
 	authorization: string | null;
+	/** The framework to fail over to (--framework-id, else the state file's), or null: a new one. */
+	frameworkId: string | null;
+	/** Where the framework id is kept across restarts (--state-file), or null. */
+	stateFile: string | null;
 }
+
+/** ERROR's message for a framework id the master has removed (Master::validateFrameworkSubscription). */
+const FRAMEWORK_REMOVED = "Framework has been removed";
 
 /** A remote chameleon with no failover timeout of its own gets this one, so a restart can fail over. */
 export const DEFAULT_REMOTE_FAILOVER_MS = 3_600_000;
@@ -151,6 +173,9 @@ export function parseChameleonFlags(
 	}
 	if (flags.failoverTimeout === undefined && config.failoverTimeoutMs === 0)
 		config = { ...config, failoverTimeoutMs: DEFAULT_REMOTE_FAILOVER_MS };
+	if (flags.frameworkId !== undefined && flags.frameworkId.trim() === "")
+		badFlag("--framework-id", flags.frameworkId, "must not be empty");
+	const kept = flags.stateFile === undefined ? null : keptState(flags.stateFile, config.name);
 	return {
 		master: flags.master,
 		config,
@@ -160,7 +185,27 @@ export function parseChameleonFlags(
 		teardownOnExit: flags.teardownOnExit === true,
 		principal: flags.principal ?? null,
 		authorization,
+		frameworkId: flags.frameworkId ?? kept?.frameworkId ?? null,
+		stateFile: flags.stateFile ?? null,
 	};
+}
+
+/** The state file's framework, checked to be this chameleon's (by name); null when there is none yet. */
+function keptState(path: string, name: string): FrameworkState | null {
+	let state: FrameworkState | null;
+	try {
+		state = readFrameworkState(path);
+	} catch (err) {
+		if (!(err instanceof StateFileError)) throw err;
+		return badFlag("--state-file", path, err.message);
+	}
+	if (state !== null && state.name !== name)
+		badFlag(
+			"--state-file",
+			path,
+			`it keeps framework '${state.name}' (${state.frameworkId}), not '${name}': give each chameleon its own state file`,
+		);
+	return state;
 }
 
 /** One line's worth of numbers for the periodic log. */
@@ -218,6 +263,14 @@ export function registerChameleon(program: Command, ctx: CliContext): void {
 		)
 		.option("--principal <name>", "FrameworkInfo.principal (masters with framework authentication or ACLs)")
 		.option(
+			"--framework-id <id>",
+			"fail over to this framework (kept from an earlier run) instead of a new one",
+		)
+		.option(
+			"--state-file <file>",
+			"keep the framework id here (written on SUBSCRIBED, read on start) so a restart fails over to it",
+		)
+		.option(
 			"--secret-file <file>",
 			"with --principal: the secret, sent as HTTP Basic credentials (--authenticate_http_frameworks); or set MESOSIM_SECRET",
 		)
@@ -236,16 +289,27 @@ export function registerChameleon(program: Command, ctx: CliContext): void {
 				onStart: (c) => chameleon.onStart?.(c),
 				onEvent: (event, c) => {
 					if (event.type === "SUBSCRIBED") {
+						const frameworkId = event.subscribed.framework_id.value;
 						logger.info(
 							{
-								frameworkId: event.subscribed.framework_id.value,
+								frameworkId,
+								resumed: frameworkId === opts.frameworkId,
 								heartbeatSeconds: event.subscribed.heartbeat_interval_seconds,
 								master: remote.transport.url,
 							},
 							"subscribed",
 						);
+						keepState(() =>
+							writeFrameworkState(opts.stateFile!, {
+								frameworkId,
+								name: opts.config.name,
+								master: remote.transport.url,
+							}),
+						);
 					} else if (event.type === "ERROR") {
 						logger.error({ message: event.error.message }, "the master sent ERROR; not resubscribing");
+						if (event.error.message === FRAMEWORK_REMOVED)
+							keepState(() => clearFrameworkState(opts.stateFile!));
 					}
 					chameleon.onEvent(event, c);
 				},
@@ -266,11 +330,24 @@ export function registerChameleon(program: Command, ctx: CliContext): void {
 					chameleon.onCallError?.(call, result, c);
 				},
 			};
+			/** Runs a state-file update if there is a state file; a failure is logged, not fatal. */
+			const keepState = (update: () => void) => {
+				if (opts.stateFile === null) return;
+				try {
+					update();
+				} catch (err) {
+					logger.error(
+						{ stateFile: opts.stateFile, err: (err as Error).message },
+						"cannot write the state file",
+					);
+				}
+			};
 			const info = chameleon.frameworkInfo();
 			const remote = new RemoteFramework({
 				master: opts.master,
 				scheduler,
 				frameworkInfo: opts.principal === null ? info : { ...info, principal: opts.principal },
+				...(opts.frameworkId === null ? {} : { frameworkId: opts.frameworkId }),
 				rng,
 				engine,
 				logger,
@@ -286,6 +363,7 @@ export function registerChameleon(program: Command, ctx: CliContext): void {
 					user: opts.config.user,
 					failoverTimeoutS: opts.config.failoverTimeoutMs / 1000,
 					seed: opts.seed,
+					failoverTo: opts.frameworkId,
 				},
 				"starting the chameleon",
 			);
@@ -306,6 +384,8 @@ export function registerChameleon(program: Command, ctx: CliContext): void {
 						: "stopping: disconnecting (the master keeps the framework for its failover timeout)",
 				);
 				await remote.stop({ teardown: opts.teardownOnExit });
+				// Torn down, the framework is gone: a restart registers a new one.
+				if (opts.teardownOnExit) keepState(() => clearFrameworkState(opts.stateFile!));
 				engine.cancelAll();
 			});
 			remote.start();
