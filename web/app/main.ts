@@ -10,6 +10,7 @@ import { Charts } from "./charts.js";
 import { COLOUR_MODES, type ColourMode, legendFor } from "./colors.js";
 import { byId, el, fmt } from "./dom.js";
 import { FeedView } from "./feed-view.js";
+import { LessonPanel } from "./lesson-view.js";
 import { MapView } from "./map-view.js";
 import { renderPanel } from "./panel.js";
 import { Store } from "./store.js";
@@ -149,6 +150,8 @@ app.append(
 const map = new MapView(canvas, store);
 const charts = new Charts(chartsRoot, store);
 const feed = new FeedView(feedRoot);
+const lesson = new LessonPanel(map, () => store.clock.paused);
+document.body.append(lesson.root);
 const updateTimes: number[] = [];
 let socket: WebSocket | null = null;
 let detailIndex = -1;
@@ -257,6 +260,7 @@ function renderAll(full: boolean): void {
 		if (!catalogRoot.contains(document.activeElement)) renderCatalog();
 	}
 	if (detailIndex >= 0) requestDetail(detailIndex);
+	lesson.afterRender();
 }
 
 function requestDetail(index: number): void {
@@ -273,6 +277,7 @@ function onMessage(ev: MessageEvent): void {
 	switch (msg.type) {
 		case "snapshot":
 			store.applySnapshot(msg);
+			lesson.setLesson(msg.lesson);
 			renderAll(true);
 			window.__ready = true;
 			break;
@@ -287,6 +292,10 @@ function onMessage(ev: MessageEvent): void {
 				selectedHostnames.set(msg.index, msg.agent.hostname);
 			if (msg.index === detailIndex)
 				renderPanel(panel, msg.agent, selectedHostnames.size > 1 ? [...selectedHostnames.values()] : []);
+			return;
+		case "narration":
+			lesson.addStep(msg.step);
+			lesson.afterRender();
 			return;
 	}
 	updateTimes.push(performance.now() - t0);
