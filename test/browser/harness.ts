@@ -7,7 +7,7 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { type LiveServer, startLive } from "../../sim/runner/live.js";
+import { type LiveExtension, type LiveServer, startLive } from "../../sim/runner/live.js";
 import type { Scenario } from "../../sim/scenario/index.js";
 import { liveDashboard } from "../../web/server/index.js";
 
@@ -67,14 +67,14 @@ export async function openPage(url: string, opts: PageOptions = {}): Promise<Bro
 
 export async function openDashboard(
 	scenario: Scenario,
-	opts: PageOptions & { speed?: number } = {},
+	opts: PageOptions & { speed?: number; extensions?: readonly LiveExtension[] } = {},
 ): Promise<Dashboard> {
 	const server = await startLive({
 		scenario,
 		host: "127.0.0.1",
 		port: 0,
 		speed: opts.speed ?? 1,
-		extensions: [liveDashboard],
+		extensions: opts.extensions ?? [liveDashboard],
 	});
 	const p = await openPage(server.url, opts);
 	return {

@@ -187,7 +187,8 @@ export class LessonPanel {
 			out.push(this.#question(`s${step.index}`, "Question", step.question, step.answer));
 		else if (step.answer !== undefined)
 			out.push(el("div", { class: "lesson-caption" }, ...richText(step.answer)));
-		if (step.stepBy === "cycle")
+		// Stepping one cycle is about the cluster now: offered on the newest step only.
+		if (step.stepBy === "cycle" && step.index === this.#lesson?.played.at(-1)?.index)
 			out.push(
 				el(
 					"p",
