@@ -268,6 +268,13 @@ export interface LessonView {
 	/** Steps in the script. */
 	total: number;
 	played: NarrationStep[];
+	/** "Change this and predict" exercises, shown after the last step; text filled in from a headless run. */
+	exercises: LessonExercise[];
+}
+
+export interface LessonExercise {
+	question: string;
+	answer: string;
 }
 
 /** A lesson step just played (sent at once, not with the next update). */

@@ -137,9 +137,15 @@ export class LiveDriver {
 		this.#keepAlive = null;
 	}
 
-	/** Runs the events due by now (within the work budget); then the clock reads the target time. */
+	/**
+	 * Runs the events due by now (within the work budget); then the clock reads
+	 * the target time. A paused clock runs nothing: not even the rest of the
+	 * instant at which an event paused it (a lesson step that pauses right
+	 * after the first agent registers stops before the frameworks subscribe in
+	 * the same millisecond). Stepping (advanceTo) runs them.
+	 */
 	catchUp(): void {
-		if (!this.#running || this.#busy) return;
+		if (!this.#running || this.#busy || this.#paused) return;
 		this.#busy = true;
 		try {
 			const engine = this.#engine;

@@ -3,11 +3,14 @@
  * (200 agents, a dozen workloads) after a minute of simulated time, and a
  * 60,000-agent cluster filling up. Not a test:
  *
- *   npx tsx test/browser/docs-screenshots.ts    # writes docs/img/dashboard/*.png
+ *   npx tsx test/browser/docs-screenshots.ts         # writes docs/img/dashboard/*.png
+ *   npx tsx test/browser/docs-screenshots.ts lesson  # only lesson.png (lesson 2 in lesson mode)
  */
 import { copyFileSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { lessonFiles, loadLesson } from "../../sim/narration/index.js";
 import { loadScenarioFile } from "../../sim/scenario/index.js";
+import { liveLesson } from "../../web/server/index.js";
 import { openDashboard } from "./harness.js";
 import { bigCluster } from "./scenarios.js";
 
@@ -15,9 +18,35 @@ const ROOT = resolve(import.meta.dirname, "../..");
 const OUT = join(ROOT, "docs/img/dashboard");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+const keep = (from: string, name: string) => copyFileSync(from, join(OUT, `${name}.png`));
+
+/** Lesson 2 in lesson mode, on its second step (A's first task, A marked), the answer shown. */
+async function lessonPicture(): Promise<void> {
+	const file = lessonFiles().find((f) => f.number === 2)!;
+	const lesson = loadLesson(file.file, file.number);
+	const d = await openDashboard(lesson.scenario, {
+		speed: 10,
+		width: 1400,
+		height: 900,
+		extensions: [liveLesson(lesson)],
+	});
+	try {
+		await d.page.click("#lesson-next");
+		await d.page.waitForFunction(`document.getElementById("lesson-count").textContent === "step 7 of 7"`);
+		for (let k = 0; k < 5; k++) await d.page.click("#lesson-back");
+		await d.page.click("#lesson .lesson-show-answer");
+		await sleep(600);
+		const path = join(OUT, "lesson.png");
+		await d.page.screenshot({ path });
+	} finally {
+		await d.close();
+	}
+}
+
 async function main(): Promise<void> {
 	mkdirSync(OUT, { recursive: true });
-	const keep = (from: string, name: string) => copyFileSync(from, join(OUT, `${name}.png`));
+	await lessonPicture();
+	if (process.argv[2] === "lesson") return;
 	const d = await openDashboard(loadScenarioFile(join(ROOT, "examples/chameleon-datacenter.yaml")), {
 		speed: 20,
 		width: 1400,

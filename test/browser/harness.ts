@@ -7,15 +7,14 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { type LiveServer, startLive } from "../../sim/runner/live.js";
+import { type LiveExtension, type LiveServer, startLive } from "../../sim/runner/live.js";
 import type { Scenario } from "../../sim/scenario/index.js";
 import { liveDashboard } from "../../web/server/index.js";
 
 export const CHROMIUM = process.env.MESOSIM_CHROMIUM ?? "/usr/bin/chromium";
 export const SCREENSHOTS = resolve(import.meta.dirname, "screenshots");
 
-export interface Dashboard {
-	server: LiveServer;
+export interface BrowserPage {
 	browser: Browser;
 	page: Page;
 	/** Console errors and uncaught page errors seen so far. */
@@ -24,17 +23,17 @@ export interface Dashboard {
 	close(): Promise<void>;
 }
 
-export async function openDashboard(
-	scenario: Scenario,
-	opts: { speed?: number; width?: number; height?: number } = {},
-): Promise<Dashboard> {
-	const server = await startLive({
-		scenario,
-		host: "127.0.0.1",
-		port: 0,
-		speed: opts.speed ?? 1,
-		extensions: [liveDashboard],
-	});
+export interface Dashboard extends BrowserPage {
+	server: LiveServer;
+}
+
+interface PageOptions {
+	width?: number;
+	height?: number;
+}
+
+/** Chromium on the dashboard at `url`, once its first snapshot is drawn. */
+export async function openPage(url: string, opts: PageOptions = {}): Promise<BrowserPage> {
 	const browser = await chromium.launch({
 		executablePath: CHROMIUM,
 		args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
@@ -47,11 +46,10 @@ export async function openDashboard(
 		if (m.type() === "error") errors.push(m.text());
 	});
 	page.on("pageerror", (e) => errors.push(String(e)));
-	await page.goto(server.url);
+	await page.goto(url);
 	await page.waitForFunction("window.__ready === true", undefined, { timeout: 30_000 });
 	mkdirSync(SCREENSHOTS, { recursive: true });
 	return {
-		server,
 		browser,
 		page,
 		errors,
@@ -63,6 +61,27 @@ export async function openDashboard(
 		},
 		async close() {
 			await browser.close();
+		},
+	};
+}
+
+export async function openDashboard(
+	scenario: Scenario,
+	opts: PageOptions & { speed?: number; extensions?: readonly LiveExtension[] } = {},
+): Promise<Dashboard> {
+	const server = await startLive({
+		scenario,
+		host: "127.0.0.1",
+		port: 0,
+		speed: opts.speed ?? 1,
+		extensions: opts.extensions ?? [liveDashboard],
+	});
+	const p = await openPage(server.url, opts);
+	return {
+		...p,
+		server,
+		async close() {
+			await p.close();
 			await server.close();
 		},
 	};

@@ -11,6 +11,7 @@ import { COLOUR_MODES, type ColourMode, legendFor } from "./colors.js";
 import { byId, el, fmt } from "./dom.js";
 import { FeedView } from "./feed-view.js";
 import { FrameTimer } from "./frame-timer.js";
+import { LessonPanel } from "./lesson-view.js";
 import { MapView } from "./map-view.js";
 import { renderPanel } from "./panel.js";
 import { Store } from "./store.js";
@@ -151,6 +152,8 @@ const map = new MapView(canvas, store);
 const charts = new Charts(chartsRoot, store);
 const feed = new FeedView(feedRoot);
 const frames = new FrameTimer();
+const lesson = new LessonPanel(map, () => store.clock.paused);
+document.body.append(lesson.root);
 let socket: WebSocket | null = null;
 let detailIndex = -1;
 
@@ -264,6 +267,7 @@ function renderAll(full: boolean): void {
 		if (!catalogRoot.contains(document.activeElement)) renderCatalog();
 	}
 	if (detailIndex >= 0) requestDetail(detailIndex);
+	lesson.afterRender();
 }
 
 function requestDetail(index: number): void {
@@ -281,6 +285,7 @@ function onMessage(ev: MessageEvent): void {
 	switch (msg.type) {
 		case "snapshot":
 			store.applySnapshot(msg);
+			lesson.setLesson(msg.lesson);
 			renderAll(true);
 			window.__ready = true;
 			frames.discard();
@@ -298,6 +303,10 @@ function onMessage(ev: MessageEvent): void {
 				selectedHostnames.set(msg.index, msg.agent.hostname);
 			if (msg.index === detailIndex)
 				renderPanel(panel, msg.agent, selectedHostnames.size > 1 ? [...selectedHostnames.values()] : []);
+			return;
+		case "narration":
+			lesson.addStep(msg.step);
+			lesson.afterRender();
 			return;
 	}
 }

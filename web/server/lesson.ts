@@ -3,10 +3,13 @@
  * the lesson's script played on the live simulation (sim/narration). Each
  * played step goes to the page through the feed; a step with `pause` pauses
  * the clock (the same pause as /sim/v1's), and the page's "next" resumes it.
+ * The exercises' text (questions and answers with their measured numbers)
+ * comes from playing the lesson headless once at start: each exercise is a
+ * changed scenario that the live run never plays.
  */
 
 import type { Lesson } from "../../sim/narration/index.js";
-import { ScriptPlayer } from "../../sim/narration/index.js";
+import { playLesson, ScriptPlayer } from "../../sim/narration/index.js";
 import type { LiveExtension } from "../../sim/runner/live.js";
 import { liveDashboard } from "./live.js";
 
@@ -20,6 +23,7 @@ export function liveLesson(lesson: Lesson): LiveExtension {
 			title: info.title,
 			minutes: info.minutes,
 			total: lesson.scenario.script.length,
+			exercises: playLesson(lesson).exercises.map((e) => ({ question: e.question, answer: e.answer })),
 		});
 		const player = new ScriptPlayer(live.sim, lesson.scenario.script, {
 			onPlay: (step) => {
