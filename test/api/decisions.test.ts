@@ -9,6 +9,7 @@
  */
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { parseServeFlags } from "../../sim/cli/commands/serve.js";
 import { type LiveServer, type LiveServerOptions, startLive } from "../../sim/runner/live.js";
 import { loadScenarioFile } from "../../sim/scenario/index.js";
 
@@ -202,5 +203,16 @@ describe("/sim/v1/decisions", () => {
 		const miss = await fetch(`${server.url}/sim/v1/decisions/cycles/0`);
 		expect(miss.status).toBe(404);
 		expect(await miss.text()).toMatch(/^cycle 0 is not held: older than the ring holds/);
+	});
+});
+
+describe("serve --decisions N", () => {
+	it("takes a whole number of cycles from 1 to 10000 and refuses anything else naming the flag", () => {
+		expect(parseServeFlags({ decisions: "30" }).decisions).toBe(30);
+		expect(parseServeFlags({}).decisions).toBeUndefined();
+		for (const bad of ["0", "ten", "1.5", "10001"])
+			expect(() => parseServeFlags({ decisions: bad })).toThrow(
+				/--decisions.*must be an integer from 1 to 10,000/,
+			);
 	});
 });
