@@ -12,6 +12,7 @@ import { byId, el, fmt } from "./dom.js";
 import { FeedView } from "./feed-view.js";
 import { MapView } from "./map-view.js";
 import { renderPanel } from "./panel.js";
+import { StepView } from "./step-view.js";
 import { Store } from "./store.js";
 import { renderFrameworks, renderRoles, renderTotals } from "./tables.js";
 import "./style.css";
@@ -22,6 +23,7 @@ declare global {
 		__dash?: {
 			store: Store;
 			map: MapView;
+			step: StepView;
 			updates: number;
 			updateTimes: number[];
 			socket: () => WebSocket | null;
@@ -68,6 +70,7 @@ const frameworksRoot = el("div", { id: "frameworks-table" });
 const rolesRoot = el("div", { id: "roles-table" });
 const feedRoot = el("div", { id: "feed" });
 const catalogRoot = el("div", { id: "catalog" });
+const stepRoot = el("div", { id: "step" });
 const addGroup = el("input", { placeholder: "group", size: 8, "aria-label": "agent group" });
 const addCount = el("input", {
 	type: "number",
@@ -139,6 +142,7 @@ app.append(
 				el("aside", {}, panel),
 			),
 		),
+		liveSection("step-view", "Step mode: why each offer went where", stepRoot),
 		section("frameworks-view", "Frameworks", frameworksRoot, chartsRoot),
 		section("roles-view", "Roles", rolesRoot),
 		liveSection("feed-view", "Offers and events", feedRoot),
@@ -148,13 +152,24 @@ app.append(
 
 const map = new MapView(canvas, store);
 const charts = new Charts(chartsRoot, store);
-const feed = new FeedView(feedRoot);
+/** An agent asked for by id (step mode's visit): selected on the map when its index comes back. */
+let pendingAgentId: string | null = null;
+const step = new StepView(stepRoot, {
+	showAgent: (id) => {
+		pendingAgentId = id;
+		if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "agent", id }));
+	},
+	reasons: () => store.reasons,
+});
+const openWhy = (what: "offer" | "task", id: string) =>
+	void (what === "offer" ? step.showOffer(id) : step.showTask(id));
+const feed = new FeedView(feedRoot, openWhy);
 const updateTimes: number[] = [];
 let socket: WebSocket | null = null;
 let detailIndex = -1;
 
-window.__dash = { store, map, updates: 0, updateTimes, socket: () => socket };
-renderPanel(panel, null, []);
+window.__dash = { store, map, step, updates: 0, updateTimes, socket: () => socket };
+renderPanel(panel, null, [], openWhy);
 
 function renderLegend(): void {
 	legend.replaceChildren(
@@ -274,6 +289,7 @@ function onMessage(ev: MessageEvent): void {
 		case "snapshot":
 			store.applySnapshot(msg);
 			renderAll(true);
+			if (!window.__ready) void run("step mode", () => step.refresh());
 			window.__ready = true;
 			break;
 		case "update":
@@ -283,10 +299,24 @@ function onMessage(ev: MessageEvent): void {
 			window.__dash!.updates++;
 			break;
 		case "agent":
+			if (msg.agent !== null && msg.agent.id === pendingAgentId) {
+				// Step mode's visited agent: it becomes the selection and its panel opens.
+				pendingAgentId = null;
+				map.selected.clear();
+				selectedHostnames.clear();
+				map.selected.add(msg.index);
+				detailIndex = msg.index;
+				map.draw(true);
+			}
 			if (msg.agent !== null && map.selected.has(msg.index))
 				selectedHostnames.set(msg.index, msg.agent.hostname);
 			if (msg.index === detailIndex)
-				renderPanel(panel, msg.agent, selectedHostnames.size > 1 ? [...selectedHostnames.values()] : []);
+				renderPanel(
+					panel,
+					msg.agent,
+					selectedHostnames.size > 1 ? [...selectedHostnames.values()] : [],
+					openWhy,
+				);
 			return;
 	}
 	updateTimes.push(performance.now() - t0);
