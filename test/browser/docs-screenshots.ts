@@ -1,9 +1,11 @@
 /**
  * Takes the pictures of docs/dashboard.md: the chameleon datacenter example
  * (200 agents, a dozen workloads) after a minute of simulated time, and a
- * 60,000-agent cluster filling up. Not a test:
+ * 60,000-agent cluster filling up; step mode on the DRF paper's example. Not
+ * a test:
  *
- *   npx tsx test/browser/docs-screenshots.ts    # writes docs/img/dashboard/*.png
+ *   npx tsx test/browser/docs-screenshots.ts        # writes docs/img/dashboard/*.png
+ *   npx tsx test/browser/docs-screenshots.ts step   # only the step mode picture
  */
 import { copyFileSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -15,9 +17,36 @@ const ROOT = resolve(import.meta.dirname, "../..");
 const OUT = join(ROOT, "docs/img/dashboard");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+const keep = (from: string, name: string) => copyFileSync(from, join(OUT, `${name}.png`));
+
+/** Step mode: two cycles stepped, the first offer's why opened from the feed. */
+async function stepModePicture(): Promise<void> {
+	const d = await openDashboard(loadScenarioFile(join(ROOT, "examples/drf-paper.yaml")), {
+		width: 1400,
+		height: 900,
+	});
+	try {
+		const done = `document.getElementById("status-line").textContent === "step: done"`;
+		await d.page.click("#step-pause");
+		for (let i = 0; i < 3; i++) {
+			await d.page.evaluate(`document.getElementById("status-line").textContent = ""`);
+			await d.page.click("#step-run");
+			await d.page.waitForFunction(done);
+		}
+		await d.page.click("#feed-list li.k-decline a.why, #feed-list li.k-accept a.why");
+		await d.page.waitForFunction(`document.getElementById("step-why").textContent.includes("answer")`);
+		await d.page.addStyleTag({ content: "header { position: static; }" });
+		await sleep(600);
+		keep(await d.screenshot("docs-step", "#step-view"), "step");
+	} finally {
+		await d.close();
+	}
+}
+
 async function main(): Promise<void> {
 	mkdirSync(OUT, { recursive: true });
-	const keep = (from: string, name: string) => copyFileSync(from, join(OUT, `${name}.png`));
+	await stepModePicture();
+	if (process.argv[2] === "step") return;
 	const d = await openDashboard(loadScenarioFile(join(ROOT, "examples/chameleon-datacenter.yaml")), {
 		speed: 20,
 		width: 1400,
