@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parseServeFlags } from "../../sim/cli/commands/serve.js";
 import { type LiveServer, type LiveServerOptions, startLive } from "../../sim/runner/live.js";
 import { loadScenarioFile } from "../../sim/scenario/index.js";
+import { injectJson } from "./helpers.js";
 
 const DRF_PAPER = join(import.meta.dirname, "../../examples/drf-paper.yaml");
 
@@ -31,22 +32,8 @@ async function start(opts: Partial<LiveServerOptions> = {}): Promise<void> {
 	server.driver.pause();
 }
 
-async function call(method: "GET" | "POST", url: string, body?: unknown) {
-	const res = await server.app.inject({
-		method,
-		url,
-		...(body === undefined
-			? {}
-			: {
-					payload: typeof body === "string" ? body : JSON.stringify(body),
-					headers: { "content-type": "application/json" },
-				}),
-	});
-	let json: any = null;
-	try {
-		json = JSON.parse(res.body);
-	} catch {}
-	return { status: res.statusCode, text: res.body, json };
+function call(method: "GET" | "POST", url: string, body?: unknown) {
+	return injectJson(server.app, method, url, body);
 }
 
 /** Runs the next allocation cycle (the dashboard's step). */

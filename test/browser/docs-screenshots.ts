@@ -24,6 +24,7 @@ async function stepModePicture(): Promise<void> {
 	const d = await openDashboard(loadScenarioFile(join(ROOT, "examples/drf-paper.yaml")), {
 		width: 1400,
 		height: 900,
+		paused: true,
 	});
 	try {
 		const done = `document.getElementById("status-line").textContent === "step: done"`;

@@ -26,7 +26,7 @@ export interface Dashboard {
 
 export async function openDashboard(
 	scenario: Scenario,
-	opts: { speed?: number; width?: number; height?: number } = {},
+	opts: { speed?: number; width?: number; height?: number; paused?: boolean } = {},
 ): Promise<Dashboard> {
 	const server = await startLive({
 		scenario,
@@ -35,6 +35,8 @@ export async function openDashboard(
 		speed: opts.speed ?? 1,
 		extensions: [liveDashboard],
 	});
+	// Paused from the start: what the page shows does not depend on how long it took to load.
+	if (opts.paused === true) server.driver.pause();
 	const browser = await chromium.launch({
 		executablePath: CHROMIUM,
 		args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],

@@ -20,20 +20,37 @@ describe("dashboard step mode", () => {
 	const json = async (path: string): Promise<any> => (await fetch(`${d.server.url}${path}`)).json();
 	const runs = async () => (await json("/metrics/snapshot"))["allocator/mesos/allocation_runs"] as number;
 
+	/** Clicks an id's link in the feed (once the feed shows it), waits for the why panel to show `text`. */
+	const openFromFeed = async (id: string, text: string) => {
+		const link = d.page.locator("#feed-list a.why", { hasText: id }).first();
+		await link.waitFor({ timeout: 10_000 });
+		await link.click();
+		await d.page.waitForFunction(
+			`document.getElementById("step-why").textContent.includes(${JSON.stringify(text)})`,
+			undefined,
+			{ timeout: 10_000 },
+		);
+	};
+
+	/** Clicks a step mode button and waits until the status line says its call is done. */
+	const press = async (button: string, what: string) => {
+		await d.page.evaluate(`document.getElementById("status-line").textContent = ""`);
+		await d.page.click(button);
+		await d.page.waitForFunction(`document.getElementById("status-line").textContent === "${what}: done"`);
+	};
+
 	beforeAll(async () => {
-		d = await openDashboard(loadScenarioFile(DRF_PAPER), { speed: 1, height: 1100 });
+		d = await openDashboard(loadScenarioFile(DRF_PAPER), { speed: 1, height: 1100, paused: true });
 	}, 120_000);
 	afterAll(async () => {
 		await d?.close();
 	});
 
 	it("a step runs one cycle and shows its roles in DRF order with the lower-share role's framework offered", async () => {
-		await d.page.click("#step-pause");
-		await d.page.waitForFunction(`document.getElementById("status-line").textContent.includes("done")`);
+		await press("#step-pause", "pause before next cycle");
 		expect((await json("/sim/v1/decisions")).recording).toBe(true);
 		const before = await runs();
-		await d.page.click("#step-run");
-		await d.page.waitForFunction(`document.getElementById("status-line").textContent === "step: done"`);
+		await press("#step-run", "step");
 		expect(await runs()).toBe(before + 1);
 
 		// What the page shows is what the master recorded for that cycle.
@@ -70,34 +87,21 @@ describe("dashboard step mode", () => {
 	});
 
 	it("steps back to an earlier cycle, and opens an offer's and a task's why from the feed", async () => {
-		await d.page.click("#step-run");
-		await d.page.waitForFunction(`document.getElementById("status-line").textContent === "step: done"`);
+		await press("#step-run", "step");
 		const info = async () => (await d.page.textContent("#step-info")) ?? "";
 		const held = (await json("/sim/v1/decisions?last=50")).cycles;
 		expect(await info()).toContain(`cycle ${held.at(-1).cycle}`);
 		await d.page.click("#step-prev-cycle");
 		expect(await info()).toContain(`cycle ${held.at(-2).cycle}`);
 
-		// The feed lists the accept and the launch with their ids as links.
-		await d.page.waitForSelector("#feed-list li.k-accept a.why", { timeout: 10_000 });
-		const offerId = await d.page.textContent("#feed-list li.k-accept a.why");
-		await d.page.click("#feed-list li.k-accept a.why");
-		await d.page.waitForFunction(
-			`document.getElementById("step-why").textContent.includes("answer")`,
-			undefined,
-			{ timeout: 10_000 },
-		);
+		// The feed lists the accept and the launch of the newest cycle's offer with their ids as links.
+		const offerId = held.at(-1).visits[0].offers[0].offer_id as string;
+		await openFromFeed(offerId, "answer");
 		const why = (await d.page.textContent("#step-why")) ?? "";
 		expect(why).toContain(`why: offer ${offerId}`);
 		expect(why).toContain("ACCEPT");
-		await d.page.waitForSelector("#feed-list li.k-launch a.why");
-		const taskId = await d.page.textContent("#feed-list li.k-launch a.why");
-		await d.page.click("#feed-list li.k-launch a.why");
-		await d.page.waitForFunction(
-			`document.getElementById("step-why").textContent.includes("launched by")`,
-			undefined,
-			{ timeout: 10_000 },
-		);
+		const taskId = (await json(`/sim/v1/decisions/offers/${offerId}`)).answer.task_ids[0] as string;
+		await openFromFeed(taskId, "launched by");
 		expect(await d.page.textContent("#step-why")).toContain(`why: task ${taskId}`);
 		await d.screenshot("step-mode-why", "#step-view");
 		expect(d.errors).toEqual([]);

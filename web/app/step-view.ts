@@ -89,6 +89,9 @@ interface DecisionStatus {
 
 /** Cycles the page asks the ring to keep, and reads back. */
 const KEEP = 50;
+/** An unanswered offer is asked about again this often, this many times. */
+const ANSWER_RETRY_MS = 400;
+const ANSWER_TRIES = 10;
 
 export interface StepHooks {
 	/** Lights up an agent on the map by its agent id. */
@@ -337,15 +340,25 @@ export class StepView {
 		return whyLink(id, () => void this.showOffer(id));
 	}
 
+	/**
+	 * Fills an offer's answer box. The answer comes after the cycle (a remote
+	 * framework's call, or an in-process one's on a later turn of the event
+	 * loop), so an offer not answered yet is asked again a few times while
+	 * its box is on the page.
+	 */
 	async #fillAnswer(offerId: string): Promise<void> {
-		let why: OfferWhy | null = null;
-		try {
-			why = (await api.offerWhy(offerId)) as OfferWhy;
-		} catch {}
-		const box = this.#visit.querySelector(`[data-answer="${CSS.escape(offerId)}"]`);
-		if (box === null) return;
-		box.className = "answer";
-		box.replaceChildren(...(why === null ? ["answer: not held any more"] : this.#answerView(why)));
+		for (let attempt = 0; attempt < ANSWER_TRIES; attempt++) {
+			if (attempt > 0) await new Promise((r) => setTimeout(r, ANSWER_RETRY_MS));
+			let why: OfferWhy | null = null;
+			try {
+				why = (await api.offerWhy(offerId)) as OfferWhy;
+			} catch {}
+			const box = this.#visit.querySelector(`[data-answer="${CSS.escape(offerId)}"]`);
+			if (box === null) return;
+			box.className = "answer";
+			box.replaceChildren(...(why === null ? ["answer: not held any more"] : this.#answerView(why)));
+			if (why === null || why.answer !== null) return;
+		}
 	}
 
 	/** What the framework did with an offer, and its own words. */
