@@ -215,6 +215,9 @@ export interface FeedEvent {
 	framework: string | null;
 	agent: number | null;
 	text: string;
+	/** The offer or task the event is about: the page opens its "why" (/sim/v1/decisions) on a click. */
+	offer?: string;
+	task?: string;
 }
 
 export interface Fault {
@@ -239,6 +242,8 @@ export interface SnapshotMessage extends LiveState {
 	catalog: { name: string; description: string }[];
 	/** Present when the server plays a lesson: its title and the steps played so far. */
 	lesson?: LessonView;
+	/** Plain words for the decision records' reason codes (step mode), keyed by code. */
+	reasons: { pass: Record<string, string>; framework: Record<string, string> };
 }
 
 /** One played step of a lesson's script (sim/narration PlayedStep): text filled in with measured values. */
@@ -319,12 +324,16 @@ export interface ReportData {
 	map: string;
 }
 
-/** Browser -> server: the only message a page sends. */
-export interface AgentRequest {
-	type: "agent";
-	index: number;
-}
+/**
+ * Browser -> server: the only message a page sends, naming the agent by its
+ * map index or by its agent id (step mode knows the id); the answer is an
+ * AgentMessage with the index (-1 and agent null for an unknown id).
+ */
+export type AgentRequest = { type: "agent"; index: number } | { type: "agent"; id: string };
 export type ClientMessage = AgentRequest;
+
+/** Longest agent id a page may send. */
+export const MAX_AGENT_ID = 256;
 
 /** Close codes the feed uses (RFC 6455 §7.4.1). */
 export const CLOSE = { UNSUPPORTED: 1003, POLICY: 1008, TOO_BIG: 1009 } as const;
@@ -343,6 +352,11 @@ export function parseClientMessage(text: string): ClientMessage | string {
 	if (msg === null || typeof msg !== "object" || Array.isArray(msg)) return "message must be a JSON object";
 	const m = msg as Record<string, unknown>;
 	if (m.type !== "agent") return `unknown message type ${JSON.stringify(m.type)}`;
+	if (m.index === undefined && m.id !== undefined) {
+		if (typeof m.id !== "string" || m.id === "" || m.id.length > MAX_AGENT_ID)
+			return `agent.id must be a string of 1 to ${MAX_AGENT_ID} characters`;
+		return { type: "agent", id: m.id };
+	}
 	if (!Number.isInteger(m.index) || (m.index as number) < 0)
 		return "agent.index must be a non-negative integer";
 	return { type: "agent", index: m.index as number };

@@ -22,6 +22,7 @@ import { ApiError } from "../../master/http/index.js";
 import type { Simulation } from "../runner/build.js";
 import { type TimelineEvent, validateAction } from "../scenario/index.js";
 import { type AgentOperator, applyAction, controlAction, frameworkNamed, selectAgents } from "./apply.js";
+import { DecisionControl, decisionRoutes } from "./decisions.js";
 import { ControlError } from "./errors.js";
 
 export const CONTROL_PREFIX = "/sim/v1";
@@ -49,6 +50,8 @@ export interface ControlOptions {
 	operator: AgentOperator;
 	/** Wall ms since the server started. */
 	wallMs: () => number;
+	/** The decision ring's switch (/sim/v1/decisions); a new one, off, when absent. */
+	decisions?: DecisionControl;
 }
 
 /** Route suffix -> the timeline action it posts. */
@@ -234,6 +237,8 @@ export async function controlPlugin(app: FastifyInstance, opts: ControlOptions):
 			};
 		}),
 	);
+
+	decisionRoutes(app, CONTROL_PREFIX, opts.decisions ?? new DecisionControl(sim), guarded, jsonBody);
 
 	app.get(
 		`${CONTROL_PREFIX}/packages`,

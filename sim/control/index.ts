@@ -7,6 +7,13 @@ export {
 	masterOperator,
 	selectAgents,
 } from "./apply.js";
+export {
+	DEFAULT_DECISION_CYCLES,
+	DEFAULT_DECISION_VISITS,
+	DecisionControl,
+	MAX_DECISION_CYCLES,
+	MAX_DECISION_VISITS,
+} from "./decisions.js";
 export { badControl, ControlError, notFound } from "./errors.js";
 export {
 	CONTROL_PREFIX,

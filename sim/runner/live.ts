@@ -40,7 +40,8 @@ import { performance } from "node:perf_hooks";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import type { Engine } from "../../engine/index.js";
 import { type AuthOptions, type BuildAppOptions, buildApp } from "../../master/http/index.js";
-import { controlPlugin } from "../control/index.js";
+import type { RingLimits } from "../../master/index.js";
+import { controlPlugin, DecisionControl } from "../control/index.js";
 import type { Scenario } from "../scenario/index.js";
 import { buildSimulation, type Simulation } from "./build.js";
 import { applyLiveV8Flags, IdleScavenger } from "./gc.js";
@@ -227,13 +228,19 @@ export class LiveDriver {
 }
 
 /** The /sim/v1 control API (sim/control/http.ts) on the live app, driving this driver's clock. */
-function registerControl(app: FastifyInstance, sim: Simulation, driver: LiveDriver): void {
+function registerControl(
+	app: FastifyInstance,
+	sim: Simulation,
+	driver: LiveDriver,
+	decisions: DecisionControl,
+): void {
 	const started = performance.now();
 	app.register(controlPlugin, {
 		sim,
 		clock: driver,
 		operator: app.mesos.operator,
 		wallMs: () => performance.now() - started,
+		decisions,
 	});
 }
 
@@ -256,6 +263,8 @@ export interface LiveServerOptions {
 	auth?: AuthOptions;
 	/** Routes added by layers above the driver before the server listens (the dashboard, web/server). */
 	extensions?: readonly LiveExtension[];
+	/** Record decisions from the start into a ring of these bounds (`serve --decisions N`); off when absent. */
+	decisions?: Partial<RingLimits>;
 }
 
 /** Adds routes to the live app; called once, before listen, with the simulation and its clock. */
@@ -283,6 +292,8 @@ export interface LiveServer {
 	driver: LiveDriver;
 	/** Idle-time scavenges between bursts of calls (gc.ts). */
 	scavenger: IdleScavenger;
+	/** The decision ring and its switch (/sim/v1/decisions). */
+	decisions: DecisionControl;
 	/** Stops the clock, ends every open stream and closes the server. */
 	close(): Promise<void>;
 }
@@ -309,7 +320,8 @@ export async function startLive(opts: LiveServerOptions): Promise<LiveServer> {
 			driver.catchUp();
 		},
 	});
-	registerControl(app, sim, driver);
+	const decisions = new DecisionControl(sim, opts.decisions ?? null);
+	registerControl(app, sim, driver, decisions);
 	driver.onKeepAlive = () => app.mesos.keepAlive();
 	driver.onTick = () => scavenger.poll();
 	try {
@@ -332,6 +344,7 @@ export async function startLive(opts: LiveServerOptions): Promise<LiveServer> {
 		sim,
 		driver,
 		scavenger,
+		decisions,
 		close: () => {
 			closing ??= (async () => {
 				driver.stop();

@@ -7,6 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type LiveServer, startLive } from "../../sim/runner/live.js";
 import { validateScenario } from "../../sim/scenario/index.js";
+import { injectJson } from "./helpers.js";
 
 const scenario = () =>
 	validateScenario({
@@ -49,20 +50,8 @@ afterEach(async () => {
 	await server.close();
 });
 
-async function call(method: "GET" | "POST", url: string, body?: unknown) {
-	const res = await server.app.inject({
-		method,
-		url,
-		...(body === undefined
-			? {}
-			: { payload: JSON.stringify(body), headers: { "content-type": "application/json" } }),
-	});
-	const text = res.body;
-	let json: any = null;
-	try {
-		json = JSON.parse(text);
-	} catch {}
-	return { status: res.statusCode, text, json };
+function call(method: "GET" | "POST", url: string, body?: unknown) {
+	return injectJson(server.app, method, url, body);
 }
 
 /** Moves simulated time on by `ms` (the clock stays paused). */

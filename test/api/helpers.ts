@@ -298,3 +298,19 @@ export async function runUntilState(
 	}
 	throw new Error(`no ${state} for ${taskId}; saw ${seen.map((s) => s.state).join(", ")}`);
 }
+
+/** A JSON call through inject (a string body goes as it is): the status, the text and the parsed JSON (null if none). */
+export async function injectJson(app: FastifyInstance, method: "GET" | "POST", url: string, body?: unknown) {
+	const res = await app.inject({
+		method,
+		url,
+		...(body === undefined
+			? {}
+			: { payload: typeof body === "string" ? body : JSON.stringify(body), headers: JSON_HEADERS }),
+	});
+	let json: any = null;
+	try {
+		json = JSON.parse(res.body);
+	} catch {}
+	return { status: res.statusCode, text: res.body, json };
+}

@@ -1,10 +1,12 @@
 /**
  * Takes the pictures of docs/dashboard.md: the chameleon datacenter example
  * (200 agents, a dozen workloads) after a minute of simulated time, and a
- * 60,000-agent cluster filling up. Not a test:
+ * 60,000-agent cluster filling up; step mode on the DRF paper's example. Not
+ * a test:
  *
  *   npx tsx test/browser/docs-screenshots.ts         # writes docs/img/dashboard/*.png
  *   npx tsx test/browser/docs-screenshots.ts lesson  # only lesson.png (lesson 2 in lesson mode)
+ *   npx tsx test/browser/docs-screenshots.ts step    # only step.png (step mode)
  */
 import { copyFileSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -43,10 +45,37 @@ async function lessonPicture(): Promise<void> {
 	}
 }
 
+/** Step mode: two cycles stepped, the first offer's why opened from the feed. */
+async function stepModePicture(): Promise<void> {
+	const d = await openDashboard(loadScenarioFile(join(ROOT, "examples/drf-paper.yaml")), {
+		width: 1400,
+		height: 900,
+		paused: true,
+	});
+	try {
+		const done = `document.getElementById("status-line").textContent === "step: done"`;
+		await d.page.click("#step-pause");
+		for (let i = 0; i < 3; i++) {
+			await d.page.evaluate(`document.getElementById("status-line").textContent = ""`);
+			await d.page.click("#step-run");
+			await d.page.waitForFunction(done);
+		}
+		await d.page.click("#feed-list li.k-decline a.why, #feed-list li.k-accept a.why");
+		await d.page.waitForFunction(`document.getElementById("step-why").textContent.includes("answer")`);
+		await d.page.addStyleTag({ content: "header { position: static; }" });
+		await sleep(600);
+		keep(await d.screenshot("docs-step", "#step-view"), "step");
+	} finally {
+		await d.close();
+	}
+}
+
 async function main(): Promise<void> {
 	mkdirSync(OUT, { recursive: true });
-	await lessonPicture();
+	if (process.argv[2] !== "step") await lessonPicture();
 	if (process.argv[2] === "lesson") return;
+	await stepModePicture();
+	if (process.argv[2] === "step") return;
 	const d = await openDashboard(loadScenarioFile(join(ROOT, "examples/chameleon-datacenter.yaml")), {
 		speed: 20,
 		width: 1400,

@@ -67,7 +67,7 @@ export async function openPage(url: string, opts: PageOptions = {}): Promise<Bro
 
 export async function openDashboard(
 	scenario: Scenario,
-	opts: PageOptions & { speed?: number; extensions?: readonly LiveExtension[] } = {},
+	opts: PageOptions & { speed?: number; extensions?: readonly LiveExtension[]; paused?: boolean } = {},
 ): Promise<Dashboard> {
 	const server = await startLive({
 		scenario,
@@ -76,6 +76,8 @@ export async function openDashboard(
 		speed: opts.speed ?? 1,
 		extensions: opts.extensions ?? [liveDashboard],
 	});
+	// Paused from the start: what the page shows does not depend on how long it took to load.
+	if (opts.paused === true) server.driver.pause();
 	const p = await openPage(server.url, opts);
 	return {
 		...p,

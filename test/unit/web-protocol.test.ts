@@ -29,6 +29,7 @@ describe("binary frames", () => {
 describe("client messages", () => {
 	it("accept an agent request", () => {
 		expect(parseClientMessage('{"type":"agent","index":42}')).toEqual({ type: "agent", index: 42 });
+		expect(parseClientMessage('{"type":"agent","id":"S3"}')).toEqual({ type: "agent", id: "S3" });
 	});
 
 	it.each([
@@ -37,6 +38,9 @@ describe("client messages", () => {
 		['{"type":"pause"}', 'unknown message type "pause"'],
 		['{"type":"agent","index":-1}', "agent.index must be a non-negative integer"],
 		['{"type":"agent","index":1.5}', "agent.index must be a non-negative integer"],
+		['{"type":"agent","id":""}', "agent.id must be a string of 1 to 256 characters"],
+		['{"type":"agent","id":7}', "agent.id must be a string of 1 to 256 characters"],
+		[`{"type":"agent","id":"${"x".repeat(257)}"}`, "agent.id must be a string of 1 to 256 characters"],
 	])("name what is wrong with %s", (text, reason) => {
 		expect(parseClientMessage(text)).toBe(reason);
 	});

@@ -3,15 +3,23 @@
  * CLI: /sim/v1 for the clock, agents and packages (docs/api.md, "Simulator
  * control"); the Mesos operator API (POST /api/v1) for weights and quota.
  */
-async function post(path: string, body: unknown = {}): Promise<unknown> {
-	const res = await fetch(path, {
+async function request(path: string, init: RequestInit): Promise<unknown> {
+	const res = await fetch(path, init);
+	const text = await res.text();
+	if (!res.ok) throw new Error(`${res.status} ${path}: ${text || res.statusText}`);
+	return text === "" ? null : JSON.parse(text);
+}
+
+function post(path: string, body: unknown = {}): Promise<unknown> {
+	return request(path, {
 		method: "POST",
 		headers: { "Content-Type": "application/json", Accept: "application/json" },
 		body: JSON.stringify(body),
 	});
-	const text = await res.text();
-	if (!res.ok) throw new Error(`${res.status} ${path}: ${text || res.statusText}`);
-	return text === "" ? null : JSON.parse(text);
+}
+
+function get(path: string): Promise<unknown> {
+	return request(path, { headers: { Accept: "application/json" } });
 }
 
 export type AgentAction =
@@ -36,6 +44,8 @@ const SIM = "/sim/v1";
 
 export const api = {
 	pause: () => post(`${SIM}/clock/pause`),
+	/** Runs every event before the next allocation cycle, then holds the clock paused. */
+	toNextCycle: () => post(`${SIM}/clock/step`),
 	resume: () => post(`${SIM}/clock/resume`),
 	/** Runs exactly the next allocation cycle, then holds the clock paused. */
 	cycle: () => post(`${SIM}/clock/cycle`),
@@ -50,6 +60,11 @@ export const api = {
 			...(instances === undefined ? {} : { instances }),
 		}),
 	uninstall: (framework: string) => post(`${SIM}/packages/uninstall`, { framework }),
+	/** Decision recording (docs/api.md, "Decisions"): status and the last cycles, one offer's or task's why. */
+	decisions: (last: number) => get(`${SIM}/decisions?last=${last}`),
+	recordDecisions: (cycles: number) => post(`${SIM}/decisions`, { record: true, cycles }),
+	offerWhy: (id: string) => get(`${SIM}/decisions/offers/${encodeURIComponent(id)}`),
+	taskWhy: (id: string) => get(`${SIM}/decisions/tasks/${encodeURIComponent(id)}`),
 	weight: (role: string, weight: number) =>
 		post("/api/v1", { type: "UPDATE_WEIGHTS", update_weights: { weight_infos: [{ role, weight }] } }),
 	quota: (role: string, limits: Record<string, number>) =>

@@ -4,7 +4,11 @@
  * list (new events wait in a bounded buffer), never the cluster.
  */
 import { FEED_KINDS, type FeedEvent } from "../protocol.js";
-import { el, fmt } from "./dom.js";
+import { type Child, el, fmt } from "./dom.js";
+import { whyLink } from "./step-view.js";
+
+/** Opens the why of an offer or a task (step mode's panel). */
+export type OpenWhy = (what: "offer" | "task", id: string) => void;
 
 const SHOWN = 300;
 const WAITING = 2000;
@@ -20,8 +24,10 @@ export class FeedView {
 	#waiting: FeedEvent[] = [];
 	#paused = false;
 	#dropped = 0;
+	readonly #openWhy: OpenWhy;
 
-	constructor(root: HTMLElement) {
+	constructor(root: HTMLElement, openWhy: OpenWhy) {
+		this.#openWhy = openWhy;
 		this.#kind = el(
 			"select",
 			{ "aria-label": "kind", onchange: () => this.#render() },
@@ -87,6 +93,15 @@ export class FeedView {
 		this.#showInfo();
 	}
 
+	/** The event's text with its offer or task id as a link to its why. */
+	#text(e: FeedEvent): Child[] {
+		const what = e.offer !== undefined ? "offer" : e.task !== undefined ? "task" : null;
+		const id = e.offer ?? e.task;
+		const at = id === undefined ? -1 : e.text.indexOf(id);
+		if (what === null || id === undefined || at < 0) return [e.text];
+		return [e.text.slice(0, at), whyLink(id, () => this.#openWhy(what, id)), e.text.slice(at + id.length)];
+	}
+
 	/** List items for the events that pass the filter, newest first, at most SHOWN. */
 	#items(events: FeedEvent[]): HTMLElement[] {
 		const kind = this.#kind.value;
@@ -105,7 +120,7 @@ export class FeedView {
 					{ class: `k-${e.kind}` },
 					el("time", {}, fmt.time(e.t)),
 					el("span", { class: "kind" }, e.kind),
-					e.text,
+					...this.#text(e),
 				),
 			);
 		}

@@ -14,6 +14,7 @@ import { FrameTimer } from "./frame-timer.js";
 import { LessonPanel } from "./lesson-view.js";
 import { MapView } from "./map-view.js";
 import { renderPanel } from "./panel.js";
+import { StepView } from "./step-view.js";
 import { Store } from "./store.js";
 import { renderFrameworks, renderRoles, renderTotals } from "./tables.js";
 import "./style.css";
@@ -24,6 +25,7 @@ declare global {
 		__dash?: {
 			store: Store;
 			map: MapView;
+			step: StepView;
 			updates: number;
 			frames: FrameTimer;
 			socket: () => WebSocket | null;
@@ -70,6 +72,7 @@ const frameworksRoot = el("div", { id: "frameworks-table" });
 const rolesRoot = el("div", { id: "roles-table" });
 const feedRoot = el("div", { id: "feed" });
 const catalogRoot = el("div", { id: "catalog" });
+const stepRoot = el("div", { id: "step" });
 const addGroup = el("input", { placeholder: "group", size: 8, "aria-label": "agent group" });
 const addCount = el("input", {
 	type: "number",
@@ -141,6 +144,7 @@ app.append(
 				el("aside", {}, panel),
 			),
 		),
+		liveSection("step-view", "Step mode: why each offer went where", stepRoot),
 		section("frameworks-view", "Frameworks", frameworksRoot, chartsRoot),
 		section("roles-view", "Roles", rolesRoot),
 		liveSection("feed-view", "Offers and events", feedRoot),
@@ -150,15 +154,26 @@ app.append(
 
 const map = new MapView(canvas, store);
 const charts = new Charts(chartsRoot, store);
-const feed = new FeedView(feedRoot);
 const frames = new FrameTimer();
 const lesson = new LessonPanel(map, () => store.clock.paused);
 document.body.append(lesson.root);
+/** An agent asked for by id (step mode's visit): selected on the map when its index comes back. */
+let pendingAgentId: string | null = null;
+const step = new StepView(stepRoot, {
+	showAgent: (id) => {
+		pendingAgentId = id;
+		if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "agent", id }));
+	},
+	reasons: () => store.reasons,
+});
+const openWhy = (what: "offer" | "task", id: string) =>
+	void (what === "offer" ? step.showOffer(id) : step.showTask(id));
+const feed = new FeedView(feedRoot, openWhy);
 let socket: WebSocket | null = null;
 let detailIndex = -1;
 
-window.__dash = { store, map, updates: 0, frames, socket: () => socket };
-renderPanel(panel, null, []);
+window.__dash = { store, map, step, updates: 0, frames, socket: () => socket };
+renderPanel(panel, null, [], openWhy);
 
 let legendKey = "";
 /** Redraws the legend when its entries changed (not at every update: that costs a relayout). */
@@ -287,6 +302,7 @@ function onMessage(ev: MessageEvent): void {
 			store.applySnapshot(msg);
 			lesson.setLesson(msg.lesson);
 			renderAll(true);
+			if (!window.__ready) void run("step mode", () => step.refresh());
 			window.__ready = true;
 			frames.discard();
 			break;
@@ -299,10 +315,24 @@ function onMessage(ev: MessageEvent): void {
 			frames.handled();
 			break;
 		case "agent":
+			if (msg.agent !== null && msg.agent.id === pendingAgentId) {
+				// Step mode's visited agent: it becomes the selection and its panel opens.
+				pendingAgentId = null;
+				map.selected.clear();
+				selectedHostnames.clear();
+				map.selected.add(msg.index);
+				detailIndex = msg.index;
+				map.draw(true);
+			}
 			if (msg.agent !== null && map.selected.has(msg.index))
 				selectedHostnames.set(msg.index, msg.agent.hostname);
 			if (msg.index === detailIndex)
-				renderPanel(panel, msg.agent, selectedHostnames.size > 1 ? [...selectedHostnames.values()] : []);
+				renderPanel(
+					panel,
+					msg.agent,
+					selectedHostnames.size > 1 ? [...selectedHostnames.values()] : [],
+					openWhy,
+				);
 			return;
 		case "narration":
 			lesson.addStep(msg.step);

@@ -2,6 +2,8 @@
 import type { AgentDetail } from "../protocol.js";
 import { AGENT_ACTIONS, api, run } from "./api.js";
 import { el, fmt } from "./dom.js";
+import type { OpenWhy } from "./feed-view.js";
+import { whyLink } from "./step-view.js";
 
 const res = (q: number[]) =>
 	`${fmt.num(q[0] ?? 0)} cpus · ${fmt.mem(q[1] ?? 0)} · ${fmt.mem(q[2] ?? 0)} disk${(q[3] ?? 0) > 0 ? ` · ${q[3]} gpus` : ""}`;
@@ -21,7 +23,12 @@ function list(title: string, rows: (HTMLTableCellElement | string)[][]): HTMLEle
 	return [el("h4", {}, title), body];
 }
 
-export function renderPanel(root: HTMLElement, d: AgentDetail | null, selection: string[]): void {
+export function renderPanel(
+	root: HTMLElement,
+	d: AgentDetail | null,
+	selection: string[],
+	openWhy: OpenWhy,
+): void {
 	if (d === null) {
 		root.replaceChildren(
 			el("p", { class: "muted" }, "Click an agent on the map (shift-click to select several)."),
@@ -60,7 +67,11 @@ export function renderPanel(root: HTMLElement, d: AgentDetail | null, selection:
 		...list(
 			`tasks (${d.tasksTotal})`,
 			d.tasks.map((t) => [
-				el("td", { class: "mono" }, t.id),
+				el(
+					"td",
+					{},
+					whyLink(t.id, () => openWhy("task", t.id)),
+				),
 				t.framework,
 				t.state.replace("TASK_", ""),
 				el("td", { class: "num" }, `${fmt.num(t.cpus)} cpus`),
@@ -69,7 +80,11 @@ export function renderPanel(root: HTMLElement, d: AgentDetail | null, selection:
 		...list(
 			`outstanding offers (${d.offers.length})`,
 			d.offers.map((o) => [
-				el("td", { class: "mono" }, o.id),
+				el(
+					"td",
+					{},
+					whyLink(o.id, () => openWhy("offer", o.id)),
+				),
 				o.framework,
 				o.role,
 				`${fmt.num(o.cpus)} cpus · ${fmt.mem(o.mem)}`,

@@ -19,6 +19,8 @@ import {
 
 export class Store {
 	count = 0;
+	/** Plain words of the decision records' reason codes (step mode). */
+	reasons: SnapshotMessage["reasons"] = { pass: {}, framework: {} };
 	/** One byte per agent per channel, in MAP_CHANNELS order. */
 	channels: Uint8Array[] = MAP_CHANNELS.map(() => new Uint8Array(0));
 	layout: LayoutMeta = { count: 0, keys: [], values: [] };
@@ -88,6 +90,7 @@ export class Store {
 	}
 
 	applySnapshot(m: SnapshotMessage): void {
+		this.reasons = m.reasons;
 		this.history = m.history;
 		this.faults = m.faults;
 		this.catalog = m.catalog;

@@ -20,8 +20,10 @@
 import { performance } from "node:perf_hooks";
 import {
 	AGENT_STATE,
+	FRAMEWORK_REASONS,
 	type Master,
 	type OfferRecord,
+	PASS_REASONS,
 	type TaskRecord,
 	type TaskState,
 } from "../../master/index.js";
@@ -227,7 +229,13 @@ export class DashboardFeed {
 	 * cycles and faults, rare and the ones a viewer looks for, have their own
 	 * allowance of the same size so a flood of declines never hides them.
 	 */
-	#event(kind: FeedKind, framework: string | null, agent: number | null, text: () => string): void {
+	#event(
+		kind: FeedKind,
+		framework: string | null,
+		agent: number | null,
+		text: () => string,
+		about: { offer: string } | { task: string } | null = null,
+	): void {
 		const rare = kind === "cycle" || kind === "fault";
 		if (rare ? this.#rareEvents >= this.#o.eventsPerUpdate : this.#bulkEvents >= this.#o.eventsPerUpdate) {
 			this.#droppedEvents++;
@@ -235,26 +243,28 @@ export class DashboardFeed {
 		}
 		if (rare) this.#rareEvents++;
 		else this.#bulkEvents++;
-		this.#events.push({ t: this.#simNow(), kind, framework, agent, text: text() });
+		this.#events.push({ t: this.#simNow(), kind, framework, agent, text: text(), ...about });
 	}
 
 	#offerEnded(o: OfferRecord, how: "accepted" | "declined" | "rescinded"): void {
 		const name = frameworkName(o.fw);
 		if (how === "declined") {
-			this.#event("decline", name, o.agent, () => {
+			const text = () => {
 				const until = o.fw.filters.expiryOf(o.agent, o.role, this.#master.now);
 				const refuse = until < 0 ? "no filter" : `refuse ${((until - this.#master.now) / 1000).toFixed(1)} s`;
 				return `${name} declined ${o.id} (${fmtRes(o.q)}), ${refuse}`;
-			});
-		} else if (how === "accepted") this.#event("accept", name, o.agent, () => `${name} accepted ${o.id}`);
-		else this.#event("rescind", name, o.agent, () => `${o.id} rescinded from ${name}`);
+			};
+			this.#event("decline", name, o.agent, text, { offer: o.id });
+		} else if (how === "accepted")
+			this.#event("accept", name, o.agent, () => `${name} accepted ${o.id}`, { offer: o.id });
+		else this.#event("rescind", name, o.agent, () => `${o.id} rescinded from ${name}`, { offer: o.id });
 	}
 
 	#taskChanged(t: TaskRecord, previous: TaskState | null): void {
 		const name = frameworkName(t.fw);
 		if (previous === null)
-			this.#event("launch", name, t.agent, () => `${name} launched ${t.id} (${fmtRes(t.q)})`);
-		else this.#event("status", name, t.agent, () => `${t.id}: ${previous} → ${t.state}`);
+			this.#event("launch", name, t.agent, () => `${name} launched ${t.id} (${fmtRes(t.q)})`, { task: t.id });
+		else this.#event("status", name, t.agent, () => `${t.id}: ${previous} → ${t.state}`, { task: t.id });
 	}
 
 	/** A health change of a known agent is a feed event; entering a fault state also marks the charts. */
@@ -322,6 +332,7 @@ export class DashboardFeed {
 			history: this.#history.toArray(),
 			faults: this.#faults.toArray(),
 			catalog,
+			reasons: { pass: PASS_REASONS, framework: FRAMEWORK_REASONS },
 			...(this.#lesson === null ? {} : { lesson: { ...this.#lesson, played: this.#lesson.played.slice() } }),
 		};
 	}
@@ -374,10 +385,12 @@ export class DashboardFeed {
 			this.#reject(socket, CLOSE.POLICY, msg);
 			return;
 		}
+		const index = "id" in msg ? this.#master.cluster.indexOf(msg.id) : msg.index;
 		const reply: ServerMessage = {
 			type: "agent",
-			index: msg.index,
-			agent: agentDetail(this.#master, msg.index, this.#o.groupOf ?? null, this.#o.originMs ?? 0),
+			index,
+			agent:
+				index < 0 ? null : agentDetail(this.#master, index, this.#o.groupOf ?? null, this.#o.originMs ?? 0),
 		};
 		this.#send(socket, JSON.stringify(reply));
 	}

@@ -18,6 +18,7 @@ interface DemoFlags {
 	host?: string;
 	port?: string;
 	speed?: string;
+	decisions?: string;
 }
 
 export function registerDemo(program: Command, ctx: CliContext): void {
@@ -28,6 +29,7 @@ export function registerDemo(program: Command, ctx: CliContext): void {
 		.option("--host <host>", "address to listen on", "127.0.0.1")
 		.option("--port <port>", "port to listen on (0: any free port)", "5050")
 		.option("--speed <x>", "simulated seconds per wall-clock second")
+		.option("--decisions <n>", "record why offers go where from the start, keeping the last N cycles")
 		.action(async (name: string | undefined, flags: DemoFlags) => {
 			if (flags.list === true) {
 				for (const d of DEMOS) ctx.stdout.write(`${d.name.padEnd(12)}${d.description}\n`);
@@ -46,12 +48,20 @@ export function registerDemo(program: Command, ctx: CliContext): void {
 				...(flags.host === undefined ? {} : { host: flags.host }),
 				...(flags.port === undefined ? {} : { port: flags.port }),
 				speed: flags.speed ?? String(demo.speed),
+				...(flags.decisions === undefined ? {} : { decisions: flags.decisions }),
 			});
 			const scenario = validateScenario(demo.scenario(), { sourceName: `demo ${demo.name}` });
 			const { liveDashboard } = await import("../../../web/server/index.js");
 			await serveUntilStopped(
 				ctx,
-				{ scenario, host: opts.host, port: opts.port, speed: opts.speed, extensions: [liveDashboard] },
+				{
+					scenario,
+					host: opts.host,
+					port: opts.port,
+					speed: opts.speed,
+					...(opts.decisions === undefined ? {} : { decisions: { maxCycles: opts.decisions } }),
+					extensions: [liveDashboard],
+				},
 				(server) => {
 					const agents = scenario.agents.reduce((n, g) => n + g.count, 0);
 					ctx.stdout.write(

@@ -13,6 +13,7 @@ import { simError } from "../../../common/errors.js";
 import { formatCount, LIMITS, LIMITS_DOC } from "../../../common/limits.js";
 import { DEFAULT_AGENT_SHAPE, parseAgentShape } from "../../../frameworks/chameleon/flags.js";
 import { type AuthOptions, parseCredentials } from "../../../master/http/index.js";
+import { MAX_DECISION_CYCLES } from "../../control/decisions.js";
 import { loadScenarioFile } from "../../scenario/load.js";
 import type { Scenario } from "../../scenario/types.js";
 import { validateScenario } from "../../scenario/validate.js";
@@ -34,6 +35,7 @@ export interface ServeFlags {
 	authenticateFrameworks?: boolean;
 	authenticateHttpReadwrite?: boolean;
 	authenticateHttpReadonly?: boolean;
+	decisions?: string;
 }
 
 export interface ServeOptions {
@@ -49,6 +51,8 @@ export interface ServeOptions {
 	agentsOnMasterHost: boolean;
 	/** HTTP Basic authentication; absent: none. */
 	auth?: AuthOptions;
+	/** Record decisions from the start, keeping this many cycles (/sim/v1/decisions); absent: off. */
+	decisions?: number;
 }
 
 export const DEFAULT_SERVE_AGENTS = 10;
@@ -80,6 +84,12 @@ export function parseServeFlags(flags: ServeFlags): ServeOptions {
 	if (flags.seed !== undefined) out.seed = parseSeedFlag(flags.seed);
 	if (flags.startTime !== undefined) out.startTimeMs = parseStartTime(flags.startTime);
 	if (flags.webuiDir !== undefined) out.webuiDir = parseWebUiDir(flags.webuiDir);
+	if (flags.decisions !== undefined) {
+		const text = flags.decisions.trim();
+		if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > MAX_DECISION_CYCLES)
+			badFlag("--decisions", text, `must be an integer from 1 to ${formatCount(MAX_DECISION_CYCLES)}`);
+		out.decisions = Number(text);
+	}
 	if (flags.scenario !== undefined && flags.agents !== undefined) {
 		throw simError("SIM_ERR_USAGE", {
 			reason: "--scenario and --agents cannot be used together (see mesosim serve --help)",
@@ -225,6 +235,10 @@ export function registerServe(program: Command, ctx: CliContext): void {
 		.option("--authenticate-frameworks", "HTTP Basic credentials required on the scheduler API")
 		.option("--authenticate-http-readwrite", "credentials required on operator calls that change something")
 		.option("--authenticate-http-readonly", "credentials required on read-only endpoints (all but /health)")
+		.option(
+			"--decisions <n>",
+			"record why offers go where from the start, keeping the last N cycles (/sim/v1/decisions)",
+		)
 		.action(async (flags: ServeFlags) => {
 			const opts = parseServeFlags(flags);
 			const scenario = serveScenario(opts);
@@ -242,6 +256,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
 						...(opts.webuiDir === undefined ? {} : { webuiDir: opts.webuiDir }),
 					},
 					...(opts.auth === undefined ? {} : { auth: opts.auth }),
+					...(opts.decisions === undefined ? {} : { decisions: { maxCycles: opts.decisions } }),
 					extensions: [liveDashboard],
 				},
 				(server, logger) => {
