@@ -21,7 +21,7 @@ export default {
 		"!master/http/**",
 		"!master/protocol/**",
 		"agents/**/*.ts",
-		"frameworks/chameleon/spec.ts",
+		"frameworks/chameleon/spec/**/*.ts",
 		"frameworks/chameleon/patterns/**/*.ts",
 		"!**/index.ts",
 	],
