@@ -472,6 +472,19 @@ describe("Engine origin and queue size (found by mutation testing)", () => {
 		expect(r.log).toEqual([]);
 	});
 
+	it("a NaN delay runs now, like a negative one", () => {
+		const { e, r } = setup();
+		e.runUntil(40);
+		e.after(Number.NaN, r, 1);
+		let closureAt = -1;
+		e.timeout(Number.NaN, () => {
+			closureAt = e.now;
+		});
+		e.runUntil(40);
+		expect(r.log).toEqual([{ t: 40, kind: 1, a: 0, b: 0 }]);
+		expect(closureAt).toBe(40);
+	});
+
 	it("runUntil(Infinity) runs everything and leaves the clock at the last event", () => {
 		const { e, r } = setup();
 		e.at(3, r, 1);
