@@ -91,6 +91,13 @@ describe("CandidateAgents", () => {
 		expect(visits(c).agents).toEqual([0, 2, 4, 1]);
 	});
 
+	it("a request for the agent just past the request table's capacity is kept", () => {
+		const c = new CandidateAgents();
+		c.markAll(1100);
+		c.request(1024);
+		expect(visits(c).agents).toEqual([1024]);
+	});
+
 	it("takes agents past its initial capacity", () => {
 		const c = new CandidateAgents();
 		c.mark(5000);
