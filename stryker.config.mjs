@@ -1,3 +1,10 @@
+// Property tests and the fuzz test draw a fresh seed per run and name their
+// tests after it; Stryker finds a mutant's tests by name, so a run uses one
+// seed throughout (test/helpers/mutate-seed.ts; Stryker's workers inherit the
+// environment). Set MESOSIM_MUTATE_SEED or FUZZ_SEED to try another.
+process.env.MESOSIM_MUTATE_SEED ??= "1";
+process.env.FUZZ_SEED ??= "1";
+
 /**
  * Mutation testing of the core (docs/testing.md): `npm run mutate`, or
  * `npm run mutate -- --mutate engine/heap.ts` for one file.
@@ -10,7 +17,7 @@
  */
 export default {
 	testRunner: "vitest",
-	vitest: { configFile: "vitest.config.ts", related: false },
+	vitest: { configFile: "vitest.mutate.config.ts", related: false },
 	checkers: ["typescript"],
 	tsconfigFile: "tsconfig.json",
 	typescriptChecker: { prioritizePerformanceOverAccuracy: true },
@@ -21,7 +28,7 @@ export default {
 		"!master/http/**",
 		"!master/protocol/**",
 		"agents/**/*.ts",
-		"frameworks/chameleon/spec.ts",
+		"frameworks/chameleon/spec/**/*.ts",
 		"frameworks/chameleon/patterns/**/*.ts",
 		"!**/index.ts",
 	],

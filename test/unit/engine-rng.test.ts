@@ -178,3 +178,17 @@ describe("Rng.shuffle", () => {
 		for (const c of firstCounts) expect(Math.abs(c - N / 4)).toBeLessThan(N / 4 / 10);
 	});
 });
+
+describe("Rng.normal shape (found by mutation testing)", () => {
+	it("normal() puts the standard normal's share of draws below -1, 0 and 1", () => {
+		// Mean and standard deviation alone do not pin the shape: a Box–Muller
+		// with a skewed angle keeps both but moves the quantiles.
+		const r = new Rng("normal-shape");
+		const xs = sample(N, () => r.normal());
+		const below = (t: number) => xs.filter((x) => x < t).length / N;
+		// Φ(-1) = 0.1587, Φ(0) = 0.5, Φ(1) = 0.8413; 3 standard errors at 20k draws ≈ 0.011.
+		expect(Math.abs(below(-1) - 0.1587)).toBeLessThan(0.011);
+		expect(Math.abs(below(0) - 0.5)).toBeLessThan(0.011);
+		expect(Math.abs(below(1) - 0.8413)).toBeLessThan(0.011);
+	});
+});

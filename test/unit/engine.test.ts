@@ -433,3 +433,64 @@ describe("Engine against a reference model", () => {
 		},
 	);
 });
+
+describe("Engine origin and queue size (found by mutation testing)", () => {
+	it("starts the clock at originMs, and refuses an origin that is not a whole number of ms >= 0", () => {
+		const e = new Engine({ originMs: 1_700_000_000_000 });
+		const r = new Recorder(e);
+		expect(e.now).toBe(1_700_000_000_000);
+		expect(e.originMs).toBe(1_700_000_000_000);
+		e.after(250, r, 1);
+		e.runUntil(e.originMs + 1000);
+		expect(r.log).toEqual([{ t: 1_700_000_000_250, kind: 1, a: 0, b: 0 }]);
+		expect(new Engine({ originMs: 0 }).now).toBe(0);
+		for (const bad of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+			expect(() => new Engine({ originMs: bad })).toThrow(/originMs must be a whole number of ms >= 0/);
+		}
+	});
+
+	it("pending counts queued events; a cancelled one is gone once the queue is looked at", () => {
+		const { e, r } = setup();
+		expect(e.pending).toBe(0);
+		const a = e.at(5, r, 1);
+		e.at(6, r, 2);
+		expect(e.pending).toBe(2);
+		e.cancel(a);
+		expect(e.nextTime()).toBe(6);
+		expect(e.pending).toBe(1);
+		e.runUntil(10);
+		expect(e.pending).toBe(0);
+	});
+
+	it("the first handle (0) can be cancelled and asked about", () => {
+		const { e, r } = setup();
+		const first = e.at(5, r, 1);
+		expect(first).toBe(0);
+		expect(e.isPending(first)).toBe(true);
+		expect(e.cancel(first)).toBe(true);
+		e.runUntil(10);
+		expect(r.log).toEqual([]);
+	});
+
+	it("a NaN delay runs now, like a negative one", () => {
+		const { e, r } = setup();
+		e.runUntil(40);
+		e.after(Number.NaN, r, 1);
+		let closureAt = -1;
+		e.timeout(Number.NaN, () => {
+			closureAt = e.now;
+		});
+		e.runUntil(40);
+		expect(r.log).toEqual([{ t: 40, kind: 1, a: 0, b: 0 }]);
+		expect(closureAt).toBe(40);
+	});
+
+	it("runUntil(Infinity) runs everything and leaves the clock at the last event", () => {
+		const { e, r } = setup();
+		e.at(3, r, 1);
+		e.at(8, r, 2);
+		e.runUntil(Number.POSITIVE_INFINITY);
+		expect(r.kinds()).toEqual([1, 2]);
+		expect(e.now).toBe(8);
+	});
+});
