@@ -368,10 +368,13 @@ describe("DrfSorter against a brute-force order", () => {
 			const total = q(16, 8192, 1000, 2);
 			s.addTotal(total, 1);
 			const model = new Map<string, ModelClient>();
+			// As in Mesos's sorter, a weight belongs to the name, not the client: it outlives a remove.
+			const weights = new Map<string, number>();
 			let nextKey = 0;
 			const add = (name: string) => {
 				if (model.has(name)) return;
-				const c = { name, key: nextKey++, alloc: q(), held: [], count: 0, weight: 1, active: true };
+				const weight = weights.get(name) ?? 1;
+				const c = { name, key: nextKey++, alloc: q(), held: [], count: 0, weight, active: true };
 				model.set(name, c);
 				s.add(name, c.key);
 			};
@@ -413,6 +416,7 @@ describe("DrfSorter against a brute-force order", () => {
 					case "weight": {
 						const c = model.get(CLIENTS[o.c]!);
 						s.setWeight(CLIENTS[o.c]!, o.w);
+						weights.set(CLIENTS[o.c]!, o.w);
 						if (c !== undefined) c.weight = o.w;
 						break;
 					}
