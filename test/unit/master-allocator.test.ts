@@ -506,6 +506,45 @@ describe("the DRF paper example", () => {
 	});
 });
 
+describe("agents a quota limit held back", () => {
+	// Role r may hold 2 cpus, 2 GiB and 500 MB of disk; every agent has more.
+	// The first offer takes r to its limit, so the cycle holds the other agents
+	// back. Each decline gives r's headroom back and must bring the next agent,
+	// although nothing changed on it (it is not a candidate by itself).
+	// The walk over the roles has two forms (the sorter's live order, or a
+	// snapshot of it: nested roles, the random sorter, checks.roleWalk), each
+	// with the shortcut for an agent without ports.
+	it.each([
+		["a flat role, agents with ports (the capped-offer path)", "r", true, {}],
+		["a flat role, agents without ports (the shortcut that skips the role)", "r", false, {}],
+		["a nested role, agents with ports", "q/r", true, {}],
+		["a nested role, agents without ports", "q/r", false, {}],
+		["a flat role, agents without ports, snapshot walk", "r", false, { checks: { roleWalk: "snapshot" as const } }],
+		["a flat role, agents without ports, random role sorter", "r", false, { flags: { roleSorter: "random" as const } }],
+	])("come back when the role's consumption falls: %s", (_n, role, ports, opts) => {
+		const h = new Harness({
+			...opts,
+			agents: [{ count: 3, cpus: 4, mem: 4096, disk: 1000, ...(ports ? {} : { ports: [] }) }],
+		});
+		h.master.updateQuota(role, { cpus: 2, mem: 2048, disk: 500 });
+		const f = h.framework();
+		const seen: string[] = [];
+		f.react = (e) => {
+			if (e.type !== "OFFERS") return;
+			for (const o of e.offers.offers) {
+				expect(scalar(o, "cpus")).toBe(2);
+				seen.push(o.agent_id.value);
+				f.decline([o], 3600);
+			}
+		};
+		expect(f.subscribe({ roles: [role], capabilities: MULTI }).ok).toBe(true);
+		h.run(5_000);
+		expect(seen).toHaveLength(3);
+		expect(new Set(seen).size).toBe(3);
+		expect(h.violations()).toEqual([]);
+	});
+});
+
 describe("candidate agents vs full scan", () => {
 	// Mutation runs (stryker.config.mjs sets MESOSIM_MUTATE_SEED) run these
 	// differential tests against every allocator mutant: a quarter of the

@@ -558,6 +558,31 @@ describe("UPDATE_FRAMEWORK", () => {
 		expect(h.violations()).toEqual([]);
 	});
 
+	it("changing roles moves the offers: the added role gets offers, the dropped one none", () => {
+		const { h, f } = setup({ info: { roles: ["a", "b"], capabilities: MULTI }, agents: [{ count: 4 }] });
+		expect(new Set(f.offers().map((o) => o.allocation_info?.role))).toEqual(new Set(["a", "b"]));
+		const framework_info: FrameworkInfo = {
+			user: "test",
+			name: "test",
+			id: { value: f.id },
+			roles: ["a", "c"],
+			capabilities: MULTI,
+		};
+		expect(f.call({ type: "UPDATE_FRAMEWORK", update_framework: { framework_info } }).status).toBe(200);
+		const roles: string[] = [];
+		f.react = (e) => {
+			if (e.type !== "OFFERS") return;
+			for (const o of e.offers.offers) {
+				roles.push(o.allocation_info!.role!);
+				f.decline([o], 0);
+			}
+		};
+		f.decline(f.offers(), 0);
+		h.run(5_000);
+		expect(new Set(roles)).toEqual(new Set(["a", "c"]));
+		expect(h.violations()).toEqual([]);
+	});
+
 	it("unsuppressing a role clears its filters", () => {
 		const { h, f } = setup();
 		const info: FrameworkInfo = { user: "test", name: "test", id: { value: f.id } };

@@ -56,6 +56,11 @@ describe("quota limits (Mesos 1.11 by default)", () => {
 		expect(run(["*"], false, { "*": 6 })).toEqual({ "*": 6 });
 	});
 
+	it("with hierarchicalQuota, a limit two levels up caps too: eng/team's 4 caps eng/team/web", () => {
+		expect(run(["eng/team/web"], true, { "eng/team": 4 })).toEqual({ "eng/team/web": 4 });
+		expect(run(["eng/team/web"], true, { eng: 4 })).toEqual({ "eng/team/web": 4 });
+	});
+
 	it("with hierarchicalQuota, eng's limit of 4 caps eng/web and eng/batch together", () => {
 		expect(run(["eng/web", "eng/batch"], true, { eng: 4 })).toEqual({ "eng/web": 4, "eng/batch": 0 });
 		expect(run(["eng/web", "eng/batch"], false, { eng: 4 })).toEqual({ "eng/web": 16, "eng/batch": 0 });
