@@ -252,10 +252,6 @@ export class Master implements MasterSchedulerApi, MasterAgentApi, EventHandler 
 		this.allocator.setRecorder(recorder);
 	}
 
-	get recordingDecisions(): boolean {
-		return this.#decisions !== null;
-	}
-
 	/** Starts the periodic allocation timer. */
 	start(): void {
 		if (this.#started) return;

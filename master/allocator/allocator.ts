@@ -278,10 +278,6 @@ export class Allocator {
 		this.#recorder = recorder;
 	}
 
-	get recording(): boolean {
-		return this.#recorder !== null;
-	}
-
 	// ---- candidates and cycles -------------------------------------------------
 
 	markCandidate(agent: number): void {
@@ -290,14 +286,6 @@ export class Allocator {
 
 	markAllCandidates(): void {
 		this.#candidates.markAll(this.#cluster.size);
-	}
-
-	isCandidate(agent: number): boolean {
-		return this.#candidates.has(agent);
-	}
-
-	get candidateCount(): number {
-		return this.#candidates.count;
 	}
 
 	filterCreated(agent: number, expiresAt: number): void {
@@ -309,10 +297,6 @@ export class Allocator {
 		if (agent === ALL) this.#candidates.requestAll();
 		else this.#candidates.request(agent);
 		this.#pending = true;
-	}
-
-	get pending(): boolean {
-		return this.#pending;
 	}
 
 	/** Runs one allocation cycle over the requested agents that are candidates. */

@@ -8,7 +8,13 @@
 import { describe, expect, it } from "vitest";
 import type { AgentShape } from "../../agents/index.js";
 import { mixEvent } from "../../master/event-log.js";
-import { type FrameworkInfo, type MasterFlags, type Offer, refuseMs } from "../../master/index.js";
+import {
+	AGENT_STATE,
+	type FrameworkInfo,
+	type MasterFlags,
+	type Offer,
+	refuseMs,
+} from "../../master/index.js";
 import { Harness, scalar, type TestFramework, task } from "../helpers/harness.js";
 
 const MULTI: NonNullable<FrameworkInfo["capabilities"]> = [{ type: "MULTI_ROLE" }];
@@ -519,8 +525,18 @@ describe("agents a quota limit held back", () => {
 		["a flat role, agents without ports (the shortcut that skips the role)", "r", false, {}],
 		["a nested role, agents with ports", "q/r", true, {}],
 		["a nested role, agents without ports", "q/r", false, {}],
-		["a flat role, agents without ports, snapshot walk", "r", false, { checks: { roleWalk: "snapshot" as const } }],
-		["a flat role, agents without ports, random role sorter", "r", false, { flags: { roleSorter: "random" as const } }],
+		[
+			"a flat role, agents without ports, snapshot walk",
+			"r",
+			false,
+			{ checks: { roleWalk: "snapshot" as const } },
+		],
+		[
+			"a flat role, agents without ports, random role sorter",
+			"r",
+			false,
+			{ flags: { roleSorter: "random" as const } },
+		],
 	])("come back when the role's consumption falls: %s", (_n, role, ports, opts) => {
 		const h = new Harness({
 			...opts,
@@ -542,6 +558,41 @@ describe("agents a quota limit held back", () => {
 		expect(seen).toHaveLength(3);
 		expect(new Set(seen).size).toBe(3);
 		expect(h.violations()).toEqual([]);
+	});
+});
+
+describe("the fullScan check", () => {
+	// The check exists to catch an agent whose resources changed without the
+	// master marking it a candidate. Plant such a hole: grow two held agents'
+	// totals behind the allocator's back (agent 2 is deactivated as well).
+	function plantedHole(fullScan: boolean): { offered: string[]; nonCandidate: number } {
+		const h = new Harness({ agents: [{ count: 3, cpus: 2, mem: 2048, disk: 0 }], checks: { fullScan } });
+		const [f] = subscribeAll(h, [{ role: "a" }]);
+		expect(f!.offers()).toHaveLength(3); // held, never answered: nothing is free
+		const before = offerEvents(f!).length;
+		const { cluster } = h.master;
+		for (const agent of [1, 2]) {
+			cluster.total[0]![agent]! += 1;
+			cluster.total[1]![agent]! += 512;
+		}
+		cluster.state[2] = AGENT_STATE.DEACTIVATED;
+		h.run(1_000); // one periodic cycle over every candidate (none)
+		const offered = offerEvents(f!)
+			.slice(before)
+			.flatMap((e) => e.offers)
+			.map(
+				(o) =>
+					`agent ${cluster.ids.indexOf(o.agent_id.value)}: ${scalar(o, "cpus")} cpus, ${scalar(o, "mem")} MB`,
+			);
+		return { offered, nonCandidate: h.master.allocator.nonCandidateOffers };
+	}
+
+	it("offers the active agent the candidates missed, once, and counts it", () => {
+		expect(plantedHole(true)).toEqual({ offered: ["agent 1: 1 cpus, 512 MB"], nonCandidate: 1 });
+	});
+
+	it("without the check the hole stays hidden (what the check is for)", () => {
+		expect(plantedHole(false)).toEqual({ offered: [], nonCandidate: 0 });
 	});
 });
 
