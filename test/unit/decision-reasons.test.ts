@@ -1,0 +1,84 @@
+/**
+ * Each reason a decision record gives is given where it applies: one small
+ * cluster per reason, recorded from its first cycle. (The property test in
+ * test/property/decisions.test.ts checks that every reason given is true; these
+ * check that the reason is there at all, on each path the allocator takes.)
+ */
+import { describe, expect, it } from "vitest";
+import type { AgentShape } from "../../agents/index.js";
+import type { AllocatorChecks } from "../../master/allocator/types.js";
+import type {
+	AgentVisit,
+	CycleRecord,
+	DecisionRecord,
+	FrameworkInfo,
+	MasterFlags,
+} from "../../master/index.js";
+import { Harness } from "../helpers/harness.js";
+
+type Agents = (Partial<AgentShape> & { count: number })[];
+
+interface Setup {
+	agents: Agents;
+	flags?: Partial<MasterFlags>;
+	checks?: Partial<AllocatorChecks>;
+	quota?: [string, Record<string, number>];
+	framework: Partial<FrameworkInfo>;
+}
+
+/** The visits of the first cycle that visited anything, with a recorder on from the start. */
+function firstVisits(setup: Setup): AgentVisit[] {
+	const h = new Harness({
+		agents: setup.agents,
+		flags: setup.flags ?? {},
+		checks: setup.checks ?? {},
+	});
+	const records: DecisionRecord[] = [];
+	h.master.recordDecisions({ write: (r) => records.push(r) });
+	if (setup.quota) h.master.updateQuota(...setup.quota);
+	expect(h.framework().subscribe(setup.framework).ok).toBe(true);
+	h.settle();
+	h.run(2_000);
+	const cycle = records.find((r): r is CycleRecord => r.kind === "cycle" && r.visits.length > 0);
+	expect(cycle).toBeDefined();
+	return cycle!.visits;
+}
+
+const NO_PORTS: Agents = [{ count: 1, cpus: 2, mem: 2048, disk: 0, ports: [] }];
+
+describe("decision records give the reason on every path", () => {
+	it("a GPU agent passes over a framework without GPU_RESOURCES", () => {
+		const [visit] = firstVisits({ agents: [{ count: 1, gpus: 1 }], framework: { role: "a" } });
+		expect(visit!.offers).toEqual([]);
+		expect(visit!.roles.map((r) => [r.role, r.verdict, r.frameworks.map((f) => f.verdict)])).toEqual([
+			["a", "NO_FRAMEWORK", ["GPU_CAPABILITY"]],
+		]);
+	});
+
+	it("an agent below min_allocatable passes over the framework", () => {
+		const [visit] = firstVisits({
+			agents: [{ count: 1, cpus: 1, mem: 512 }],
+			flags: { minAllocatable: [{ cpus: 2 }] },
+			framework: { role: "a" },
+		});
+		expect(visit!.offers).toEqual([]);
+		expect(visit!.roles[0]!.frameworks.map((f) => f.verdict)).toEqual(["MIN_ALLOCATABLE"]);
+	});
+
+	// A role whose quota limit is 0 cpus and 0 MB is skipped on an agent
+	// without ports before any framework is tried (the shortcut), whichever
+	// walk over the roles the allocator takes.
+	it.each([
+		["the live role order", {}],
+		["a snapshot of the role order", { roleWalk: "snapshot" as const }],
+	])("a role at its quota limit is skipped with QUOTA_LIMIT (%s)", (_n, checks) => {
+		const [visit] = firstVisits({
+			agents: NO_PORTS,
+			checks,
+			quota: ["a", { cpus: 0, mem: 0, disk: 0 }],
+			framework: { role: "a" },
+		});
+		expect(visit!.offers).toEqual([]);
+		expect(visit!.roles.map((r) => [r.role, r.verdict, r.frameworks])).toEqual([["a", "QUOTA_LIMIT", []]]);
+	});
+});
