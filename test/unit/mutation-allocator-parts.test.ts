@@ -167,46 +167,66 @@ describe("HeldBack", () => {
 		| { kind: "cycle" }
 		| { kind: "drain"; role: number };
 	const ROLES = 3;
-	const op: fc.Arbitrary<Op> = fc.oneof(
-		{
-			weight: 8,
-			arbitrary: fc.record({
-				kind: fc.constant("push" as const),
-				role: fc.nat(ROLES - 1),
-				agent: fc.nat(40),
-			}),
-		},
-		{ weight: 1, arbitrary: fc.constant({ kind: "cycle" as const }) },
-		{ weight: 1, arbitrary: fc.record({ kind: fc.constant("drain" as const), role: fc.nat(ROLES - 1) }) },
+	const ops = (
+		weights: { push: number; cycle: number; drain: number },
+		minLength: number,
+		maxLength: number,
+	) =>
+		fc.array(
+			fc.oneof(
+				{
+					weight: weights.push,
+					arbitrary: fc.record({
+						kind: fc.constant("push" as const),
+						role: fc.nat(ROLES - 1),
+						agent: fc.nat(40),
+					}),
+				},
+				{ weight: weights.cycle, arbitrary: fc.constant({ kind: "cycle" as const }) },
+				{
+					weight: weights.drain,
+					arbitrary: fc.record({ kind: fc.constant("drain" as const), role: fc.nat(ROLES - 1) }),
+				},
+			) as fc.Arbitrary<Op>,
+			{ minLength, maxLength },
+		);
+
+	// Frequent drains keep lists short; rare ones let a list cross cycles and
+	// reach its compaction size (64 entries) many times, with the chunks that
+	// compaction frees taken by the other roles' lists.
+	test.prop([ops({ push: 8, cycle: 1, drain: 1 }, 0, 600)], { numRuns: 150 })(
+		"drain gives each agent held for the role once, in first-occurrence order, then the list is empty",
+		check,
+	);
+	test.prop([ops({ push: 40, cycle: 4, drain: 1 }, 1000, 2000)], { numRuns: 30 })(
+		"the same with rare drains: lists are compacted across cycles and their freed chunks reused",
+		check,
 	);
 
-	test.prop([fc.array(op, { maxLength: 600 })], { numRuns: 150 })(
-		"drain gives each agent held for the role once, in first-occurrence order, then the list is empty",
-		(ops) => {
-			const h = new HeldBack();
-			h.roles(ROLES);
-			h.startCycle(64);
-			const model: number[][] = Array.from({ length: ROLES }, () => []);
-			for (const o of ops) {
-				if (o.kind === "push") {
-					h.push(o.role, o.agent);
-					if (!model[o.role]!.includes(o.agent)) model[o.role]!.push(o.agent);
-				} else if (o.kind === "cycle") {
-					h.startCycle(64);
-				} else {
-					const got: number[] = [];
-					h.drain(o.role, (a) => got.push(a));
-					expect(got).toEqual(model[o.role]);
-					model[o.role] = [];
-				}
-			}
-			for (let r = 0; r < ROLES; r++) {
+	function check(ops: Op[]): void {
+		const h = new HeldBack();
+		h.roles(ROLES);
+		h.startCycle(64);
+		const model: number[][] = Array.from({ length: ROLES }, () => []);
+		for (const o of ops) {
+			if (o.kind === "push") {
+				h.push(o.role, o.agent);
+				if (!model[o.role]!.includes(o.agent)) model[o.role]!.push(o.agent);
+			} else if (o.kind === "cycle") {
+				h.startCycle(64);
+			} else {
 				const got: number[] = [];
-				h.drain(r, (a) => got.push(a));
-				expect(got).toEqual(model[r]);
+				h.drain(o.role, (a) => got.push(a));
+				expect(got).toEqual(model[o.role]);
+				model[o.role] = [];
 			}
-		},
-	);
+		}
+		for (let r = 0; r < ROLES; r++) {
+			const got: number[] = [];
+			h.drain(r, (a) => got.push(a));
+			expect(got).toEqual(model[r]);
+		}
+	}
 
 	it("keeps long lists across cycles (compaction) and many roles", () => {
 		const h = new HeldBack();
