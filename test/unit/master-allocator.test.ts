@@ -512,6 +512,22 @@ describe("the DRF paper example", () => {
 	});
 });
 
+describe("a role's allocation in the role sorter", () => {
+	// The role sorter holds each role's allocation once, whatever number of
+	// frameworks share the role; offers held count (as in Mesos).
+	it("is counted once when a second framework joins a role that holds offers", () => {
+		const h = new Harness({ agents: [{ count: 2, cpus: 4, mem: 4096, disk: 0 }] });
+		const [f1] = subscribeAll(h, [{ role: "a" }]);
+		expect(f1!.offers()).toHaveLength(2);
+		const sorter = h.master.allocator.roleSorter;
+		const held = () => [...sorter.allocationOf("a")!.subarray(0, 2)];
+		expect(held()).toEqual([8, 8192]);
+		subscribeAll(h, [{ role: "a" }]);
+		expect(held()).toEqual([8, 8192]);
+		expect(sorter.dominantShare("a")).toBe(1);
+	});
+});
+
 describe("agents a quota limit held back", () => {
 	// Role r may hold 2 cpus, 2 GiB and 500 MB of disk; every agent has more.
 	// The first offer takes r to its limit, so the cycle holds the other agents
