@@ -582,6 +582,18 @@ describe.each(["drf", "random"] as SorterKind[])("Sorter contract (%s)", (kind) 
 	};
 	const each = (keys: number[]) => [keys, keys, keys];
 
+	it("orders 300 active clients, more than the first snapshot buffer holds (64), then more again", () => {
+		const s = make(false);
+		const keys: number[] = [];
+		for (const n of [100, 300]) {
+			for (let i = keys.length; i < n; i++) {
+				s.add(`r${i}`, i);
+				keys.push(i);
+			}
+			expect(activeKeys(s)).toEqual(each(keys));
+		}
+	});
+
 	it.each([false, true])("orders exactly the active clients (hierarchical: %s)", (hierarchical) => {
 		const s = make(hierarchical);
 		expect(s.kind).toBe(kind);
