@@ -528,6 +528,24 @@ describe("a role's allocation in the role sorter", () => {
 	});
 });
 
+describe("the allocator's counters (the run report's allocator line)", () => {
+	it.each([false, true])(
+		"counts a visit per candidate agent, and none for agents that did not change (recording: %s)",
+		(rec) => {
+			const h = new Harness({ agents: [{ count: 3, cpus: 2, mem: 2048, disk: 0 }] });
+			if (rec) h.master.recordDecisions({ write: () => {} });
+			const al = h.master.allocator;
+			const visited0 = al.agentsVisited;
+			const [f] = subscribeAll(h, [{ role: "a" }]);
+			expect(f!.offers()).toHaveLength(3);
+			expect(al.agentsVisited - visited0).toBe(3);
+			expect(al.offersMade).toBe(3);
+			h.run(5_000); // offers held: nothing changes, no agent is visited again
+			expect(al.agentsVisited - visited0).toBe(3);
+		},
+	);
+});
+
 describe("agents a quota limit held back", () => {
 	// Role r may hold 2 cpus, 2 GiB and 500 MB of disk; every agent has more.
 	// The first offer takes r to its limit, so the cycle holds the other agents
