@@ -81,4 +81,21 @@ describe("decision records give the reason on every path", () => {
 		expect(visit!.offers).toEqual([]);
 		expect(visit!.roles.map((r) => [r.role, r.verdict, r.frameworks])).toEqual([["a", "QUOTA_LIMIT", []]]);
 	});
+
+	// One framework holds the offer of the only agent; then the agent is
+	// visited again: with nothing free, or after it was deactivated.
+	it.each([
+		["AGENT_EMPTY", (h: Harness) => h.master.updateQuota("other", { cpus: 1 })],
+		["AGENT_NOT_ACTIVE", (h: Harness) => h.master.setAgentActive(h.master.cluster.ids[0]!, false)],
+	])("a visited agent is skipped with %s", (reason, change) => {
+		const h = new Harness({ agents: [{ count: 1 }] });
+		expect(h.framework().subscribe({ role: "a" }).ok).toBe(true);
+		h.settle();
+		const records: DecisionRecord[] = [];
+		h.master.recordDecisions({ write: (r) => records.push(r) });
+		change(h);
+		h.run(1_000);
+		const visits = records.flatMap((r) => (r.kind === "cycle" ? r.visits : []));
+		expect(visits.map((v) => [v.skipped, v.offers.length])).toEqual([[reason, 0]]);
+	});
 });
