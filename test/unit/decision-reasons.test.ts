@@ -98,4 +98,36 @@ describe("decision records give the reason on every path", () => {
 		const visits = records.flatMap((r) => (r.kind === "cycle" ? r.visits : []));
 		expect(visits.map((v) => [v.skipped, v.offers.length])).toEqual([[reason, 0]]);
 	});
+
+	it("names the role whose quota limit capped an offer, and only then", () => {
+		const capped = firstVisits({ agents: NO_PORTS, quota: ["a", { cpus: 1 }], framework: { role: "a" } });
+		expect(capped[0]!.roles.map((r) => [r.verdict, r.capped_by, r.offerable?.cpus])).toEqual([
+			["OFFERED", "a", 1],
+		]);
+		const roomy = firstVisits({ agents: NO_PORTS, quota: ["a", { cpus: 100 }], framework: { role: "a" } });
+		expect(roomy[0]!.roles.map((r) => [r.verdict, r.capped_by, r.offerable?.cpus])).toEqual([
+			["OFFERED", undefined, 2],
+		]);
+		const byParent = firstVisits({
+			agents: NO_PORTS,
+			flags: { hierarchicalQuota: true },
+			quota: ["q", { cpus: 1 }],
+			framework: { role: "q/r" },
+		});
+		expect(byParent[0]!.roles.map((r) => [r.role, r.verdict, r.capped_by, r.offerable?.cpus])).toEqual([
+			["q/r", "OFFERED", "q", 1],
+		]);
+	});
+
+	it("gives the offered framework's share before the offer", () => {
+		// One framework, two agents of 2 cpus: the second offer finds it at half the cluster.
+		const visits = firstVisits({
+			agents: [{ count: 2, cpus: 2, mem: 2048, disk: 0 }],
+			framework: { role: "a" },
+		});
+		expect(visits.map((v) => v.roles[0]!.frameworks.map((f) => [f.verdict, f.share]))).toEqual([
+			[["OFFERED", 0]],
+			[["OFFERED", 0.5]],
+		]);
+	});
 });
