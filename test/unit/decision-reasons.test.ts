@@ -130,4 +130,18 @@ describe("decision records give the reason on every path", () => {
 			[["OFFERED", 0.5]],
 		]);
 	});
+
+	it("a role whose only framework suppressed its offers is not tried; the framework is listed as ineligible", () => {
+		const h = new Harness({ agents: [{ count: 1 }] });
+		const records: DecisionRecord[] = [];
+		h.master.recordDecisions({ write: (r) => records.push(r) });
+		expect(h.framework().subscribe({ role: "a" }, ["a"]).ok).toBe(true);
+		h.settle();
+		h.run(1_000);
+		const cycles = records.filter((r): r is CycleRecord => r.kind === "cycle");
+		const visits = cycles.flatMap((c) => c.visits);
+		expect(visits.length).toBeGreaterThan(0);
+		expect(visits.map((v) => [v.roles, v.offers])).toEqual(visits.map(() => [[], []]));
+		expect(cycles.at(-1)!.ineligible.map((i) => [i.role, i.reason])).toEqual([["a", "ROLE_SUPPRESSED"]]);
+	});
 });
