@@ -144,4 +144,19 @@ describe("decision records give the reason on every path", () => {
 		expect(visits.map((v) => [v.roles, v.offers])).toEqual(visits.map(() => [[], []]));
 		expect(cycles.at(-1)!.ineligible.map((i) => [i.role, i.reason])).toEqual([["a", "ROLE_SUPPRESSED"]]);
 	});
+
+	it("a role whose last framework left is not tried any more", () => {
+		const h = new Harness({ agents: [{ count: 1 }] });
+		const f = h.framework();
+		expect(f.subscribe({ role: "a" }).ok).toBe(true);
+		h.settle();
+		expect(f.call({ type: "TEARDOWN" }).ok).toBe(true);
+		const records: DecisionRecord[] = [];
+		h.master.recordDecisions({ write: (r) => records.push(r) });
+		h.master.updateQuota("other", { cpus: 1 }); // every agent is visited again
+		h.run(1_000);
+		const visits = records.flatMap((r) => (r.kind === "cycle" ? r.visits : []));
+		expect(visits.length).toBeGreaterThan(0);
+		expect(visits.map((v) => v.roles)).toEqual(visits.map(() => []));
+	});
 });
