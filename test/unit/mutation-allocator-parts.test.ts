@@ -256,6 +256,20 @@ describe("HeldBack", () => {
 		expect(again).toEqual([]);
 	});
 
+	it("holds more agents than its first chunk pool (256 chunks of 14)", () => {
+		const h = new HeldBack();
+		h.roles(2);
+		h.startCycle(10_000);
+		const want: number[] = [];
+		for (let a = 0; a < 8_000; a++) {
+			h.push(a % 2, a);
+			if (a % 2 === 1) want.push(a);
+		}
+		const got: number[] = [];
+		h.drain(1, (a) => got.push(a));
+		expect(got).toEqual(want);
+	});
+
 	it("draining a role that holds nothing, or is unknown, calls nothing", () => {
 		const h = new HeldBack();
 		h.roles(2);

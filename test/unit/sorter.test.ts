@@ -582,6 +582,17 @@ describe.each(["drf", "random"] as SorterKind[])("Sorter contract (%s)", (kind) 
 	};
 	const each = (keys: number[]) => [keys, keys, keys];
 
+	it("shareOfPath of a client is its weighted share", () => {
+		const s = make(false);
+		s.add("a", 0);
+		s.add("b", 1);
+		s.setWeight("b", 2);
+		s.allocated("a", q(10, 0, 0, 0), 1);
+		s.allocated("b", q(0, 500, 0, 0), 1);
+		expect(s.shareOfPath("a")).toBeCloseTo(0.1);
+		expect(s.shareOfPath("b")).toBeCloseTo(0.25);
+	});
+
 	it("orders 300 active clients, more than the first snapshot buffer holds (64), then more again", () => {
 		const s = make(false);
 		const keys: number[] = [];
