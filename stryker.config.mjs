@@ -5,8 +5,9 @@
 process.env.MESOSIM_MUTATE_SEED ??= "1";
 process.env.FUZZ_SEED ??= "1";
 // Fewer property runs per mutant than `npm test` does (40 and 150): every
-// surviving mutant runs every property test that covers it, and the planted-bug
-// table in docs/testing.md shows these counts still find the bugs of those areas.
+// surviving mutant runs every property test that covers it. By the planted-bug
+// table in docs/testing.md, 30 roles runs still find the hardest of those bugs
+// (once in 17 runs) with probability ≈ 84 %; most are found within 5 runs.
 process.env.MESOSIM_PROP_RUNS ??= "10";
 process.env.MESOSIM_ROLES_RUNS ??= "30";
 // The decision-record property (25 runs by default) alone took 60 % of the

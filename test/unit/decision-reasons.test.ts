@@ -26,6 +26,17 @@ interface Setup {
 	framework: Partial<FrameworkInfo>;
 }
 
+/** Records `h`'s decisions from now on; returns the cycles recorded so far, when called. */
+function recordCycles(h: Harness): () => CycleRecord[] {
+	const records: DecisionRecord[] = [];
+	h.master.recordDecisions({ write: (r) => records.push(r) });
+	return () => records.filter((r): r is CycleRecord => r.kind === "cycle");
+}
+
+function visitsOf(cycles: CycleRecord[]): AgentVisit[] {
+	return cycles.flatMap((c) => c.visits);
+}
+
 /** The visits of the first cycle that visited anything, with a recorder on from the start. */
 function firstVisits(setup: Setup): AgentVisit[] {
 	const h = new Harness({
@@ -33,13 +44,12 @@ function firstVisits(setup: Setup): AgentVisit[] {
 		flags: setup.flags ?? {},
 		checks: setup.checks ?? {},
 	});
-	const records: DecisionRecord[] = [];
-	h.master.recordDecisions({ write: (r) => records.push(r) });
+	const cycles = recordCycles(h);
 	if (setup.quota) h.master.updateQuota(...setup.quota);
 	expect(h.framework().subscribe(setup.framework).ok).toBe(true);
 	h.settle();
 	h.run(2_000);
-	const cycle = records.find((r): r is CycleRecord => r.kind === "cycle" && r.visits.length > 0);
+	const cycle = cycles().find((c) => c.visits.length > 0);
 	expect(cycle).toBeDefined();
 	return cycle!.visits;
 }
@@ -91,11 +101,10 @@ describe("decision records give the reason on every path", () => {
 		const h = new Harness({ agents: [{ count: 1 }] });
 		expect(h.framework().subscribe({ role: "a" }).ok).toBe(true);
 		h.settle();
-		const records: DecisionRecord[] = [];
-		h.master.recordDecisions({ write: (r) => records.push(r) });
+		const cycles = recordCycles(h);
 		change(h);
 		h.run(1_000);
-		const visits = records.flatMap((r) => (r.kind === "cycle" ? r.visits : []));
+		const visits = visitsOf(cycles());
 		expect(visits.map((v) => [v.skipped, v.offers.length])).toEqual([[reason, 0]]);
 	});
 
@@ -133,13 +142,12 @@ describe("decision records give the reason on every path", () => {
 
 	it("a role whose only framework suppressed its offers is not tried; the framework is listed as ineligible", () => {
 		const h = new Harness({ agents: [{ count: 1 }] });
-		const records: DecisionRecord[] = [];
-		h.master.recordDecisions({ write: (r) => records.push(r) });
+		const recorded = recordCycles(h);
 		expect(h.framework().subscribe({ role: "a" }, ["a"]).ok).toBe(true);
 		h.settle();
 		h.run(1_000);
-		const cycles = records.filter((r): r is CycleRecord => r.kind === "cycle");
-		const visits = cycles.flatMap((c) => c.visits);
+		const cycles = recorded();
+		const visits = visitsOf(cycles);
 		expect(visits.length).toBeGreaterThan(0);
 		expect(visits.map((v) => [v.roles, v.offers])).toEqual(visits.map(() => [[], []]));
 		expect(cycles.at(-1)!.ineligible.map((i) => [i.role, i.reason])).toEqual([["a", "ROLE_SUPPRESSED"]]);
@@ -151,11 +159,10 @@ describe("decision records give the reason on every path", () => {
 		expect(f.subscribe({ role: "a" }).ok).toBe(true);
 		h.settle();
 		expect(f.call({ type: "TEARDOWN" }).ok).toBe(true);
-		const records: DecisionRecord[] = [];
-		h.master.recordDecisions({ write: (r) => records.push(r) });
+		const cycles = recordCycles(h);
 		h.master.updateQuota("other", { cpus: 1 }); // every agent is visited again
 		h.run(1_000);
-		const visits = records.flatMap((r) => (r.kind === "cycle" ? r.visits : []));
+		const visits = visitsOf(cycles());
 		expect(visits.length).toBeGreaterThan(0);
 		expect(visits.map((v) => v.roles)).toEqual(visits.map(() => []));
 	});
