@@ -92,7 +92,6 @@ export class RefusedPool {
 		this.#free.push(id);
 	}
 
-	/** Whether record `id` covers the offerable resources. */
 	/** The refused resources of record `id` (read only: decision records). */
 	read(id: number, expiresAt: number): OfferFilter {
 		return {
@@ -105,6 +104,7 @@ export class RefusedPool {
 		};
 	}
 
+	/** Whether record `id` covers the offerable resources. */
 	covers(
 		id: number,
 		cpus: number,

@@ -4,7 +4,8 @@
  * replaced in place, the table grown past its first size many times.
  */
 import { describe, expect, it } from "vitest";
-import { FrameworkFilters, type OfferFilter } from "../../master/filters.js";
+import { FrameworkFilters, type OfferFilter, RefusedPool } from "../../master/filters.js";
+import type { Range } from "../../master/protocol/messages.js";
 
 const f = (expiresAt: number, cpus = 4): OfferFilter => ({
 	expiresAt,
@@ -54,5 +55,110 @@ describe("FrameworkFilters as a hash table", () => {
 			}
 		}
 		expect(filters.size).toBeLessThanOrEqual(200);
+	});
+});
+
+/** The refused sets behind the filters: shared, counted, freed and reused (the memory rule in master/filters.ts). */
+describe("RefusedPool", () => {
+	const refused = (cpus: number, ports: Range[] = [], mem = 4096, disk = 10, gpus = 0): OfferFilter => ({
+		expiresAt: 0,
+		cpus,
+		mem,
+		disk,
+		gpus,
+		ports,
+	});
+
+	it("a refusal equal to the agent's last one shares its record, ports compared by value", () => {
+		const pool = new RefusedPool();
+		const a = pool.intern(3, refused(4, [{ begin: 31000, end: 31010 }]));
+		expect(pool.intern(3, refused(4, [{ begin: 31000, end: 31010 }]))).toBe(a);
+		expect(pool.records).toBe(1);
+		// The same set on another agent is that agent's own record.
+		expect(pool.intern(4, refused(4, [{ begin: 31000, end: 31010 }]))).not.toBe(a);
+		expect(pool.records).toBe(2);
+	});
+
+	it("any difference makes a new record: each scalar, the port count, a range's begin or end", () => {
+		const P = [{ begin: 1, end: 2 }];
+		const variants = [
+			refused(5, P),
+			refused(4, P, 2048),
+			refused(4, P, 4096, 11),
+			refused(4, P, 4096, 10, 1),
+			refused(4, []),
+			refused(4, [{ begin: 1, end: 3 }]),
+			refused(4, [{ begin: 0, end: 2 }]),
+			refused(4, [...P, { begin: 5, end: 6 }]),
+		];
+
+		const pool = new RefusedPool();
+		for (const [i, v] of variants.entries()) {
+			// The agent's last record is the base set; the variant differs from it in one thing.
+			const base = pool.intern(0, refused(4, P));
+			const id = pool.intern(0, v);
+			expect(id, `variant ${i}`).not.toBe(base);
+			expect(pool.read(id, 7)).toEqual({ ...v, expiresAt: 7 });
+		}
+		expect(pool.records).toBe(2 * variants.length);
+	});
+
+	it("a record lives while a filter refers to it; a freed record is reused, not shared", () => {
+		const pool = new RefusedPool();
+		const id = pool.intern(1, refused(2));
+		pool.intern(1, refused(2));
+		pool.release(id);
+		expect(pool.records).toBe(1);
+		expect(pool.read(id, 0).cpus).toBe(2);
+		pool.release(id);
+		expect(pool.records).toBe(0);
+		// Its agent's last record is free now: an equal refusal takes a fresh record (the freed slot).
+		const again = pool.intern(1, refused(2));
+		expect(again).toBe(id);
+		expect(pool.records).toBe(1);
+		const other = pool.intern(2, refused(9));
+		expect(other).not.toBe(id);
+		expect(pool.records).toBe(2);
+	});
+
+	it("grows past its first 256 records and 1,024 agents, every record intact", () => {
+		const pool = new RefusedPool();
+		const ids: number[] = [];
+		for (let agent = 0; agent < 3000; agent++)
+			ids.push(
+				pool.intern(
+					agent,
+					refused(agent, [{ begin: agent, end: agent + 1 }], agent * 2, agent * 3, agent % 5),
+				),
+			);
+		expect(new Set(ids).size).toBe(3000);
+		expect(pool.records).toBe(3000);
+		for (let agent = 0; agent < 3000; agent++) {
+			expect(pool.read(ids[agent]!, 0)).toEqual(
+				refused(agent, [{ begin: agent, end: agent + 1 }], agent * 2, agent * 3, agent % 5),
+			);
+			// Agents past the first 1,024 share with their own last record too.
+			expect(
+				pool.intern(
+					agent,
+					refused(agent, [{ begin: agent, end: agent + 1 }], agent * 2, agent * 3, agent % 5),
+				),
+			).toBe(ids[agent]);
+		}
+		expect(pool.records).toBe(3000);
+	});
+
+	it("covers: each scalar up to the refused amount (within 1e-9), ports by identity or containment", () => {
+		const pool = new RefusedPool();
+		const ports = [{ begin: 100, end: 200 }];
+		const id = pool.intern(0, refused(4, ports, 4096, 10, 1));
+		expect(pool.covers(id, 4, 4096, 10, 1, ports)).toBe(true);
+		expect(pool.covers(id, 4 + 1e-10, 4096, 10, 1, [])).toBe(true);
+		expect(pool.covers(id, 4.001, 4096, 10, 1, [])).toBe(false);
+		expect(pool.covers(id, 4, 4097, 10, 1, [])).toBe(false);
+		expect(pool.covers(id, 4, 4096, 11, 1, [])).toBe(false);
+		expect(pool.covers(id, 4, 4096, 10, 2, [])).toBe(false);
+		expect(pool.covers(id, 4, 4096, 10, 1, [{ begin: 150, end: 160 }])).toBe(true);
+		expect(pool.covers(id, 4, 4096, 10, 1, [{ begin: 150, end: 201 }])).toBe(false);
 	});
 });
