@@ -213,3 +213,112 @@ describe("DrfSorter: shares, counts and the walk", () => {
 		}
 	});
 });
+
+describe("DrfSorter: the rest of its contract", () => {
+	it("the last nested client removed: the flat order left has no inner node in it", () => {
+		const s = drf();
+		s.add("eng/web", 0);
+		s.add("ops", 1);
+		s.remove("eng/web");
+		expect(orders(s)).toEqual(all([1]));
+		expect(s.orderIsLive).toBe(true);
+	});
+
+	it("clients sort under their own names; a client that is also an inner node as '<name>/.'", () => {
+		const s = drf();
+		s.add("eng", 0);
+		s.add("eng/web", 1);
+		s.add("ops", 2);
+		s.allocated("eng/web", cpus(1), 1);
+		s.allocated("ops", cpus(2), 1);
+		expect(s.sort().map((c) => c.name)).toEqual(["eng/.", "eng/web", "ops"]);
+	});
+
+	it("unknown names and keys: nothing happens, nothing is active", () => {
+		const s = drf();
+		s.add("a", 0);
+		expect(s.isActive("nope")).toBe(false);
+		s.allocatedKey(99, cpus(10), 1);
+		s.allocated("nope", cpus(10), 1);
+		expect(s.shareOf("a")).toBe(0);
+		expect(orders(s)).toEqual(all([0]));
+	});
+
+	it("a weight on a role that is no client, only above clients, divides its subtree's share at once", () => {
+		const s = drf();
+		s.add("eng/web", 0);
+		s.add("ops", 1);
+		s.allocated("eng/web", cpus(40), 1);
+		s.allocated("ops", cpus(30), 1);
+		expect(orders(s)).toEqual(all([1, 0]));
+		s.setWeight("eng", 4);
+		expect(s.shareOfPath("eng")).toBeCloseTo(0.1);
+		expect(orders(s)).toEqual(all([0, 1]));
+	});
+
+	it("the weight of a client that is also an inner node applies to its own leaf among its children too", () => {
+		const s = drf();
+		s.add("eng", 0);
+		s.add("eng/web", 1);
+		s.allocated("eng", cpus(20), 1);
+		s.allocated("eng/web", cpus(15), 1);
+		expect(orders(s)).toEqual(all([1, 0]));
+		s.setWeight("eng", 2);
+		expect(s.shareOf("eng")).toBeCloseTo(0.1);
+		expect(orders(s)).toEqual(all([0, 1]));
+	});
+
+	it("float dust left by releases counts as nothing: the allocation count decides", () => {
+		const s = drf(false);
+		s.add("a", 0);
+		s.add("b", 1);
+		// a: 0.1 + 0.2 - 0.3 cpus leaves 5.6e-17 in floating point; two allocations.
+		s.allocated("a", cpus(0.1), 1);
+		s.allocated("a", cpus(0.2), 1);
+		s.allocated("a", cpus(0.3), -1);
+		// b: exactly nothing held, three allocations.
+		for (let i = 0; i < 3; i++) {
+			s.allocated("b", cpus(1), 1);
+			s.allocated("b", cpus(1), -1);
+		}
+		expect(s.allocationOf("a")![0]).toBe(0);
+		expect(orders(s)).toEqual(all([0, 1]));
+	});
+
+	it("allocations counted while the totals just changed: released ones are not counted again", () => {
+		const s = drf(false);
+		s.add("b", 0);
+		s.add("z", 1);
+		// b, on a sorted sorter: three allocations counted.
+		s.sort();
+		for (const sign of [1, 1, 1, -1, -1] as const) s.allocated("b", cpus(10), sign);
+		s.addTotal([100, 0, 0, 0], 1);
+		// z, while the sorter waits to re-sort: counted twice, b three times.
+		for (const sign of [1, 1, -1] as const) s.allocated("z", cpus(10), sign);
+		expect(orders(s)).toEqual(all([1, 0]));
+	});
+
+	it("the snapshot is taken again after every change that can move a client", () => {
+		const changes: [string, (s: DrfSorter) => void][] = [
+			["setWeight", (s) => s.setWeight("c", 10)],
+			["allocated", (s) => s.allocated("c", [0, -450, 0, 0], 1, false)],
+			["addTotal", (s) => s.addTotal([0, 9000, 0, 0], 1)],
+		];
+		for (const [what, change] of changes) {
+			const s = drf(false);
+			// Shares 0.1 (cpus), 0.2 (cpus), 0.5 (mem): every change below brings c to the front.
+			s.add("a", 0);
+			s.add("b", 1);
+			s.add("c", 2);
+			s.allocated("a", cpus(10), 1);
+			s.allocated("b", cpus(20), 1);
+			s.allocated("c", [5, 500, 0, 0], 1);
+			expect(orders(s), what).toEqual(all([0, 1, 2]));
+			change(s);
+			s.deactivate("b");
+			const expected = s.sort().map((c) => c.key);
+			expect(expected, what).toEqual([2, 0]);
+			expect(orders(s), what).toEqual(all(expected));
+		}
+	});
+});

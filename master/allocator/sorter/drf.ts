@@ -188,7 +188,7 @@ export class DrfSorter implements Sorter {
 	setWeight(name: string, weight: number): void {
 		this.#weights.set(name, weight);
 		// Weights apply to the role's own node (inner or leaf), if it exists yet.
-		const node = this.#findNode(name) ?? this.#findInner(name);
+		const node = this.#nodeAt(name);
 		if (node === undefined) return;
 		node.weight = weight;
 		const leaf = this.#leaves.get(name);
@@ -256,7 +256,7 @@ export class DrfSorter implements Sorter {
 
 	/** Weighted share of the node at a role path, inner nodes too ("eng" above "eng/web"); 0 when none. */
 	shareOfPath(path: string): number {
-		const node = this.#findInner(path);
+		const node = this.#nodeAt(path);
 		return node === undefined ? 0 : this.#shareOf(node);
 	}
 
@@ -410,8 +410,9 @@ export class DrfSorter implements Sorter {
 		return node;
 	}
 
-	/** The inner node of a role path that has no client of its own (e.g. "eng" above "eng/web"). */
-	#findInner(path: string): SortNode | undefined {
+	/** The node of a path: a client's leaf, or the inner node above others ("eng" above "eng/web", client or not). */
+	#nodeAt(path: string): SortNode | undefined {
+		if (!this.#hierarchical) return this.#leaves.get(path);
 		let node: SortNode | undefined = this.#root;
 		let prefix = "";
 		for (const part of path.split("/")) {
@@ -420,12 +421,6 @@ export class DrfSorter implements Sorter {
 			if (node === undefined) return undefined;
 		}
 		return node;
-	}
-
-	#findNode(name: string): SortNode | undefined {
-		const leaf = this.#leaves.get(name);
-		if (leaf === undefined) return undefined;
-		return leaf.name.endsWith("/.") ? leaf.parent! : leaf;
 	}
 
 	#insertSorted(parent: SortNode, node: SortNode): void {
