@@ -222,6 +222,14 @@ describe("DrfSorter: the rest of its contract", () => {
 		s.remove("eng/web");
 		expect(orders(s)).toEqual(all([1]));
 		expect(s.orderIsLive).toBe(true);
+		// A nested client that gains a child, then both go: flat again.
+		s.add("x/a", 2);
+		s.add("x/a/b", 3);
+		expect(s.orderIsLive).toBe(false);
+		s.remove("x/a/b");
+		s.remove("x/a");
+		expect(s.orderIsLive).toBe(true);
+		expect(orders(s)).toEqual(all([1]));
 	});
 
 	it("clients sort under their own names; a client that is also an inner node as '<name>/.'", () => {
