@@ -162,3 +162,48 @@ describe("RefusedPool", () => {
 		expect(pool.covers(id, 4, 4096, 10, 1, [{ begin: 150, end: 201 }])).toBe(false);
 	});
 });
+
+describe("FrameworkFilters read-only lookups and clearing a full table", () => {
+	it("filterOn and expiryOf see a filter until its expiry, exclusive, and drop nothing", () => {
+		const filters = new FrameworkFilters();
+		expect(filters.expiryOf(1, 0, 0)).toBe(-1);
+		filters.set(1, 0, f(100));
+		filters.set(2, 0, f(50));
+		for (const now of [0, 99]) {
+			expect(filters.expiryOf(1, 0, now)).toBe(100);
+			expect(filters.filterOn(1, 0, now)?.expiresAt).toBe(100);
+		}
+		expect(filters.expiryOf(1, 0, 100)).toBe(-1);
+		expect(filters.filterOn(1, 0, 100)).toBeNull();
+		// Another key, and a role with no filter on the same agent.
+		expect(filters.expiryOf(3, 0, 0)).toBe(-1);
+		expect(filters.expiryOf(1, 1, 0)).toBe(-1);
+		expect(filters.filterOn(1, 1, 0)).toBeNull();
+		// Read-only: the expired filters are still counted until blocks() or a sweep drops them.
+		expect(filters.size).toBe(2);
+	});
+
+	it("every slot counts: lookups and clearing over tables of every fill from 1 to 300 filters", () => {
+		// Which slot a key lands in is the hash's business: over this many fills
+		// of agents spread wide, the first and last slots hold a filter many times.
+		for (let n = 1; n <= 300; n++) {
+			const agents = Array.from({ length: n }, (_, k) => k * 131 + n);
+			const filters = new FrameworkFilters();
+			for (const agent of agents) filters.set(agent, 7, f(1000 + agent));
+			filters.set(0, 8, f(1000));
+			for (const agent of agents) expect(filters.expiryOf(agent, 7, 0)).toBe(1000 + agent);
+			if (n % 3 === 0) {
+				filters.clearRole(7);
+				expect(filters.size, `${n} filters, clearRole`).toBe(1);
+				expect(filters.expiryOf(0, 8, 0)).toBe(1000);
+			} else if (n % 3 === 1) {
+				for (const agent of agents) filters.clearAgent(agent);
+				expect(filters.size, `${n} filters, clearAgent`).toBe(1);
+			} else {
+				filters.clear();
+				expect(filters.size, `${n} filters, clear`).toBe(0);
+			}
+			for (const agent of agents) expect(filters.filterOn(agent, 7, 0)).toBeNull();
+		}
+	});
+});
