@@ -77,4 +77,69 @@ describe("checkLaunches", () => {
 		expect(v.steps[0]!.tasks).toHaveLength(2);
 		expect(Array.from(v.leftovers.get(0)!.q)).toEqual([3, 0, 0, 0]);
 	});
+
+	it("names what is wrong with a task: no id, bad or unmodelled resources, none at all", () => {
+		const offers = [{ role: 0, q: Float64Array.of(4, 1024, 0, 0), ports: [{ begin: 100, end: 200 }] }];
+		const res = (...resources: Resource[]) => ({ resources });
+		const v = checkLaunches(
+			offers,
+			[
+				launch(
+					task("", 1),
+					task("neg", 1, res({ name: "cpus", type: "SCALAR", scalar: { value: -1 } })),
+					task("fpga", 1, res({ name: "fpgas", type: "SCALAR", scalar: { value: 1 } })),
+					task("none", 0, res()),
+					task(
+						"portsOnly",
+						0,
+						res({ name: "ports", type: "RANGES", ranges: { range: [{ begin: 150, end: 150 }] } }),
+					),
+				),
+			],
+			"S1",
+			new Map(),
+			roles,
+		);
+		expect(v.steps.map((s) => (s.ok ? "ok" : s.problem))).toEqual([
+			"Task has no 'task_id'",
+			"Task 'neg': resource 'cpus' is negative (-1)",
+			"Task 'fpga' uses resources mesosim does not model: fpgas",
+			"Task 'none' uses no resources",
+			"ok",
+		]);
+		expect(v.leftovers.get(0)!.ports).toEqual([
+			{ begin: 100, end: 149 },
+			{ begin: 151, end: 200 },
+		]);
+	});
+
+	it("offers of several roles: allocation_info picks the role; without it, the last role (in offer order) whose resources fit", () => {
+		const offers = [
+			{ role: 3, q: Float64Array.of(4, 0, 0, 0), ports: [] },
+			{ role: 1, q: Float64Array.of(3, 0, 0, 0), ports: [] },
+			{ role: 2, q: Float64Array.of(1, 0, 0, 0), ports: [] },
+		];
+		const inRole = (id: string, cpus: number, role: string): TaskInfo =>
+			task(id, cpus, {
+				resources: [{ name: "cpus", type: "SCALAR", scalar: { value: cpus }, allocation_info: { role } }],
+			});
+		const v = checkLaunches(
+			offers,
+			[launch(task("fitsTwo", 2), task("fitsOne", 3), inRole("web", 1, "web"), inRole("ghost", 1, "ghost"))],
+			"S1",
+			new Map(),
+			roles,
+		);
+		expect(v.steps.map((s) => (s.ok ? s.tasks.map((t) => t.role) : s.problem))).toEqual([
+			[1],
+			[3],
+			[1],
+			"Task 'ghost' uses more resources than offered",
+		]);
+		expect([...v.leftovers].map(([r, p]) => [r, p.q[0]])).toEqual([
+			[3, 1],
+			[1, 0],
+			[2, 1],
+		]);
+	});
 });

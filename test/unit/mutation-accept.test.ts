@@ -1,0 +1,85 @@
+/**
+ * ACCEPT and DECLINE edge cases the master must answer plainly (survivors of a
+ * mutation run of master/offers/accept.ts, docs/testing.md): calls of the
+ * wrong shape, offer lists that are invalid for a reason the framework is
+ * told, and the tasks of task groups lost with them.
+ */
+import { describe, expect, it } from "vitest";
+import type { Call, Operation, TaskInfo } from "../../master/index.js";
+import { Harness, type TestFramework, task } from "../helpers/harness.js";
+
+function setup(): { h: Harness; f: TestFramework } {
+	const h = new Harness({ agents: [{ count: 1, cpus: 4, mem: 4096 }] });
+	const f = h.framework();
+	expect(f.subscribe({}).ok).toBe(true);
+	h.settle();
+	return { h, f };
+}
+
+const launchOp = (tasks: TaskInfo[]): Operation => ({ type: "LAUNCH", launch: { task_infos: tasks } });
+
+describe("ACCEPT and DECLINE of the wrong shape", () => {
+	const cases: [string, Omit<Call, "framework_id">, string][] = [
+		["ACCEPT without accept", { type: "ACCEPT" }, "Expecting 'accept.offer_ids' to be a list"],
+		[
+			"ACCEPT with offer_ids not a list",
+			{ type: "ACCEPT", accept: { offer_ids: "O1" } } as unknown as Call,
+			"Expecting 'accept.offer_ids' to be a list",
+		],
+		[
+			"ACCEPT with operations not a list",
+			{ type: "ACCEPT", accept: { offer_ids: [], operations: {} } } as unknown as Call,
+			"'accept.operations' must be a list",
+		],
+		["DECLINE without decline", { type: "DECLINE" }, "Expecting 'decline.offer_ids' to be a list"],
+	];
+	it.each(cases)("%s: 400, saying what is wrong; the offers stay", (_name, call, message) => {
+		const { h, f } = setup();
+		expect(f.call(call)).toEqual({ ok: false, status: 400, message });
+		expect(h.master.outstandingOffers).toBe(1);
+	});
+});
+
+describe("ACCEPT with an invalid list of offers", () => {
+	const cases: [string, (offerId: string) => { value?: string }[], string][] = [
+		["an offer without an id", (id) => [{ value: id }, {}], "Offer id is missing"],
+		["the same offer twice", (id) => [{ value: id }, { value: id }], "Duplicate offer"],
+		["no offers at all", () => [], "No offers specified"],
+	];
+	it.each(cases)(
+		"%s: the tasks are lost with the reason, valid offers come back unfiltered",
+		(_n, ids, problem) => {
+			const { h, f } = setup();
+			const [o] = f.offers();
+			const group: Operation = {
+				type: "LAUNCH_GROUP",
+				launch_group: {
+					executor: { executor_id: { value: "e" } },
+					task_group: { tasks: [task("g1", o!, { cpus: 1 }), task("g2", o!, { cpus: 1 })] },
+				},
+			} as Operation;
+			const res = f.call({
+				type: "ACCEPT",
+				accept: {
+					offer_ids: ids(o!.id.value) as { value: string }[],
+					operations: [launchOp([task("t1", o!, { cpus: 1 })]), group, { type: "RESERVE" } as Operation],
+					filters: { refuse_seconds: 3600 },
+				},
+			});
+			expect(res.status).toBe(202);
+			h.settle();
+			for (const id of ["t1", "g1", "g2"]) {
+				const u = f.updates(id);
+				expect(u.map((s) => [s.state, s.reason])).toEqual([["TASK_LOST", "REASON_INVALID_OFFERS"]]);
+				expect(u[0]!.message).toContain(problem);
+			}
+			expect(h.master.framework(f.id)!.tasks.size).toBe(0);
+			// A named valid offer ends and comes back without the ACCEPT's filter at the
+			// next cycle; an offer the call did not name stays outstanding.
+			const named = ids(o!.id.value).length > 0;
+			expect(h.master.outstandingOffers).toBe(named ? 0 : 1);
+			h.run(1_000);
+			expect(f.eventsOf("OFFERS")).toHaveLength(named ? 2 : 1);
+		},
+	);
+});
