@@ -142,4 +142,26 @@ describe("checkLaunches", () => {
 			[2, 1],
 		]);
 	});
+
+	it("a task group's executor stands in for its tasks' command; a lone task needs one of its own", () => {
+		const offers = [{ role: 0, q: Float64Array.of(4, 0, 0, 0), ports: [] }];
+		const bare = (id: string) => task(id, 1, { command: undefined });
+		const group = (executor: object | undefined, ...ids: string[]): Operation =>
+			({
+				type: "LAUNCH_GROUP",
+				launch_group: { executor, task_group: { tasks: ids.map(bare) } },
+			}) as Operation;
+		const v = checkLaunches(
+			offers,
+			[group({ executor_id: { value: "e" } }, "g1", "g2"), launch(bare("lone")), group(undefined, "h1")],
+			"S1",
+			new Map(),
+			roles,
+		);
+		expect(v.steps.map((s) => (s.ok ? "ok" : s.problem))).toEqual([
+			"ok",
+			"Task 'lone' should have at least one (but not both) of CommandInfo or ExecutorInfo present",
+			"Task 'h1' should have at least one (but not both) of CommandInfo or ExecutorInfo present",
+		]);
+	});
 });

@@ -208,6 +208,7 @@ describe("ACCEPT validation", () => {
 			expect(u[0]!.state).toBe(pa ? "TASK_DROPPED" : "TASK_LOST");
 			expect(u[0]!.source).toBe("SOURCE_MASTER");
 			expect(u[0]!.reason).toBe("REASON_INVALID_OFFERS");
+			expect(u[0]!.message).toBe(`Offer ${h.master.id}-O999 is no longer valid`);
 			expect(u[0]!.uuid).toBeUndefined();
 		}
 		expect(h.fleet.liveTasks).toBe(0);
@@ -250,8 +251,8 @@ describe("ACCEPT validation", () => {
 		const [o2] = f2.offers();
 		expect(o1 && o2).toBeDefined();
 		accept(f1, [o2!.id.value], [launchOp([task("t1", o2!, { cpus: 1 })])]);
-		expect(f1.updates("t1").map((s) => [s.state, s.reason])).toEqual([
-			["TASK_LOST", "REASON_INVALID_OFFERS"],
+		expect(f1.updates("t1").map((s) => [s.state, s.reason, s.message])).toEqual([
+			["TASK_LOST", "REASON_INVALID_OFFERS", `Offer ${o2!.id.value} belongs to another framework`],
 		]);
 		expect(h.master.offer(o2!.id.value)).toBeDefined();
 		expect(h.master.offer(o1!.id.value)).toBeDefined();
@@ -271,7 +272,9 @@ describe("ACCEPT validation", () => {
 			[launchOp([task("t1", offers[0]!, { cpus: 1 })])],
 			3600,
 		);
-		expect(f.updates("t1").map((s) => [s.state, s.reason])).toEqual([["TASK_LOST", "REASON_INVALID_OFFERS"]]);
+		expect(f.updates("t1").map((s) => [s.state, s.reason, s.message])).toEqual([
+			["TASK_LOST", "REASON_INVALID_OFFERS", "Aggregated offers must belong to the same agent"],
+		]);
 		expect(h.master.outstandingOffers).toBe(0);
 		h.run(1_000);
 		const again = offerEvents(f);

@@ -78,8 +78,58 @@ describe("ACCEPT with an invalid list of offers", () => {
 			// next cycle; an offer the call did not name stays outstanding.
 			const named = ids(o!.id.value).length > 0;
 			expect(h.master.outstandingOffers).toBe(named ? 0 : 1);
+			// It counts as declined (not accepted, not rescinded).
+			const counters = h.master.framework(f.id)!.counters;
+			expect([counters.offersDeclined, counters.offersAccepted, counters.offersRescinded]).toEqual([
+				named ? 1 : 0,
+				0,
+				0,
+			]);
 			h.run(1_000);
 			expect(f.eventsOf("OFFERS")).toHaveLength(named ? 2 : 1);
 		},
 	);
+});
+
+describe("ACCEPT with operations that are not what they should be", () => {
+	it("null tasks, a LAUNCH_GROUP without its group: nothing crashes, the tasks it can name get TASK_ERROR", () => {
+		const { h, f } = setup();
+		const [o] = f.offers();
+		const res = f.call({
+			type: "ACCEPT",
+			accept: {
+				offer_ids: [o!.id],
+				operations: [
+					{ type: "LAUNCH", launch: { task_infos: [null, {}] } } as unknown as Operation,
+					{ type: "LAUNCH_GROUP" } as Operation,
+					{ type: "LAUNCH_GROUP", launch_group: {} } as Operation,
+					launchOp([task("ok", o!, { cpus: 1 })]),
+				],
+			},
+		});
+		expect(res.status).toBe(202);
+		h.settle();
+		expect(f.updates("").map((s) => [s.state, s.message])).toEqual([
+			["TASK_ERROR", "Task has no 'task_id'"],
+			["TASK_ERROR", "Task has no 'task_id'"],
+		]);
+		expect(f.updates("ok").at(-1)!.state).toBe("TASK_RUNNING");
+		expect(h.violations()).toEqual([]);
+	});
+
+	it("on invalid offers, null tasks are lost without an id rather than crashing the master", () => {
+		const { h, f } = setup();
+		const [o] = f.offers();
+		const res = f.call({
+			type: "ACCEPT",
+			accept: {
+				offer_ids: [o!.id, o!.id],
+				operations: [{ type: "LAUNCH", launch: { task_infos: [null, {}] } } as unknown as Operation],
+			},
+		});
+		expect(res.status).toBe(202);
+		h.settle();
+		expect(f.updates("").map((s) => s.state)).toEqual(["TASK_LOST", "TASK_LOST"]);
+		expect(h.violations()).toEqual([]);
+	});
 });
