@@ -477,11 +477,29 @@ export class TaskTable {
 		if (parsed.quantities.ports.length > 0)
 			cl.freePorts[a] = rangesSubtract(cl.freePorts[a]!, parsed.quantities.ports);
 		host.accounting.track(fw, role, q, 1);
-		const old = fw.tasks.get(rt.task.task_id.value);
-		if (old !== undefined) this.#byAgent[old.agent]?.delete(old);
+		const id = rt.task.task_id.value;
+		const live = fw.tasks.get(id);
+		if (live !== undefined) this.#byAgent[live.agent]?.delete(live);
+		// The master's earlier record of the task: still live (a terminal copy), or in
+		// the unreachable or completed list. Its view before: the state it last gave
+		// the task there, else unreachable or lost (a framework that is not
+		// partition-aware was told TASK_LOST).
+		let earlier = live;
+		let previous: TaskState = fw.partitionAware ? "TASK_UNREACHABLE" : "TASK_LOST";
+		const forget = (x: TaskRecord): boolean => {
+			if (x.id !== id) return false;
+			previous = x.state;
+			earlier ??= x;
+			return true;
+		};
+		fw.unreachableTasks.removeWhere(forget);
+		fw.completedTasks.removeWhere(forget);
 		const now = host.now();
+		// The history goes on: the task keeps its launch time and earlier states.
+		const statuses = earlier?.statuses ?? [];
+		statuses.push({ state: rt.state, timestamp: now / 1000 });
 		const t: TaskRecord = {
-			id: rt.task.task_id.value,
+			id,
 			fw,
 			agent: a,
 			agentId: cl.ids[a]!,
@@ -491,30 +509,20 @@ export class TaskTable {
 			info: rt.task,
 			state: rt.state,
 			status: {
-				task_id: { value: rt.task.task_id.value },
+				task_id: { value: id },
 				state: rt.state,
 				source: "SOURCE_AGENT",
 				agent_id: { value: cl.ids[a]! },
 				timestamp: now / 1000,
 			},
-			statuses: old?.statuses ?? [],
+			statuses,
 			pendingUuid: null,
 			released: false,
-			launchedAt: old?.launchedAt ?? now,
+			launchedAt: earlier?.launchedAt ?? now,
 			unreachableTime: null,
 			reason: null,
 		};
 		this.#index(t);
-		// The master's view before: the task it last called unreachable, or lost
-		// (a framework that is not partition-aware was told TASK_LOST).
-		let previous: TaskState = fw.partitionAware ? "TASK_UNREACHABLE" : "TASK_LOST";
-		const forget = (x: TaskRecord): boolean => {
-			if (x.id !== t.id) return false;
-			previous = x.state;
-			return true;
-		};
-		fw.unreachableTasks.removeWhere(forget);
-		fw.completedTasks.removeWhere(forget);
 		host.observer.taskChanged?.(t, previous);
 		return t;
 	}

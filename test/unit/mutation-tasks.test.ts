@@ -1,0 +1,292 @@
+/**
+ * The task table's answers in full (survivors of a mutation run of
+ * master/tasks/table.ts, docs/testing.md): the fields of every status the
+ * master writes itself (reason, message, agent, time in seconds, unreachable
+ * time), where a task goes when it leaves (completed or unreachable list),
+ * calls of the wrong shape, and what a reregistering agent brings back.
+ * The clock is moved off 0 first, so that a time in ms and one in s differ.
+ */
+import { describe, expect, it } from "vitest";
+import type { Call, FrameworkInfo, TaskStatus } from "../../master/index.js";
+import { Harness, type TestFramework, task } from "../helpers/harness.js";
+
+const PA: NonNullable<FrameworkInfo["capabilities"]> = [{ type: "PARTITION_AWARE" }];
+const UNREACHABLE_AFTER = 75_000;
+
+function subscribe(h: Harness, info: Partial<FrameworkInfo> = {}): TestFramework {
+	const f = h.framework();
+	expect(f.subscribe(info).ok).toBe(true);
+	h.settle();
+	return f;
+}
+
+/** A harness at t = 2.5 s with one framework holding the offer of its one agent. */
+function setup(info: Partial<FrameworkInfo> = {}) {
+	const h = new Harness({ agents: [{ count: 1, cpus: 4, mem: 4096 }] });
+	h.run(2_500);
+	const f = subscribe(h, info);
+	const agentId = h.fleet.agentId(0)!;
+	return { h, f, agentId };
+}
+
+/** Launches tasks on the framework's first offer and lets them start. */
+function launch(h: Harness, f: TestFramework, ids: string[], ports?: { begin: number; end: number }[]) {
+	if (f.offers().length === 0) h.run(1_000);
+	const [o] = f.offers();
+	expect(
+		f.launch(
+			[o!],
+			ids.map((id) => task(id, o!, { cpus: 1, mem: 128, ports })),
+			0,
+		).status,
+	).toBe(202);
+	h.run(1_000);
+	for (const id of ids) expect(f.updates(id).at(-1)!.state).toBe("TASK_RUNNING");
+	// What is left goes to the next framework.
+	f.decline(f.offers(), 3_600);
+}
+
+function last(f: TestFramework, id: string): TaskStatus {
+	const u = f.updates(id).at(-1);
+	expect(u).toBeDefined();
+	return u!;
+}
+
+describe("calls of the wrong shape", () => {
+	const cases: [string, Omit<Call, "framework_id">, string][] = [
+		["KILL without kill", { type: "KILL" }, "Expecting 'kill.task_id' to be present"],
+		["KILL without a task id", { type: "KILL", kill: {} } as Call, "Expecting 'kill.task_id' to be present"],
+		[
+			"ACKNOWLEDGE with a uuid that is no UUID",
+			{
+				type: "ACKNOWLEDGE",
+				acknowledge: { agent_id: { value: "S0" }, task_id: { value: "t" }, uuid: "abc" },
+			},
+			"'acknowledge.uuid' is not a valid UUID",
+		],
+		[
+			"RECONCILE with tasks not a list",
+			{ type: "RECONCILE", reconcile: { tasks: {} } } as unknown as Call,
+			"'reconcile.tasks' must be a list",
+		],
+		[
+			"RECONCILE with an entry without task_id",
+			{ type: "RECONCILE", reconcile: { tasks: [{ task_id: { value: "t" } }, {}] } } as unknown as Call,
+			"Each 'reconcile.tasks' entry needs 'task_id'",
+		],
+		[
+			"RECONCILE with a null entry",
+			{ type: "RECONCILE", reconcile: { tasks: [null] } } as unknown as Call,
+			"Each 'reconcile.tasks' entry needs 'task_id'",
+		],
+	];
+	it.each(cases)("%s: 400, saying what is wrong, and nothing sent", (_n, call, message) => {
+		const { f } = setup();
+		f.clearEvents();
+		expect(f.call(call)).toEqual({ ok: false, status: 400, message });
+		expect(f.updates()).toEqual([]);
+	});
+});
+
+describe("statuses the master writes", () => {
+	it("KILL of an unknown task: TASK_LOST, the reason, the agent if named, the time in seconds", () => {
+		const { f, agentId } = setup();
+		f.call({ type: "KILL", kill: { task_id: { value: "ghost" }, agent_id: { value: agentId } } });
+		f.call({ type: "KILL", kill: { task_id: { value: "nowhere" } } });
+		expect(last(f, "ghost")).toEqual({
+			task_id: { value: "ghost" },
+			state: "TASK_LOST",
+			source: "SOURCE_MASTER",
+			reason: "REASON_RECONCILIATION",
+			message: "Attempted to kill an unknown task",
+			agent_id: { value: agentId },
+			timestamp: 2.5,
+		});
+		expect(last(f, "nowhere").agent_id).toBeUndefined();
+	});
+
+	it("explicit reconciliation: a known task's latest state, an unknown one by partition awareness", () => {
+		const { h, f, agentId } = setup({ capabilities: PA });
+		launch(h, f, ["t1"]);
+		f.clearEvents();
+		f.call({
+			type: "RECONCILE",
+			reconcile: {
+				tasks: [
+					{ task_id: { value: "t1" } },
+					{ task_id: { value: "u1" } },
+					{ task_id: { value: "u2" }, agent_id: { value: agentId } },
+					{ task_id: { value: "u3" }, agent_id: { value: "S-nope" } },
+				],
+			},
+		});
+		expect(last(f, "t1")).toEqual({
+			task_id: { value: "t1" },
+			state: "TASK_RUNNING",
+			source: "SOURCE_MASTER",
+			reason: "REASON_RECONCILIATION",
+			message: "Reconciliation: Latest task state",
+			agent_id: { value: agentId },
+			timestamp: 3.5,
+		});
+		const unknown = ["u1", "u2", "u3"].map((id) => last(f, id));
+		expect(unknown.map((s) => s.state)).toEqual(["TASK_UNKNOWN", "TASK_GONE", "TASK_UNKNOWN"]);
+		for (const s of unknown) {
+			expect(s.reason).toBe("REASON_RECONCILIATION");
+			expect(s.message).toBe("Reconciliation: task is unknown");
+		}
+		expect(unknown.map((s) => s.agent_id?.value)).toEqual([undefined, agentId, "S-nope"]);
+	});
+
+	it("an unreachable task: in the unreachable list, and reconciliation reports it with its unreachable time", () => {
+		const { h, f, agentId } = setup({ capabilities: PA });
+		launch(h, f, ["t1", "t2"]);
+		// t2 is killed and its TASK_KILLED never acknowledged: finished, still listed on the agent.
+		f.autoAck = false;
+		f.call({ type: "KILL", kill: { task_id: { value: "t2" }, agent_id: { value: agentId } } });
+		h.run(1_000);
+		expect(last(f, "t2").state).toBe("TASK_KILLED");
+		const t0 = h.engine.now;
+		h.fleet.partition(0, 10 * UNREACHABLE_AFTER);
+		h.run(UNREACHABLE_AFTER + 15_000);
+		const u = last(f, "t1");
+		expect(u.state).toBe("TASK_UNREACHABLE");
+		expect(u.message).toBe(`Agent ${agentId} removed`);
+		const tu = u.timestamp * 1000;
+		expect(tu).toBeGreaterThanOrEqual(t0 + UNREACHABLE_AFTER);
+		expect(u.unreachable_time).toEqual({ nanoseconds: tu * 1e6 });
+		// The finished task is not told anything again.
+		expect(f.updates("t2").map((s) => s.state)).not.toContain("TASK_UNREACHABLE");
+		const rec = h.master.framework(f.id)!;
+		expect(rec.unreachableTasks.items().map((t) => t.id)).toEqual(["t1"]);
+		expect(rec.completedTasks.items().map((t) => t.id)).not.toContain("t1");
+		f.clearEvents();
+		f.call({ type: "RECONCILE", reconcile: { tasks: [] } });
+		expect(
+			f.updates().map((s) => [s.task_id.value, s.state, s.unreachable_time?.nanoseconds]),
+		).toContainEqual(["t1", "TASK_UNREACHABLE", tu * 1e6]);
+	});
+
+	it("a task lost with its agent (not partition-aware) goes to the completed list, not the unreachable one", () => {
+		const { h, f, agentId } = setup();
+		launch(h, f, ["t1"]);
+		h.fleet.partition(0, 10 * UNREACHABLE_AFTER);
+		h.run(UNREACHABLE_AFTER + 15_000);
+		expect(last(f, "t1")).toMatchObject({ state: "TASK_LOST", message: `Agent ${agentId} removed` });
+		expect(last(f, "t1").unreachable_time).toBeUndefined();
+		expect(h.master.framework(f.id)!.completedTasks.items()[0]!.unreachableTime).toBeNull();
+		const rec = h.master.framework(f.id)!;
+		expect(rec.unreachableTasks.items()).toEqual([]);
+		expect(rec.completedTasks.items().map((t) => t.id)).toEqual(["t1"]);
+	});
+
+	it("a dropped agent connection: tasks of frameworks that do not checkpoint are lost, saying so", () => {
+		const { h, f } = setup();
+		launch(h, f, ["t1"]);
+		h.fleet.restartProcess(0, 5_000, () => false);
+		h.settle();
+		expect(last(f, "t1")).toMatchObject({
+			state: "TASK_LOST",
+			reason: "REASON_AGENT_DISCONNECTED",
+			message: "Agent disconnected",
+		});
+	});
+
+	it("teardown: live tasks end TASK_KILLED for the framework's removal, silently; finished ones keep their state", () => {
+		const { h, f, agentId } = setup();
+		launch(h, f, ["t1", "t2"]);
+		// t2's TASK_KILLED is not acknowledged: the master still holds it, finished.
+		f.autoAck = false;
+		f.call({ type: "KILL", kill: { task_id: { value: "t2" }, agent_id: { value: agentId } } });
+		h.run(1_000);
+		expect(h.master.framework(f.id)!.tasks.get("t2")?.released).toBe(true);
+		const before = f.updates().length;
+		expect(f.call({ type: "TEARDOWN" }).status).toBe(202);
+		h.settle();
+		expect(f.updates()).toHaveLength(before);
+		const done = h.master.completedFrameworks.items().find((x) => x.id === f.id)!;
+		const byId = new Map(done.completedTasks.items().map((t) => [t.id, t]));
+		expect([byId.get("t1")!.state, byId.get("t1")!.reason, byId.get("t1")!.status.message]).toEqual([
+			"TASK_KILLED",
+			"REASON_FRAMEWORK_REMOVED",
+			"Framework removed",
+		]);
+		expect(byId.get("t1")!.status.timestamp).toBe(h.engine.now / 1000);
+		expect([byId.get("t2")!.state, byId.get("t2")!.status.source]).toEqual([
+			"TASK_KILLED",
+			"SOURCE_EXECUTOR",
+		]);
+	});
+});
+
+describe("an agent that comes back", () => {
+	it("after a restart, tasks it no longer has are gone (partition-aware) or lost, and the framework is told why", () => {
+		const h = new Harness({ agents: [{ count: 1, cpus: 4, mem: 4096 }] });
+		h.run(2_500);
+		const pa = subscribe(h, { name: "pa", capabilities: PA, checkpoint: true });
+		launch(h, pa, ["p1"]);
+		const np = subscribe(h, { name: "np", checkpoint: true });
+		launch(h, np, ["n1"]);
+		const keep = subscribe(h, { name: "keep", checkpoint: true });
+		launch(h, keep, ["k1"]);
+		h.fleet.restartProcess(0, 5_000, (id) => id === keep.id);
+		h.run(5_000);
+		h.settle();
+		for (const [f, id, state] of [
+			[pa, "p1", "TASK_GONE"],
+			[np, "n1", "TASK_LOST"],
+		] as const) {
+			expect(last(f, id)).toMatchObject({
+				state,
+				reason: "REASON_AGENT_RESTARTED",
+				message: "Task is unknown to the agent",
+				source: "SOURCE_MASTER",
+			});
+			expect(h.master.framework(f.id)!.tasks.has(id)).toBe(false);
+			expect(
+				h.master
+					.framework(f.id)!
+					.completedTasks.items()
+					.map((t) => t.id),
+			).toEqual([id]);
+		}
+		expect(h.master.framework(keep.id)!.tasks.get("k1")?.state).toBe("TASK_RUNNING");
+		expect(h.master.cluster.allocated[0]![0]).toBe(1);
+		expect(h.violations()).toEqual([]);
+	});
+
+	it("after a partition, a task comes back with its history, launch time, ports and the agent as its source", () => {
+		const { h, f, agentId } = setup({ capabilities: PA });
+		const ports = [{ begin: 31_000, end: 31_009 }];
+		launch(h, f, ["t1"], ports);
+		const before = h.master.framework(f.id)!.tasks.get("t1")!;
+		const launchedAt = before.launchedAt;
+		const history = before.statuses.map((s) => s.state);
+		// The agent's other resources may come back to this framework.
+		f.call({ type: "REVIVE" });
+		h.fleet.partition(0, 100_000);
+		h.run(100_000);
+		h.settle();
+		const t = h.master.framework(f.id)!.tasks.get("t1")!;
+		expect(t).toBeDefined();
+		expect(t.launchedAt).toBe(launchedAt);
+		expect(t.statuses.map((s) => s.state)).toEqual([...history, "TASK_UNREACHABLE", "TASK_RUNNING"]);
+		expect(t.status).toEqual({
+			task_id: { value: "t1" },
+			state: "TASK_RUNNING",
+			source: "SOURCE_AGENT",
+			agent_id: { value: agentId },
+			timestamp: h.engine.now / 1000,
+		});
+		expect(t.ports).toEqual(ports);
+		// Its ports are taken again: offers of the agent since leave them out.
+		h.run(1_000);
+		const offered = f
+			.offers()
+			.flatMap((o) => o.resources.filter((r) => r.name === "ports").flatMap((r) => r.ranges!.range));
+		expect(offered.length).toBeGreaterThan(0);
+		for (const r of offered) expect(r.end < 31_000 || r.begin > 31_009, JSON.stringify(r)).toBe(true);
+		expect(h.master.framework(f.id)!.unreachableTasks.items()).toEqual([]);
+		expect(h.violations()).toEqual([]);
+	});
+});
