@@ -145,7 +145,10 @@ describe("checkLaunches", () => {
 
 	it("a task group's executor stands in for its tasks' command; a lone task needs one of its own", () => {
 		const offers = [{ role: 0, q: Float64Array.of(4, 0, 0, 0), ports: [] }];
-		const bare = (id: string) => task(id, 1, { command: undefined });
+		const bare = (id: string): TaskInfo => {
+			const { command: _none, ...rest } = task(id, 1);
+			return rest as TaskInfo;
+		};
 		const group = (executor: object | undefined, ...ids: string[]): Operation =>
 			({
 				type: "LAUNCH_GROUP",

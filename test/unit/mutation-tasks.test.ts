@@ -36,7 +36,9 @@ function launch(h: Harness, f: TestFramework, ids: string[], ports?: { begin: nu
 	expect(
 		f.launch(
 			[o!],
-			ids.map((id) => task(id, o!, { cpus: 1, mem: 128, ports })),
+			ids.map((id) =>
+				task(id, o!, ports === undefined ? { cpus: 1, mem: 128 } : { cpus: 1, mem: 128, ports }),
+			),
 			0,
 		).status,
 	).toBe(202);
@@ -152,7 +154,7 @@ describe("statuses the master writes", () => {
 		const u = last(f, "t1");
 		expect(u.state).toBe("TASK_UNREACHABLE");
 		expect(u.message).toBe(`Agent ${agentId} removed`);
-		const tu = u.timestamp * 1000;
+		const tu = u.timestamp! * 1000;
 		expect(tu).toBeGreaterThanOrEqual(t0 + UNREACHABLE_AFTER);
 		expect(u.unreachable_time).toEqual({ nanoseconds: tu * 1e6 });
 		// The finished task is not told anything again.
