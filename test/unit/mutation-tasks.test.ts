@@ -7,7 +7,7 @@
  * The clock is moved off 0 first, so that a time in ms and one in s differ.
  */
 import { describe, expect, it } from "vitest";
-import type { Call, FrameworkInfo, TaskStatus } from "../../master/index.js";
+import type { Call, FrameworkInfo, Offer, TaskStatus } from "../../master/index.js";
 import { Harness, type TestFramework, task } from "../helpers/harness.js";
 
 const PA: NonNullable<FrameworkInfo["capabilities"]> = [{ type: "PARTITION_AWARE" }];
@@ -289,6 +289,42 @@ describe("an agent that comes back", () => {
 		expect(offered.length).toBeGreaterThan(0);
 		for (const r of offered) expect(r.end < 31_000 || r.begin > 31_009, JSON.stringify(r)).toBe(true);
 		expect(h.master.framework(f.id)!.unreachableTasks.items()).toEqual([]);
+		expect(h.violations()).toEqual([]);
+	});
+
+	it("a task comes back in its role: the one its resources name, else the framework's first", () => {
+		const h = new Harness({ agents: [{ count: 1, cpus: 4, mem: 4096 }] });
+		const multi = subscribe(h, {
+			name: "multi",
+			roles: ["a", "b"],
+			capabilities: [...PA, { type: "MULTI_ROLE" }],
+		});
+		// An offer of role b, the framework's second role (role a's are declined).
+		let offerB: Offer | undefined;
+		for (let i = 0; i < 5 && offerB === undefined; i++) {
+			h.run(1_000);
+			offerB = multi.offers().find((o) => o.allocation_info?.role === "b");
+			if (offerB === undefined) multi.decline(multi.offers(), 3_600);
+		}
+		expect(offerB).toBeDefined();
+		const role = offerB!.allocation_info!.role!;
+		const inB = task("m1", offerB!, { cpus: 1 });
+		inB.resources = inB.resources!.map((r) => ({ ...r, allocation_info: { role } }));
+		expect(multi.launch([offerB!], [inB], 3_600).status).toBe(202);
+		// What is left, in either role, goes to the next framework.
+		for (let i = 0; i < 3; i++) {
+			multi.decline(multi.offers(), 3_600);
+			h.run(1_000);
+		}
+		const single = subscribe(h, { name: "single", role: "eng", capabilities: PA });
+		launch(h, single, ["s1"]);
+		const roleOf = (f: TestFramework, id: string) =>
+			h.master.allocator.roles[h.master.framework(f.id)!.tasks.get(id)!.role]?.name;
+		expect([roleOf(multi, "m1"), roleOf(single, "s1")]).toEqual([role, "eng"]);
+		h.fleet.partition(0, 100_000);
+		h.run(100_000);
+		h.settle();
+		expect([roleOf(multi, "m1"), roleOf(single, "s1")]).toEqual([role, "eng"]);
 		expect(h.violations()).toEqual([]);
 	});
 });
