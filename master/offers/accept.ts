@@ -225,7 +225,7 @@ export function checkLaunches(
 	const verdict: LaunchVerdict = { steps: [], launched: 0, leftovers: pool };
 	const launchedIds = new Set<string>();
 	const check = (tasks: TaskInfo[], executor: unknown): void => {
-		if (!Array.isArray(tasks) || tasks.length === 0) return;
+		if (tasks.length === 0) return;
 		const step = checkGroup(pool, tasks, executor !== null, agentId, liveTasks, launchedIds, roles);
 		verdict.steps.push(step);
 		if (!step.ok) return;
@@ -233,11 +233,10 @@ export function checkLaunches(
 		for (const c of step.tasks) launchedIds.add(c.info.task_id.value);
 	};
 	for (const op of ops) {
-		if (op === null || typeof op !== "object") continue;
-		if (op.type === "LAUNCH") {
-			for (const t of op.launch?.task_infos ?? []) check([t], null);
-		} else if (op.type === "LAUNCH_GROUP") {
-			check(op.launch_group?.task_group?.tasks ?? [], op.launch_group?.executor ?? null);
+		if (op?.type === "LAUNCH") {
+			for (const t of launchTasks(op)) check([t], null);
+		} else if (op?.type === "LAUNCH_GROUP") {
+			check(launchTasks(op), op.launch_group?.executor ?? null);
 		}
 		// RESERVE, UNRESERVE, CREATE, DESTROY… are not modelled: resources stay in the pool.
 	}
@@ -305,9 +304,13 @@ function fits(p: HeldResources, q: Float64Array, ports: Range[]): boolean {
 	return rangesContain(p.ports, ports);
 }
 
+/** The tasks of a LAUNCH or LAUNCH_GROUP operation; none for other operations or lists that are not lists. */
 function launchTasks(op: Operation): TaskInfo[] {
-	if (op === null || typeof op !== "object") return [];
-	if (op.type === "LAUNCH") return op.launch?.task_infos ?? [];
-	if (op.type === "LAUNCH_GROUP") return op.launch_group?.task_group?.tasks ?? [];
-	return [];
+	const tasks =
+		op?.type === "LAUNCH"
+			? op.launch?.task_infos
+			: op?.type === "LAUNCH_GROUP"
+				? op.launch_group?.task_group?.tasks
+				: undefined;
+	return Array.isArray(tasks) ? tasks : [];
 }

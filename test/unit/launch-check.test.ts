@@ -167,4 +167,16 @@ describe("checkLaunches", () => {
 			"Task 'h1' should have at least one (but not both) of CommandInfo or ExecutorInfo present",
 		]);
 	});
+
+	it("a task without an agent id is refused naming it; a task with its own executor needs no command", () => {
+		const offers = [{ role: 0, q: Float64Array.of(4, 0, 0, 0), ports: [] }];
+		const { agent_id: _a, ...noAgent } = task("lost", 1);
+		const { command: _c, ...own } = task("own", 1);
+		const withExecutor = { ...own, executor: { executor_id: { value: "e" } } } as TaskInfo;
+		const v = checkLaunches(offers, [launch(noAgent as TaskInfo, withExecutor)], "S1", new Map(), roles);
+		expect(v.steps.map((s) => (s.ok ? "ok" : s.problem))).toEqual([
+			"Task 'lost' uses agent undefined but the offers are for S1",
+			"ok",
+		]);
+	});
 });

@@ -31,6 +31,11 @@ describe("ACCEPT and DECLINE of the wrong shape", () => {
 			{ type: "ACCEPT", accept: { offer_ids: [], operations: {} } } as unknown as Call,
 			"'accept.operations' must be a list",
 		],
+		[
+			"ACCEPT with accept null",
+			{ type: "ACCEPT", accept: null } as unknown as Call,
+			"Expecting 'accept.offer_ids' to be a list",
+		],
 		["DECLINE without decline", { type: "DECLINE" }, "Expecting 'decline.offer_ids' to be a list"],
 	];
 	it.each(cases)("%s: 400, saying what is wrong; the offers stay", (_name, call, message) => {
@@ -43,6 +48,7 @@ describe("ACCEPT and DECLINE of the wrong shape", () => {
 describe("ACCEPT with an invalid list of offers", () => {
 	const cases: [string, (offerId: string) => { value?: string }[], string][] = [
 		["an offer without an id", (id) => [{ value: id }, {}], "Offer id is missing"],
+		["a null entry", (id) => [{ value: id }, null as unknown as { value?: string }], "Offer id is missing"],
 		["the same offer twice", (id) => [{ value: id }, { value: id }], "Duplicate offer"],
 		["no offers at all", () => [], "No offers specified"],
 	];
@@ -131,5 +137,61 @@ describe("ACCEPT with operations that are not what they should be", () => {
 		h.settle();
 		expect(f.updates("").map((s) => s.state)).toEqual(["TASK_LOST", "TASK_LOST"]);
 		expect(h.violations()).toEqual([]);
+	});
+
+	const junk = [
+		null,
+		5,
+		{ type: "LAUNCH" },
+		{ type: "LAUNCH", launch: { task_infos: {} } },
+		{ type: "LAUNCH_GROUP", launch_group: { task_group: { tasks: "t" } } },
+	] as unknown as Operation[];
+
+	it.each([
+		["valid", false],
+		["invalid (the offer twice)", true],
+	])("operations that are null, numbers or hold no list are skipped, the offers %s", (_n, twice) => {
+		const { h, f } = setup();
+		const [o] = f.offers();
+		const res = f.call({
+			type: "ACCEPT",
+			accept: {
+				offer_ids: twice ? [o!.id, o!.id] : [o!.id],
+				operations: [...junk, launchOp([task("ok", o!, { cpus: 1 })])],
+			},
+		});
+		expect(res.status).toBe(202);
+		h.settle();
+		expect(f.updates().map((s) => [s.task_id.value, s.state])).toEqual(
+			twice
+				? [["ok", "TASK_LOST"]]
+				: [
+						["ok", "TASK_STARTING"],
+						["ok", "TASK_RUNNING"],
+					],
+		);
+		expect(h.violations()).toEqual([]);
+	});
+});
+
+describe("DECLINE", () => {
+	it("skips entries that are null and offers of another framework, which stay outstanding", () => {
+		const h = new Harness({ agents: [{ count: 2, cpus: 4, mem: 4096 }] });
+		const f1 = h.framework();
+		const f2 = h.framework();
+		f1.subscribe({ name: "a" });
+		f2.subscribe({ name: "b" });
+		h.settle();
+		const [mine] = f1.offers();
+		const [theirs] = f2.offers();
+		expect(mine && theirs).toBeDefined();
+		const res = f1.call({
+			type: "DECLINE",
+			decline: { offer_ids: [null, theirs!.id, mine!.id] as unknown as { value: string }[] },
+		});
+		expect(res.status).toBe(202);
+		expect(h.master.offer(theirs!.id.value)).toBeDefined();
+		expect(h.master.offer(mine!.id.value)).toBeUndefined();
+		expect(h.master.framework(f2.id)!.counters.offersDeclined).toBe(0);
 	});
 });
