@@ -244,6 +244,19 @@ export class Harness {
 		this.engine.runUntil(this.engine.now);
 	}
 
+	/** Two subscribed frameworks ("a", "b") with one offer each (the harness needs two agents). */
+	twoFrameworksWithOffers(): { f1: TestFramework; f2: TestFramework; o1: Offer; o2: Offer } {
+		const f1 = this.framework();
+		const f2 = this.framework();
+		f1.subscribe({ name: "a" });
+		f2.subscribe({ name: "b" });
+		this.settle();
+		const [o1] = f1.offers();
+		const [o2] = f2.offers();
+		if (o1 === undefined || o2 === undefined) throw new Error("each framework should hold an offer");
+		return { f1, f2, o1, o2 };
+	}
+
 	violations(): string[] {
 		this.checker?.checkAll();
 		return this.checker?.violations ?? [];

@@ -242,14 +242,7 @@ describe("ACCEPT validation", () => {
 
 	it("another framework's offer: TASK_LOST, and that framework's offer stays outstanding", () => {
 		const h = new Harness({ agents: [{ count: 2, cpus: 4, mem: 4096 }] });
-		const f1 = h.framework();
-		const f2 = h.framework();
-		f1.subscribe({ name: "a" });
-		f2.subscribe({ name: "b" });
-		h.settle();
-		const [o1] = f1.offers();
-		const [o2] = f2.offers();
-		expect(o1 && o2).toBeDefined();
+		const { f1, f2, o1, o2 } = h.twoFrameworksWithOffers();
 		accept(f1, [o2!.id.value], [launchOp([task("t1", o2!, { cpus: 1 })])]);
 		expect(f1.updates("t1").map((s) => [s.state, s.reason, s.message])).toEqual([
 			["TASK_LOST", "REASON_INVALID_OFFERS", `Offer ${o2!.id.value} belongs to another framework`],

@@ -177,14 +177,7 @@ describe("ACCEPT with operations that are not what they should be", () => {
 describe("DECLINE", () => {
 	it("skips entries that are null and offers of another framework, which stay outstanding", () => {
 		const h = new Harness({ agents: [{ count: 2, cpus: 4, mem: 4096 }] });
-		const f1 = h.framework();
-		const f2 = h.framework();
-		f1.subscribe({ name: "a" });
-		f2.subscribe({ name: "b" });
-		h.settle();
-		const [mine] = f1.offers();
-		const [theirs] = f2.offers();
-		expect(mine && theirs).toBeDefined();
+		const { f1, f2, o1: mine, o2: theirs } = h.twoFrameworksWithOffers();
 		const res = f1.call({
 			type: "DECLINE",
 			decline: { offer_ids: [null, theirs!.id, mine!.id] as unknown as { value: string }[] },
