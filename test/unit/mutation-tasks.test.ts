@@ -328,3 +328,112 @@ describe("an agent that comes back", () => {
 		expect(h.violations()).toEqual([]);
 	});
 });
+
+describe("counters, the first status and agent updates the master must ignore", () => {
+	it("a launch: the STAGING status the master writes, and the counters of launches, updates and states", () => {
+		const { h, f, agentId } = setup();
+		const m = h.master.metrics;
+		const before = { ...m, taskTransitions: { ...m.taskTransitions } };
+		const [o] = f.offers();
+		f.launch([o!], [task("t1", o!, { cpus: 1 }), task("t2", o!, { cpus: 1 })], 0);
+		const t = h.master.framework(f.id)!.tasks.get("t1")!;
+		expect(t.status).toEqual({
+			task_id: { value: "t1" },
+			state: "TASK_STAGING",
+			source: "SOURCE_MASTER",
+			agent_id: { value: agentId },
+			timestamp: 2.5,
+		});
+		h.run(1_000);
+		expect(m.tasksLaunched - before.tasksLaunched).toBe(2);
+		// STARTING and RUNNING from the agent, for each task.
+		expect(m.statusUpdates - before.statusUpdates).toBe(4);
+		const entered = (s: string) => (m.taskTransitions[s] ?? 0) - (before.taskTransitions[s] ?? 0);
+		expect([entered("TASK_STAGING"), entered("TASK_STARTING"), entered("TASK_RUNNING")]).toEqual([2, 2, 2]);
+		// History in seconds, and the reason of the latest status kept.
+		expect(t.statuses.map((s) => [s.state, s.timestamp])).toEqual([
+			["TASK_STARTING", 2.5],
+			["TASK_RUNNING", 2.5],
+		]);
+		f.call({ type: "KILL", kill: { task_id: { value: "t1" } } });
+		h.run(1_000);
+		// No status gave a reason: the task has none (one given is kept: the teardown test).
+		expect(last(f, "t1").reason).toBeUndefined();
+		expect([t.state, t.reason]).toEqual(["TASK_KILLED", null]);
+		expect(entered("TASK_KILLED")).toBe(1);
+	});
+
+	it("updates from an agent the master does not know or has taken out, or for a framework it removed, are dropped", () => {
+		const { h, f, agentId } = setup();
+		launch(h, f, ["t1"]);
+		const status = (state: "TASK_FINISHED" | "TASK_FAILED"): TaskStatus => ({
+			task_id: { value: "t1" },
+			state,
+			source: "SOURCE_EXECUTOR",
+			agent_id: { value: agentId },
+			timestamp: 9,
+			uuid: "AAAAAAAAAAAAAAAAAAAAAA==",
+		});
+		f.clearEvents();
+		h.master.statusUpdate("S-unknown", f.id, status("TASK_FINISHED"));
+		h.master.statusUpdate(agentId, "F-unknown", status("TASK_FINISHED"));
+		expect(f.updates()).toEqual([]);
+		expect(h.master.framework(f.id)!.tasks.get("t1")!.state).toBe("TASK_RUNNING");
+		h.fleet.partition(0, 10 * UNREACHABLE_AFTER);
+		h.run(UNREACHABLE_AFTER + 15_000);
+		f.clearEvents();
+		h.master.statusUpdate(agentId, f.id, status("TASK_FAILED"));
+		expect(f.updates()).toEqual([]);
+	});
+
+	it("a repeated state with a new uuid is a new status; the task on another agent is not touched", () => {
+		const h = new Harness({ agents: [{ count: 2, cpus: 4, mem: 4096 }] });
+		h.run(2_500);
+		const f = subscribe(h);
+		const a0 = h.fleet.agentId(0)!;
+		const a1 = h.fleet.agentId(1)!;
+		const o = f.offers().find((x) => x.agent_id.value === a0)!;
+		f.launch([o], [task("t1", o, { cpus: 1 })], 0);
+		h.run(1_000);
+		const t = h.master.framework(f.id)!.tasks.get("t1")!;
+		const n = t.statuses.length;
+		const running = (agent: string, uuid: string): TaskStatus => ({
+			task_id: { value: "t1" },
+			state: "TASK_RUNNING",
+			source: "SOURCE_EXECUTOR",
+			agent_id: { value: agent },
+			timestamp: 9,
+			uuid,
+		});
+		h.master.statusUpdate(a0, f.id, running(a0, "BBBBBBBBBBBBBBBBBBBBBB=="));
+		expect(t.statuses).toHaveLength(n + 1);
+		expect(t.status.uuid).toBe("BBBBBBBBBBBBBBBBBBBBBB==");
+		// The same again: no new status.
+		h.master.statusUpdate(a0, f.id, running(a0, "BBBBBBBBBBBBBBBBBBBBBB=="));
+		expect(t.statuses).toHaveLength(n + 1);
+		// From the other agent: forwarded, but the task's record stays.
+		h.master.statusUpdate(a1, f.id, { ...running(a1, "CCCCCCCCCCCCCCCCCCCCCC=="), state: "TASK_FAILED" });
+		expect(t.state).toBe("TASK_RUNNING");
+		expect(t.pendingUuid).toBe("BBBBBBBBBBBBBBBBBBBBBB==");
+	});
+
+	it("ACKNOWLEDGE needs agent, task and a whole UUID", () => {
+		const { f, agentId } = setup();
+		const ack = (a: Record<string, unknown>) =>
+			f.call({ type: "ACKNOWLEDGE", acknowledge: a } as unknown as Call);
+		const missing = "Expecting 'acknowledge' with 'agent_id', 'task_id' and 'uuid'";
+		const uuid = "AAAAAAAAAAAAAAAAAAAAAA==";
+		expect(f.call({ type: "ACKNOWLEDGE" })).toEqual({ ok: false, status: 400, message: missing });
+		expect(ack({ task_id: { value: "t" }, uuid })).toMatchObject({ status: 400, message: missing });
+		expect(ack({ agent_id: { value: agentId }, uuid })).toMatchObject({ status: 400, message: missing });
+		expect(ack({ agent_id: { value: agentId }, task_id: { value: "t" } })).toMatchObject({
+			status: 400,
+			message: missing,
+		});
+		for (const bad of [`x${uuid}`, `${uuid}x`])
+			expect(ack({ agent_id: { value: agentId }, task_id: { value: "t" }, uuid: bad })).toMatchObject({
+				status: 400,
+			});
+		expect(ack({ agent_id: { value: agentId }, task_id: { value: "t" }, uuid }).status).toBe(202);
+	});
+});
