@@ -436,4 +436,18 @@ describe("counters, the first status and agent updates the master must ignore", 
 			});
 		expect(ack({ agent_id: { value: agentId }, task_id: { value: "t" }, uuid }).status).toBe(202);
 	});
+
+	it("a finished task gives its ports back: they are offered again", () => {
+		const { h, f, agentId } = setup();
+		const ports = [{ begin: 31_000, end: 31_009 }];
+		launch(h, f, ["t1"], ports);
+		f.call({ type: "REVIVE" });
+		f.call({ type: "KILL", kill: { task_id: { value: "t1" }, agent_id: { value: agentId } } });
+		h.run(2_000);
+		expect(last(f, "t1").state).toBe("TASK_KILLED");
+		const offered = f
+			.offers()
+			.flatMap((o) => o.resources.filter((r) => r.name === "ports").flatMap((r) => r.ranges!.range));
+		expect(offered.some((r) => r.begin <= 31_000 && r.end >= 31_009)).toBe(true);
+	});
 });
