@@ -5,7 +5,8 @@
  * told, and the tasks of task groups lost with them.
  */
 import { describe, expect, it } from "vitest";
-import type { Call, Operation, TaskInfo } from "../../master/index.js";
+import type { Call, Offer, Operation, TaskInfo } from "../../master/index.js";
+import type { AnswerRecord } from "../../master/protocol/decisions.js";
 import { Harness, type TestFramework, task } from "../helpers/harness.js";
 
 function setup(): { h: Harness; f: TestFramework } {
@@ -186,5 +187,99 @@ describe("DECLINE", () => {
 		expect(h.master.offer(theirs!.id.value)).toBeDefined();
 		expect(h.master.offer(mine!.id.value)).toBeUndefined();
 		expect(h.master.framework(f2.id)!.counters.offersDeclined).toBe(0);
+	});
+});
+
+describe("what ACCEPT and DECLINE tell the decision recorder", () => {
+	function recording() {
+		const { h, f } = setup();
+		const answers: AnswerRecord[] = [];
+		h.master.recordDecisions({ write: (r) => r.kind === "answer" && answers.push(r) });
+		return { h, f, answers };
+	}
+
+	it("a DECLINE: its offers and refuse seconds as sent (null when absent); one of no offer of its own, nothing", () => {
+		const { h, f, answers } = recording();
+		const newest = (): Offer => f.offers().at(-1)!;
+		const o = newest();
+		f.call({ type: "DECLINE", decline: { offer_ids: [{ value: "O-nope" }] } });
+		expect(answers).toEqual([]);
+		expect(f.call({ type: "DECLINE", decline: { offer_ids: [o.id] } }).status).toBe(202);
+		expect(answers).toHaveLength(1);
+		expect(answers[0]).toMatchObject({
+			call: "DECLINE",
+			framework_id: f.id,
+			offer_ids: [o.id.value],
+			refuse_seconds: null,
+			task_ids: [],
+		});
+		// Mesos's default filter of 5 s: the agent is offered again after it.
+		h.run(6_000);
+		const o2 = newest();
+		f.call({
+			type: "DECLINE",
+			decline: { offer_ids: [o2.id], filters: { refuse_seconds: "7" as unknown as number } },
+		});
+		h.run(6_000);
+		const o3 = newest();
+		f.decline([o3], 0.5);
+		h.run(2_000);
+		const o4 = newest();
+		f.decline([o4], 7);
+		expect(new Set([o, o2, o3, o4].map((x) => x.id.value)).size).toBe(4);
+		expect(answers.map((a) => a.refuse_seconds)).toEqual([null, null, 0.5, 7]);
+	});
+
+	it("an ACCEPT: the launched tasks' ids, not the refused ones; the refuse seconds as sent", () => {
+		const { h, f, answers } = recording();
+		const [o] = f.offers();
+		const res = f.call({
+			type: "ACCEPT",
+			accept: {
+				offer_ids: [o!.id],
+				operations: [launchOp([task("ok", o!, { cpus: 1 })]), launchOp([task("too-big", o!, { cpus: 64 })])],
+				filters: { refuse_seconds: 30 },
+			},
+		});
+		expect(res.status).toBe(202);
+		h.settle();
+		expect(f.updates("too-big").map((s) => s.state)).toEqual(["TASK_ERROR"]);
+		expect(answers).toEqual([
+			expect.objectContaining({
+				call: "ACCEPT",
+				offer_ids: [o!.id.value],
+				refuse_seconds: 30,
+				task_ids: ["ok"],
+			}),
+		]);
+		h.run(31_000);
+		const o2 = f.offers().at(-1)!;
+		expect(o2.id).not.toEqual(o!.id);
+		f.call({ type: "ACCEPT", accept: { offer_ids: [o2.id], operations: [] } });
+		expect(answers[1]).toMatchObject({ call: "ACCEPT", refuse_seconds: null, task_ids: [] });
+	});
+
+	it("an invalid ACCEPT answers for its valid offers only, unfiltered; with none valid, nothing", () => {
+		const { h, f, answers } = recording();
+		const [o] = f.offers();
+		f.call({
+			type: "ACCEPT",
+			accept: { offer_ids: [o!.id, o!.id], operations: [], filters: { refuse_seconds: 30 } },
+		});
+		expect(answers).toEqual([
+			expect.objectContaining({
+				call: "ACCEPT",
+				offer_ids: [o!.id.value],
+				refuse_seconds: null,
+				filter_until: null,
+				task_ids: [],
+			}),
+		]);
+		f.call({ type: "ACCEPT", accept: { offer_ids: [{ value: "O-nope" }], operations: [] } });
+		expect(answers).toHaveLength(1);
+		// The offer came back unfiltered: offered again at the next cycle.
+		h.run(1_000);
+		expect(f.offers().at(-1)!.id).not.toEqual(o!.id);
+		expect(h.master.outstandingOffers).toBe(1);
 	});
 });

@@ -6,7 +6,7 @@
  * calls of the wrong shape, and what a reregistering agent brings back.
  * The clock is moved off 0 first, so that a time in ms and one in s differ.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { Call, FrameworkInfo, Offer, TaskStatus } from "../../master/index.js";
 import { Harness, type TestFramework, task } from "../helpers/harness.js";
 
@@ -449,5 +449,180 @@ describe("counters, the first status and agent updates the master must ignore", 
 			.offers()
 			.flatMap((o) => o.resources.filter((r) => r.name === "ports").flatMap((r) => r.ranges!.range));
 		expect(offered.some((r) => r.begin <= 31_000 && r.end >= 31_009)).toBe(true);
+	});
+});
+
+describe("updates and acknowledgements the master must not act on", () => {
+	const FINISHED_UUID = "DDDDDDDDDDDDDDDDDDDDDD==";
+	const update = (agentId: string, id: string, state: TaskStatus["state"], uuid: string): TaskStatus => ({
+		task_id: { value: id },
+		state,
+		source: "SOURCE_EXECUTOR",
+		agent_id: { value: agentId },
+		timestamp: 9,
+		uuid,
+	});
+
+	it("from an agent replaced after a reboot or marked gone: dropped, not forwarded", () => {
+		const h = new Harness({ agents: [{ count: 2, cpus: 4, mem: 4096 }] });
+		h.run(2_500);
+		const f = subscribe(h);
+		const [a0, a1] = [h.fleet.agentId(0)!, h.fleet.agentId(1)!];
+		// a0's host reboots and registers as a new agent: the old id is removed.
+		h.fleet.crash(0, 5_000);
+		h.run(10_000);
+		expect(h.fleet.agentId(0)).not.toBe(a0);
+		expect(h.master.markAgentGone(a1)).toBe(true);
+		h.settle();
+		f.clearEvents();
+		h.master.statusUpdate(a0, f.id, update(a0, "x0", "TASK_RUNNING", FINISHED_UUID));
+		h.master.statusUpdate(a1, f.id, update(a1, "x1", "TASK_RUNNING", FINISHED_UUID));
+		expect(f.updates()).toEqual([]);
+	});
+
+	it("for a task the master does not know: forwarded as it is, no record made", () => {
+		const { f, agentId, h } = setup();
+		f.clearEvents();
+		const s = update(agentId, "stranger", "TASK_RUNNING", FINISHED_UUID);
+		h.master.statusUpdate(agentId, f.id, s);
+		expect(f.updates()).toEqual([s]);
+		expect(h.master.framework(f.id)!.tasks.has("stranger")).toBe(false);
+	});
+
+	it("a repeated state is counted once; a finished task takes no non-terminal state again", () => {
+		const { h, f, agentId } = setup();
+		launch(h, f, ["t1"]);
+		const m = h.master.metrics;
+		const running = m.taskTransitions.TASK_RUNNING;
+		h.master.statusUpdate(agentId, f.id, update(agentId, "t1", "TASK_RUNNING", "BBBBBBBBBBBBBBBBBBBBBB=="));
+		expect(m.taskTransitions.TASK_RUNNING).toBe(running);
+		f.autoAck = false;
+		f.call({ type: "KILL", kill: { task_id: { value: "t1" }, agent_id: { value: agentId } } });
+		h.run(1_000);
+		const t = h.master.framework(f.id)!.tasks.get("t1")!;
+		expect([t.state, t.released]).toEqual(["TASK_KILLED", true]);
+		h.master.statusUpdate(agentId, f.id, update(agentId, "t1", "TASK_RUNNING", "CCCCCCCCCCCCCCCCCCCCCC=="));
+		expect(t.state).toBe("TASK_KILLED");
+		expect(m.taskTransitions.TASK_RUNNING).toBe(running);
+		// Its resources were given back once: the agent holds nothing.
+		expect(h.master.cluster.allocated[0]![0]).toBe(0);
+	});
+
+	it("KILL of a finished task is not sent on to the agent; KILL of a live one is", () => {
+		const { h, f, agentId } = setup();
+		launch(h, f, ["t1", "t2"]);
+		f.autoAck = false;
+		const kills = vi.spyOn(h.fleet, "killTask");
+		f.call({ type: "KILL", kill: { task_id: { value: "t1" }, agent_id: { value: agentId } } });
+		h.run(1_000);
+		expect(kills).toHaveBeenCalledTimes(1);
+		expect(h.master.framework(f.id)!.tasks.get("t1")!.released).toBe(true);
+		expect(f.call({ type: "KILL", kill: { task_id: { value: "t1" } } }).status).toBe(202);
+		h.run(1_000);
+		expect(kills).toHaveBeenCalledTimes(1);
+	});
+
+	it("ACKNOWLEDGE: counted; the task leaves only for its own agent and its latest uuid", () => {
+		const h = new Harness({ agents: [{ count: 2, cpus: 4, mem: 4096 }] });
+		h.run(2_500);
+		const f = subscribe(h);
+		const [a0, a1] = [h.fleet.agentId(0)!, h.fleet.agentId(1)!];
+		const o = f.offers().find((x) => x.agent_id.value === a0)!;
+		f.launch([o], [task("t1", o, { cpus: 1 })], 0);
+		h.run(1_000);
+		f.autoAck = false;
+		f.call({ type: "KILL", kill: { task_id: { value: "t1" }, agent_id: { value: a0 } } });
+		h.run(1_000);
+		const killed = last(f, "t1");
+		expect(killed.state).toBe("TASK_KILLED");
+		const rec = h.master.framework(f.id)!;
+		const acks = vi.spyOn(h.fleet, "acknowledge");
+		const before = h.master.metrics.statusUpdateAcks;
+		const ack = (agent: string, uuid: string) =>
+			f.call({
+				type: "ACKNOWLEDGE",
+				acknowledge: { agent_id: { value: agent }, task_id: { value: "t1" }, uuid },
+			});
+		// An agent the master does not know: accepted, counted, sent nowhere.
+		expect(ack("S-nope", killed.uuid!).status).toBe(202);
+		h.run(100);
+		expect(acks).not.toHaveBeenCalled();
+		// Another agent, another uuid: the task stays, waiting for its acknowledgement.
+		expect(ack(a1, killed.uuid!).status).toBe(202);
+		expect(ack(a0, "EEEEEEEEEEEEEEEEEEEEEE==").status).toBe(202);
+		expect(rec.tasks.get("t1")?.pendingUuid).toBe(killed.uuid);
+		expect(ack(a0, killed.uuid!).status).toBe(202);
+		expect(rec.tasks.has("t1")).toBe(false);
+		expect(rec.completedTasks.items().map((t) => t.id)).toEqual(["t1"]);
+		expect(h.master.metrics.statusUpdateAcks - before).toBe(4);
+	});
+
+	it("RECONCILE without its object is implicit reconciliation", () => {
+		const { h, f } = setup();
+		launch(h, f, ["t1"]);
+		f.clearEvents();
+		expect(f.call({ type: "RECONCILE" }).status).toBe(202);
+		expect(f.updates().map((s) => [s.task_id.value, s.state, s.reason])).toEqual([
+			["t1", "TASK_RUNNING", "REASON_RECONCILIATION"],
+		]);
+	});
+
+	it("teardown's TASK_KILLED names the task's agent", () => {
+		const { h, f, agentId } = setup();
+		launch(h, f, ["t1"]);
+		f.call({ type: "TEARDOWN" });
+		h.settle();
+		const done = h.master.completedFrameworks.items().find((x) => x.id === f.id)!;
+		expect(done.completedTasks.items()[0]!.status.agent_id).toEqual({ value: agentId });
+	});
+
+	it("an agent back from a restart without a task that had finished: the framework hears nothing more of it", () => {
+		const { h, f, agentId } = setup({ checkpoint: true });
+		launch(h, f, ["t1", "t2"]);
+		f.autoAck = false;
+		f.call({ type: "KILL", kill: { task_id: { value: "t2" }, agent_id: { value: agentId } } });
+		h.run(1_000);
+		expect(last(f, "t2").state).toBe("TASK_KILLED");
+		const heard = f.updates("t2").length;
+		// The agent comes back knowing none of the framework's tasks.
+		h.fleet.restartProcess(0, 5_000, () => false);
+		h.run(5_000);
+		h.settle();
+		expect(last(f, "t1")).toMatchObject({ state: "TASK_LOST", reason: "REASON_AGENT_RESTARTED" });
+		expect(f.updates("t2").length).toBe(heard);
+	});
+});
+
+describe("tasks that come back, in detail", () => {
+	it("one agent back from a partition: only its tasks leave the unreachable list; their new status is timed in seconds", () => {
+		const h = new Harness({ agents: [{ count: 2, cpus: 4, mem: 4096 }] });
+		h.run(2_500);
+		const f = subscribe(h, { capabilities: PA });
+		const [a0, a1] = [h.fleet.agentId(0)!, h.fleet.agentId(1)!];
+		const on = (a: string) => f.offers().find((x) => x.agent_id.value === a)!;
+		const [o0, o1] = [on(a0), on(a1)];
+		f.launch([o0], [task("t0", o0, { cpus: 1 })], 3_600);
+		f.launch([o1], [task("t1", o1, { cpus: 1 })], 3_600);
+		h.run(1_000);
+		const cut = h.engine.now;
+		h.fleet.partition(0, 100_000);
+		h.fleet.partition(1, 1_000_000);
+		h.run(UNREACHABLE_AFTER + 15_000);
+		const rec = h.master.framework(f.id)!;
+		expect(
+			rec.unreachableTasks
+				.items()
+				.map((t) => t.id)
+				.sort(),
+		).toEqual(["t0", "t1"]);
+		h.run(100_000);
+		h.settle();
+		expect(rec.unreachableTasks.items().map((t) => t.id)).toEqual(["t1"]);
+		const back = rec.tasks.get("t0")!;
+		expect(back.state).toBe("TASK_RUNNING");
+		// Back when the partition healed, 100 s after it began.
+		expect(back.status.timestamp).toBe(back.statuses.at(-1)!.timestamp);
+		expect(back.statuses.at(-1)).toEqual({ state: "TASK_RUNNING", timestamp: (cut + 100_000) / 1000 });
+		expect(h.violations()).toEqual([]);
 	});
 });
