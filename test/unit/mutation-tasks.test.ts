@@ -626,3 +626,32 @@ describe("tasks that come back, in detail", () => {
 		expect(h.violations()).toEqual([]);
 	});
 });
+
+describe("a task the master no longer remembers comes back", () => {
+	it("with a history and launch time that start at its return, and TASK_LOST as the state it had before", () => {
+		// No completed task is kept: a lost one is forgotten at once.
+		const h = new Harness({
+			agents: [{ count: 1, cpus: 4, mem: 4096 }],
+			flags: { maxCompletedTasksPerFramework: 0 },
+		});
+		h.run(2_500);
+		const f = subscribe(h);
+		launch(h, f, ["t0"]);
+		const changes: [string, string | null, string][] = [];
+		h.master.observer.taskChanged = (t, previous) => changes.push([t.id, previous, t.state]);
+		const cut = h.engine.now;
+		h.fleet.partition(0, 200_000);
+		h.run(UNREACHABLE_AFTER + 15_000);
+		expect(last(f, "t0").state).toBe("TASK_LOST");
+		const rec = h.master.framework(f.id)!;
+		expect([rec.tasks.has("t0"), rec.completedTasks.items()]).toEqual([false, []]);
+		h.run(200_000);
+		h.settle();
+		const back = rec.tasks.get("t0")!;
+		expect(back.state).toBe("TASK_RUNNING");
+		expect(back.launchedAt).toBe(cut + 200_000);
+		expect(back.statuses).toEqual([{ state: "TASK_RUNNING", timestamp: (cut + 200_000) / 1000 }]);
+		expect(changes.at(-1)).toEqual(["t0", "TASK_LOST", "TASK_RUNNING"]);
+		expect(h.violations()).toEqual([]);
+	});
+});
