@@ -1,24 +1,20 @@
-/** A list that keeps only the newest `limit` entries (completed tasks/frameworks). */
+/**
+ * A list that keeps only the newest `limit` entries (completed tasks and
+ * frameworks, unreachable tasks). Trimming is amortised: the array may hold up
+ * to twice the limit, but only the newest `limit` are ever seen, by any method.
+ */
 export class BoundedList<T> {
 	readonly limit: number;
 	#items: T[] = [];
-	#dropped = 0;
 
 	constructor(limit: number) {
 		this.limit = Math.max(0, limit);
 	}
 
 	push(item: T): void {
-		if (this.limit === 0) {
-			this.#dropped++;
-			return;
-		}
+		if (this.limit === 0) return;
 		this.#items.push(item);
-		if (this.#items.length > this.limit * 2) {
-			const cut = this.#items.length - this.limit;
-			this.#items = this.#items.slice(cut);
-			this.#dropped += cut;
-		}
+		if (this.#items.length > this.limit * 2) this.#items = this.#items.slice(this.#items.length - this.limit);
 	}
 
 	/** Newest `limit` items, oldest first. */
@@ -31,13 +27,15 @@ export class BoundedList<T> {
 		return Math.min(this.#items.length, this.limit);
 	}
 
+	/** The newest item that matches. */
 	find(pred: (t: T) => boolean): T | undefined {
 		const items = this.items();
 		for (let i = items.length - 1; i >= 0; i--) if (pred(items[i]!)) return items[i];
 		return undefined;
 	}
 
+	/** Removes the matching items; `pred` sees only items the list still keeps. */
 	removeWhere(pred: (t: T) => boolean): void {
-		this.#items = this.#items.filter((t) => !pred(t));
+		this.#items = this.items().filter((t) => !pred(t));
 	}
 }

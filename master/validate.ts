@@ -35,13 +35,16 @@ export function checkFrameworkInfo(info: FrameworkInfo): FrameworkShape | { prob
 	}
 	let roles: string[];
 	if (multiRole) {
-		if (info.role !== undefined && info.role !== "*") {
-			return { problem: "'FrameworkInfo.role' must not be set for a MULTI_ROLE framework; use 'roles'" };
+		// Set at all, even to "*": Mesos checks has_role() (validateRoles in master/validation.cpp).
+		if (info.role !== undefined) {
+			return { problem: "'FrameworkInfo.role' must not be set when the framework is MULTI_ROLE capable" };
 		}
 		roles = Array.isArray(info.roles) ? info.roles : [];
 	} else {
 		if (Array.isArray(info.roles) && info.roles.length > 0) {
-			return { problem: "'FrameworkInfo.roles' needs the MULTI_ROLE capability" };
+			return {
+				problem: "'FrameworkInfo.roles' must not be set when the framework is not MULTI_ROLE capable",
+			};
 		}
 		roles = [info.role ?? "*"];
 	}
