@@ -139,12 +139,14 @@ export class AgentRegistry {
 		const host = this.#host;
 		host.metrics.agentReregistrations++;
 		const cl = this.#cluster;
-		if (this.#gone.has(agentId)) {
-			// Mesos refuses agents marked gone: they are told to shut down.
+		let a = cl.indexOf(agentId);
+		if (this.#gone.has(agentId) || (a >= 0 && cl.state[a] === AGENT_STATE.REMOVED)) {
+			// Mesos refuses agents marked gone or removed (here: replaced by a new
+			// registration from their host); they are told to shut down
+			// (Master::reregisterSlave, "Agent attempted to re-register after removal").
 			for (const t of tasks) host.toAgent(() => endpoint.shutdownFramework(local, t.frameworkId));
 			return;
 		}
-		let a = cl.indexOf(agentId);
 		let wasUnreachable = false;
 		if (a < 0) {
 			a = this.#add(agentId, spec, endpoint, local);
@@ -155,7 +157,7 @@ export class AgentRegistry {
 			cl.local[a] = local;
 			cl.linkDown[a] = 0;
 			cl.nextLinkGeneration(a);
-			if (st === AGENT_STATE.UNREACHABLE || st === AGENT_STATE.REMOVED) {
+			if (st === AGENT_STATE.UNREACHABLE) {
 				cl.setState(a, AGENT_STATE.ACTIVE);
 				host.accounting.agentTotals(a, 1);
 			} else if (st === AGENT_STATE.DISCONNECTED) {

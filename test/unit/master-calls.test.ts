@@ -6,7 +6,15 @@
  */
 import { describe, expect, it } from "vitest";
 import type { AgentShape } from "../../agents/index.js";
-import type { Call, FrameworkInfo, MasterFlags, Offer, Operation, TaskInfo } from "../../master/index.js";
+import {
+	AGENT_STATE,
+	type Call,
+	type FrameworkInfo,
+	type MasterFlags,
+	type Offer,
+	type Operation,
+	type TaskInfo,
+} from "../../master/index.js";
 import { Harness, scalar, type TestFramework, task } from "../helpers/harness.js";
 
 const PA: NonNullable<FrameworkInfo["capabilities"]> = [{ type: "PARTITION_AWARE" }];
@@ -175,6 +183,90 @@ describe("call() status codes", () => {
 		const { f } = setup();
 		const res = f.call({ type: "SUBSCRIBE", subscribe: { framework_info: { user: "u", name: "n" } } });
 		expect(res.status).toBe(400);
+	});
+
+	it("calls without a type or of a type unknown: 400 naming it, counted as invalid, nothing else counted", () => {
+		const { h, f } = setup();
+		const m = h.master;
+		const invalid = m.metrics.invalidCalls;
+		for (const c of [null, 7, {}, { type: 3 }] as unknown as Call[])
+			expect(m.call(c, f.streamId)).toEqual({
+				ok: false,
+				status: 400,
+				message: "Expecting 'type' to be present",
+			});
+		expect(m.metrics.invalidCalls - invalid).toBe(4);
+		expect(f.call({ type: "NAP" } as unknown as Call)).toEqual({
+			ok: false,
+			status: 400,
+			message: "Unknown call type 'NAP'",
+		});
+		expect(m.metrics.invalidCalls - invalid).toBe(5);
+		expect([m.metrics.callsByType.NAP, m.framework(f.id)!.counters.callsByType.NAP]).toEqual([1, 1]);
+	});
+
+	it("SHUTDOWN needs an executor and an agent; MESSAGE an agent, an executor and data", () => {
+		const { h, f } = setup();
+		const agent = { value: h.master.cluster.ids[0]! };
+		const executor = { value: "ex" };
+		const noShutdown = {
+			ok: false,
+			status: 400,
+			message: "Expecting 'shutdown' with 'executor_id' and 'agent_id'",
+		};
+		expect(f.call({ type: "SHUTDOWN" })).toEqual(noShutdown);
+		expect(f.call({ type: "SHUTDOWN", shutdown: { agent_id: agent } } as unknown as Call)).toEqual(
+			noShutdown,
+		);
+		expect(f.call({ type: "SHUTDOWN", shutdown: { executor_id: executor } } as unknown as Call)).toEqual(
+			noShutdown,
+		);
+		expect(f.call({ type: "SHUTDOWN", shutdown: { executor_id: executor, agent_id: agent } })).toEqual({
+			ok: true,
+			status: 202,
+		});
+		const noMessage = {
+			ok: false,
+			status: 400,
+			message: "Expecting 'message' with 'agent_id', 'executor_id' and 'data'",
+		};
+		for (const message of [
+			undefined,
+			{ executor_id: executor, data: "" },
+			{ agent_id: agent, data: "" },
+			{ agent_id: agent, executor_id: executor },
+			{ agent_id: agent, executor_id: executor, data: 1 },
+		])
+			expect(f.call({ type: "MESSAGE", message } as unknown as Call)).toEqual(noMessage);
+		// To an agent the master does not know or that is not active: dropped, as Mesos does.
+		expect(
+			f.call({
+				type: "MESSAGE",
+				message: { agent_id: { value: "S-nope" }, executor_id: executor, data: "" },
+			}),
+		).toEqual({ ok: true, status: 202 });
+		h.master.cluster.setState(0, AGENT_STATE.DEACTIVATED);
+		expect(
+			f.call({ type: "MESSAGE", message: { agent_id: agent, executor_id: executor, data: "" } }).status,
+		).toBe(202);
+		h.settle();
+		expect(h.fleet.stats.frameworkMessages).toBe(0);
+	});
+
+	it("calls Mesos answers without doing anything: 202; RECONCILE_OPERATIONS: 501", () => {
+		const { f } = setup();
+		for (const type of [
+			"REQUEST",
+			"ACCEPT_INVERSE_OFFERS",
+			"DECLINE_INVERSE_OFFERS",
+			"ACKNOWLEDGE_OPERATION_STATUS",
+		])
+			expect(f.call({ type } as Call)).toEqual({ ok: true, status: 202 });
+		expect(f.call({ type: "RECONCILE_OPERATIONS" } as Call)).toEqual({
+			ok: false,
+			status: 501,
+			message: "RECONCILE_OPERATIONS is not supported by mesosim",
+		});
 	});
 
 	it("403 'Framework is not subscribed' after the stream disconnected", () => {
