@@ -7,7 +7,7 @@
  * filters (min_allocatable_resources) of odd shapes.
  */
 import { describe, expect, it } from "vitest";
-import type { Call, EventSink, FrameworkInfo, SubscribeResult } from "../../master/index.js";
+import type { Call, EventSink, FrameworkInfo } from "../../master/index.js";
 import { Harness, type TestFramework } from "../helpers/harness.js";
 
 const MULTI: NonNullable<FrameworkInfo["capabilities"]> = [{ type: "MULTI_ROLE" }];
