@@ -54,4 +54,28 @@ describe("UPDATE_QUOTA rescinds offers above the new limit", () => {
 		h.run(10);
 		expect(rescinds(web.events).length).toBe(4);
 	});
+
+	it("offers of another role are kept even when its framework comes first", () => {
+		const h = new Harness({ agents: [{ count: 4, cpus: 4, mem: 4096, disk: 0 }] });
+		const ops = h.framework();
+		expect(ops.subscribe({ name: "ops", roles: ["ops"], capabilities: [{ type: "MULTI_ROLE" }] }).ok).toBe(
+			true,
+		);
+		h.run(1_500);
+		const opsOffers = offersIn(ops.events);
+		expect(opsOffers).toHaveLength(4);
+		// ops keeps two agents and gives the other two away for an hour.
+		ops.decline(opsOffers.slice(2), 3_600);
+		const web = h.framework();
+		expect(
+			web.subscribe({ name: "web", roles: ["eng/web"], capabilities: [{ type: "MULTI_ROLE" }] }).ok,
+		).toBe(true);
+		h.run(1_500);
+		expect(offersIn(web.events)).toHaveLength(2);
+		h.master.updateQuota("eng", { cpus: 0 });
+		h.run(10);
+		expect(rescinds(web.events)).toHaveLength(2);
+		expect(rescinds(ops.events)).toEqual([]);
+		expect(h.violations()).toEqual([]);
+	});
 });

@@ -1,0 +1,71 @@
+/**
+ * The offer book and offer messages (master/offers/book.ts, message.ts) where
+ * other tests do not look: an agent holding two offers at once losing both,
+ * and an offer whose scalars equal the agent's previous offers but whose ports
+ * do not (the message cache must not hand back the earlier ports).
+ */
+import { describe, expect, it } from "vitest";
+import type { Offer } from "../../master/index.js";
+import { Harness, type TestFramework, task } from "../helpers/harness.js";
+
+const portsOf = (o: Offer) => o.resources.filter((r) => r.name === "ports").flatMap((r) => r.ranges!.range);
+
+describe("an agent holding two offers", () => {
+	it("deactivated: both offers are rescinded, each framework told", () => {
+		const h = new Harness({ agents: [{ count: 1, cpus: 4, mem: 4096 }] });
+		// Role a may hold 1 cpu: the agent's offer to it is capped, the rest goes to role b.
+		h.master.updateQuota("a", { cpus: 1 });
+		const a = h.framework();
+		const b = h.framework();
+		expect(a.subscribe({ name: "a", role: "a" }).ok).toBe(true);
+		expect(b.subscribe({ name: "b", role: "b" }).ok).toBe(true);
+		h.run(1_000);
+		const [oa] = a.offers();
+		const [ob] = b.offers();
+		expect(h.master.offersOnAgent(0).size).toBe(2);
+		expect(h.master.setAgentActive(h.fleet.agentId(0)!, false)).toBe(true);
+		h.settle();
+		const rescinded = (f: TestFramework) => f.eventsOf("RESCIND").map((e) => e.rescind.offer_id.value);
+		expect([rescinded(a), rescinded(b)]).toEqual([[oa!.id.value], [ob!.id.value]]);
+		expect(h.master.offersOnAgent(0).size).toBe(0);
+		expect(h.violations()).toEqual([]);
+	});
+});
+
+describe("offer messages of one agent", () => {
+	it.each([
+		["one range each, other ports", 32_000],
+		["one range, then two", 31_005],
+	])("the same scalars with other ports (%s): the offer lists its own ports", (_n, taken) => {
+		const h = new Harness({ agents: [{ count: 1, cpus: 4, mem: 4096 }] });
+		const f = h.framework();
+		expect(f.subscribe({ name: "f" }).ok).toBe(true);
+		h.settle();
+		// A holds port 31000.
+		const [o1] = f.offers();
+		f.launch([o1!], [task("A", o1!, { cpus: 1, mem: 128, ports: [{ begin: 31_000, end: 31_000 }] })], 0);
+		h.run(1_000);
+		// The same offer twice (the second time its message is built once and kept).
+		f.decline([f.offers().at(-1)!], 0);
+		h.run(1_000);
+		const o2 = f.offers().at(-1)!;
+		expect(portsOf(o2)).toEqual([{ begin: 31_001, end: 32_000 }]);
+		// B takes another port from that offer; A ends: the same cpus and mem are free again.
+		f.launch([o2], [task("B", o2, { cpus: 1, mem: 128, ports: [{ begin: taken, end: taken }] })], 0);
+		f.call({ type: "KILL", kill: { task_id: { value: "A" } } });
+		h.run(2_000);
+		const o3 = f.offers().at(-1)!;
+		expect(o3.id).not.toEqual(o2.id);
+		const scalars = (o: Offer) =>
+			o.resources.filter((r) => r.name !== "ports").map((r) => [r.name, r.scalar?.value]);
+		expect(scalars(o3)).toEqual(scalars(o2));
+		const want =
+			taken === 32_000
+				? [{ begin: 31_000, end: 31_999 }]
+				: [
+						{ begin: 31_000, end: 31_004 },
+						{ begin: 31_006, end: 32_000 },
+					];
+		expect(portsOf(o3)).toEqual(want);
+	});
+});
