@@ -232,3 +232,18 @@ describe("frameworks in no visit", () => {
 		]);
 	});
 });
+
+describe("stopping the recorder", () => {
+	it("recordDecisions(null): no cycle and no answer recorded after it", () => {
+		const h = new Harness({ agents: [{ count: 1, cpus: 4, mem: 4096 }] });
+		const rec = recording(h);
+		const f = subscribe(h, { name: "f" });
+		h.run(1_000);
+		expect(rec.cycles().length).toBeGreaterThan(0);
+		h.master.recordDecisions(null);
+		rec.clear();
+		f.decline(f.offers(), 0);
+		h.run(3_000);
+		expect([rec.cycles(), rec.answers()]).toEqual([[], []]);
+	});
+});
