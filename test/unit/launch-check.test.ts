@@ -87,7 +87,14 @@ describe("checkLaunches", () => {
 				launch(
 					task("", 1),
 					task("neg", 1, res({ name: "cpus", type: "SCALAR", scalar: { value: -1 } })),
-					task("fpga", 1, res({ name: "fpgas", type: "SCALAR", scalar: { value: 1 } })),
+					task(
+						"fpga",
+						1,
+						res(
+							{ name: "fpgas", type: "SCALAR", scalar: { value: 1 } },
+							{ name: "licences", type: "SCALAR", scalar: { value: 2 } },
+						),
+					),
 					task("none", 0, res()),
 					task(
 						"portsOnly",
@@ -103,7 +110,7 @@ describe("checkLaunches", () => {
 		expect(v.steps.map((s) => (s.ok ? "ok" : s.problem))).toEqual([
 			"Task has no 'task_id'",
 			"Task 'neg': resource 'cpus' is negative (-1)",
-			"Task 'fpga' uses resources mesosim does not model: fpgas",
+			"Task 'fpga' uses resources mesosim does not model: fpgas, licences",
 			"Task 'none' uses no resources",
 			"ok",
 		]);

@@ -283,3 +283,49 @@ describe("what ACCEPT and DECLINE tell the decision recorder", () => {
 		expect(h.master.outstandingOffers).toBe(1);
 	});
 });
+
+describe("ACCEPT of several offers", () => {
+	it("an unknown offer and offers of two agents: the first problem found is the one reported", () => {
+		const h = new Harness({ agents: [{ count: 2, cpus: 4, mem: 4096 }] });
+		const f = h.framework();
+		expect(f.subscribe({}).ok).toBe(true);
+		h.settle();
+		const [o1, o2] = f.offers();
+		expect(o1!.agent_id).not.toEqual(o2!.agent_id);
+		f.call({
+			type: "ACCEPT",
+			accept: {
+				offer_ids: [{ value: "O-gone" }, o1!.id, o2!.id],
+				operations: [launchOp([task("t1", o1!, { cpus: 1 })])],
+			},
+		});
+		h.settle();
+		expect(f.updates("t1").map((s) => [s.state, s.message])).toEqual([
+			["TASK_LOST", "Offer O-gone is no longer valid"],
+		]);
+	});
+
+	it("two offers of one agent and role: one launch across both, what is left comes back once", () => {
+		const h = new Harness({ agents: [{ count: 1, cpus: 4, mem: 4096 }] });
+		const f = h.framework();
+		expect(f.subscribe({}).ok).toBe(true);
+		h.settle();
+		const [o0] = f.offers();
+		f.launch([o0!], [task("A", o0!, { cpus: 1, mem: 128 })], 0);
+		h.run(1_000);
+		const o1 = f.offers().at(-1)!;
+		// A ends while o1 is held: its cpu comes as a second offer of the same agent.
+		f.call({ type: "KILL", kill: { task_id: { value: "A" } } });
+		h.run(1_000);
+		const o2 = f.offers().at(-1)!;
+		expect(o2.id).not.toEqual(o1.id);
+		expect(h.master.offersOnAgent(0).size).toBe(2);
+		expect(f.launch([o1, o2], [task("B", o1, { cpus: 3.5, mem: 256 })], 0).status).toBe(202);
+		h.run(1_000);
+		expect(f.updates("B").at(-1)!.state).toBe("TASK_RUNNING");
+		const back = f.offers().at(-1)!;
+		const cpus = back.resources.find((r) => r.name === "cpus")!.scalar!.value;
+		expect(cpus).toBeCloseTo(0.5, 9);
+		expect(h.violations()).toEqual([]);
+	});
+});

@@ -654,4 +654,23 @@ describe("a task the master no longer remembers comes back", () => {
 		expect(changes.at(-1)).toEqual(["t0", "TASK_LOST", "TASK_RUNNING"]);
 		expect(h.violations()).toEqual([]);
 	});
+
+	it("a partition-aware one comes back with TASK_UNREACHABLE as the state it had before", () => {
+		const h = new Harness({
+			agents: [{ count: 1, cpus: 4, mem: 4096 }],
+			flags: { maxUnreachableTasksPerFramework: 0 },
+		});
+		h.run(2_500);
+		const f = subscribe(h, { capabilities: PA });
+		launch(h, f, ["t0"]);
+		const changes: [string, string | null, string][] = [];
+		h.master.observer.taskChanged = (t, previous) => changes.push([t.id, previous, t.state]);
+		h.fleet.partition(0, 200_000);
+		h.run(UNREACHABLE_AFTER + 15_000);
+		expect(last(f, "t0").state).toBe("TASK_UNREACHABLE");
+		expect(h.master.framework(f.id)!.unreachableTasks.items()).toEqual([]);
+		h.run(200_000);
+		h.settle();
+		expect(changes.at(-1)).toEqual(["t0", "TASK_UNREACHABLE", "TASK_RUNNING"]);
+	});
 });
