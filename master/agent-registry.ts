@@ -173,11 +173,18 @@ export class AgentRegistry {
 		host.requestCycle(a);
 	}
 
-	/** The agent process exited (its connection closed). */
+	/**
+	 * The agent process exited (its connection closed). A deactivated or
+	 * draining agent is disconnected too (Mesos disconnects any registered
+	 * agent); it comes back active (the operator's deactivation or drain is not
+	 * kept across the disconnection: see docs/mesos-rules.md §5).
+	 */
 	exited(agentId: string): void {
 		const cl = this.#cluster;
 		const a = cl.indexOf(agentId);
-		if (a < 0 || cl.state[a] !== AGENT_STATE.ACTIVE) return;
+		if (a < 0) return;
+		const st = cl.state[a];
+		if (st !== AGENT_STATE.ACTIVE && st !== AGENT_STATE.DEACTIVATED && st !== AGENT_STATE.DRAINING) return;
 		cl.setState(a, AGENT_STATE.DISCONNECTED);
 		this.#host.offers.rescindOnAgent(a);
 		this.#host.tasks.agentDisconnected(a);

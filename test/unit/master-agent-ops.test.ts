@@ -208,4 +208,45 @@ describe("operator calls on agents, from every state", () => {
 		expect(h.master.cluster.state[0]).toBe(AGENT_STATE.DISCONNECTED);
 		expect(h.master.cluster.disconnectedCount).toBe(1);
 	});
+
+	it.each(["deactivated", "draining"] as const)(
+		"a %s agent whose host crashes is disconnected like any other; its reboot replaces it",
+		(how) => {
+			const { h, f } = setup();
+			const agentId = launchOn(h, f, 0, ["t1"]);
+			if (how === "deactivated") expect(h.master.setAgentActive(agentId, false)).toBe(true);
+			else expect(h.master.drainAgent(agentId)).toBe(true);
+			h.settle();
+			h.fleet.crash(0, 5_000);
+			h.settle();
+			const a = h.master.cluster.indexOf(agentId);
+			expect(h.master.cluster.state[a]).toBe(AGENT_STATE.DISCONNECTED);
+			h.run(10_000);
+			expect(h.master.cluster.state[a]).toBe(AGENT_STATE.REMOVED);
+			expect(h.fleet.agentId(0)).not.toBe(agentId);
+			expect(h.master.framework(f.id)!.tasks.has("t1")).toBe(false);
+			expect(h.master.tasksOnAgent(a).size).toBe(0);
+		},
+	);
+
+	it("two hosts down, one reboots: only the agent of that host is replaced", () => {
+		const { h } = setup();
+		const [a0, a1] = [h.fleet.agentId(0)!, h.fleet.agentId(1)!];
+		h.fleet.crash(0, null);
+		h.fleet.crash(1, 5_000);
+		h.run(10_000);
+		const state = (id: string) => h.master.cluster.state[h.master.cluster.indexOf(id)];
+		expect([state(a0), state(a1)]).toEqual([AGENT_STATE.DISCONNECTED, AGENT_STATE.REMOVED]);
+	});
+
+	it("an agent back after a restart counts once in the cluster's totals", () => {
+		const { h, f } = setup({ checkpoint: true });
+		launchOn(h, f, 0, ["t1"]);
+		const before = h.master.dominantShare(h.master.framework(f.id)!);
+		h.fleet.restartProcess(0, 5_000, () => true);
+		h.run(5_000);
+		h.settle();
+		expect(h.master.cluster.state[0]).toBe(AGENT_STATE.ACTIVE);
+		expect(h.master.dominantShare(h.master.framework(f.id)!)).toBeCloseTo(before, 9);
+	});
 });
