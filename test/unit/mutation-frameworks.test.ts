@@ -233,6 +233,53 @@ describe("what a framework's records say", () => {
 	});
 });
 
+describe("disconnection", () => {
+	it("observers are told; a stream the master does not know is ignored", () => {
+		const { h, f } = setup({ failover_timeout: 60 });
+		const changes: string[] = [];
+		h.master.observer.frameworkChanged = (_fw, what) => changes.push(what);
+		h.master.disconnect("no-such-stream");
+		expect(h.master.framework(f.id)!.connected).toBe(true);
+		f.disconnect();
+		expect(changes).toEqual(["updated"]);
+		expect(h.master.framework(f.id)!.connected).toBe(false);
+	});
+
+	it("the FrameworkInfo kept after a resubscription or an update names the framework's id", () => {
+		const { h, f } = setup({ failover_timeout: 60 });
+		expect(f.subscribe({ name: "again", failover_timeout: 60 }).ok).toBe(true);
+		expect(h.master.framework(f.id)!.info.id).toEqual({ value: f.id });
+		f.call({
+			type: "UPDATE_FRAMEWORK",
+			update_framework: {
+				framework_info: { user: "test", name: "renamed", id: { value: f.id }, failover_timeout: 60 },
+			},
+		});
+		expect(h.master.framework(f.id)!.info).toMatchObject({ name: "renamed", id: { value: f.id } });
+	});
+});
+
+describe("answers that leave no filter", () => {
+	it("an ACCEPT that uses the whole offer, with refuse_seconds: recorded with no filter", () => {
+		const { h, f } = setup();
+		const answers: unknown[] = [];
+		h.master.recordDecisions({ write: (r) => r.kind === "answer" && answers.push(r) });
+		const [o] = f.offers();
+		const all = o!.resources; // ports too: nothing is left over
+		const t = {
+			name: "all",
+			task_id: { value: "all" },
+			agent_id: o!.agent_id,
+			resources: all,
+			command: { value: "true" },
+		};
+		expect(f.launch([o!], [t], 30).status).toBe(202);
+		expect(answers).toEqual([
+			expect.objectContaining({ call: "ACCEPT", task_ids: ["all"], filter_until: null }),
+		]);
+	});
+});
+
 describe("REVIVE and SUPPRESS with roles", () => {
 	it("roles not a list, or a role not the framework's: 400 naming it", () => {
 		const { f } = setup({ roles: ["a", "b"], capabilities: MULTI });
