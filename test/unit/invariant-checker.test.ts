@@ -47,7 +47,11 @@ describe("InvariantChecker", () => {
 	});
 
 	it("offers to a role not the framework's, a suppressed role, an inactive framework, an agent not active", () => {
-		const { h, f, rec } = setup({ roles: ["a", "b"], capabilities: [{ type: "MULTI_ROLE" }] });
+		const { h, f, rec } = setup({
+			roles: ["a", "b"],
+			capabilities: [{ type: "MULTI_ROLE" }],
+			failover_timeout: 60,
+		});
 		const checker = new InvariantChecker(h.master);
 		const other = h.master.allocator.roleIndex("elsewhere");
 		forge(h, { fw: rec, role: other });
@@ -64,9 +68,16 @@ describe("InvariantChecker", () => {
 		expect(checker.violations).toEqual([`offer forged: agent ${agent1} is in state 3, not active`]);
 		h.master.cluster.state[1] = AGENT_STATE.ACTIVE;
 		checker.violations.length = 0;
+		// Disconnected, within its failover timeout: inactive, not removed.
 		f.disconnect();
 		h.settle();
+		expect([rec.active, rec.removed]).toEqual([false, false]);
 		forge(h, { fw: rec });
+		expect(checker.violations).toEqual(["offer forged: framework test is removed or inactive"]);
+		// Removed (marked so by hand, still active): also reported.
+		checker.violations.length = 0;
+		const ghost = { ...rec, active: true, removed: true };
+		forge(h, { fw: ghost });
 		expect(checker.violations).toEqual(["offer forged: framework test is removed or inactive"]);
 	});
 
@@ -93,6 +104,28 @@ describe("InvariantChecker", () => {
 		h.master.observer.offerEnded!(first, "declined");
 		forge(h, { fw: rec, id: "fits", q: Float64Array.of(0.5, 0, 0, 0) });
 		expect(checker.violations).toEqual([]);
+	});
+
+	it("tasks launched and ended while it watches count in what their role holds, and stop counting", () => {
+		const { h, f, rec } = setup({ role: "q" });
+		const checker = new InvariantChecker(h.master);
+		h.master.updateQuota("q", { cpus: 3 });
+		h.run(1_000);
+		const [o] = f.offers();
+		f.launch([o!], [task("t1", o!, { cpus: 1 }), task("t2", o!, { cpus: 1 })], 3_600);
+		h.run(1_000);
+		f.decline(f.offers(), 3_600);
+		forge(h, { fw: rec, id: "over", q: Float64Array.of(1.5, 0, 0, 0) });
+		expect(checker.violations).toEqual(["offer over: role q holds 3.5 cpus > quota limit 3"]);
+		checker.violations.length = 0;
+		// No more real offers (they would count too).
+		f.call({ type: "SUPPRESS" });
+		f.call({ type: "KILL", kill: { task_id: { value: "t1" } } });
+		h.run(1_000);
+		expect(rec.tasks.get("t1")?.released ?? true).toBe(true);
+		forge(h, { fw: rec, id: "fits", q: Float64Array.of(0.5, 0, 0, 0) });
+		// Reported for the suppression only: 1 + 1.5 + 0.5 cpus are within the limit.
+		expect(checker.violations).toEqual(["offer fits: role q is suppressed by test"]);
 	});
 
 	it("an agent's books that do not add up: negative, not the sum of offers or tasks, over-committed", () => {

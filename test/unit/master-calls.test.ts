@@ -161,8 +161,23 @@ describe("call() status codes", () => {
 	it("400 without framework_id, 400 'Framework cannot be found', 400 wrong stream id, 202 otherwise", () => {
 		const { h, f } = setup();
 		const m = h.master;
+		const invalid = m.metrics.invalidCalls;
 		const noId = m.call({ type: "REVIVE" }, f.streamId);
-		expect(noId.status).toBe(400);
+		expect(noId).toEqual({ ok: false, status: 400, message: "Expecting 'framework_id' to be present" });
+		expect(m.call({ type: "REVIVE", framework_id: { value: f.id } }, "not-my-stream")).toEqual({
+			ok: false,
+			status: 400,
+			message:
+				"The stream ID included in this request didn't match the stream ID currently associated with framework ID",
+		});
+		expect(m.call({ type: "SUBSCRIBE", framework_id: { value: f.id } } as Call, f.streamId)).toEqual({
+			ok: false,
+			status: 400,
+			message: "SUBSCRIBE must open a new stream",
+		});
+		expect(m.call({ type: "REVIVE", framework_id: { value: "F-nope" } }, f.streamId).status).toBe(400);
+		// Missing id, wrong stream, unknown framework: invalid calls (a SUBSCRIBE here is not counted so).
+		expect(m.metrics.invalidCalls - invalid).toBe(3);
 		const unknown = m.call({ type: "REVIVE", framework_id: { value: `${m.id}-9999` } }, f.streamId);
 		expect(unknown).toEqual({ ok: false, status: 400, message: "Framework cannot be found" });
 		expect(m.call({ type: "REVIVE", framework_id: { value: f.id } }, "not-my-stream").status).toBe(400);

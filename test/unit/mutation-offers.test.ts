@@ -23,7 +23,17 @@ describe("an agent holding two offers", () => {
 		const [oa] = a.offers();
 		const [ob] = b.offers();
 		expect(h.master.offersOnAgent(0).size).toBe(2);
+		const ended: string[] = [];
+		const prev = h.master.observer.offerEnded;
+		h.master.observer.offerEnded = (o, how) => {
+			prev?.(o, how);
+			ended.push(how);
+		};
+		const rescindsBefore = h.master.metrics.offersRescinded;
 		expect(h.master.setAgentActive(h.fleet.agentId(0)!, false)).toBe(true);
+		expect(ended).toEqual(["rescinded", "rescinded"]);
+		expect(h.master.metrics.offersRescinded - rescindsBefore).toBe(2);
+		for (const f of [a, b]) expect(h.master.framework(f.id)!.counters.offersRescinded).toBe(1);
 		h.settle();
 		const rescinded = (f: TestFramework) => f.eventsOf("RESCIND").map((e) => e.rescind.offer_id.value);
 		expect([rescinded(a), rescinded(b)]).toEqual([[oa!.id.value], [ob!.id.value]]);
@@ -68,4 +78,39 @@ describe("offer messages of one agent", () => {
 					];
 		expect(portsOf(o3)).toEqual(want);
 	});
+});
+
+describe("an offer's resources, as Mesos writes them", () => {
+	it.each([false, true])(
+		"MULTI_ROLE %s: each scalar and the ports, typed, with the role where Mesos puts it",
+		(multi) => {
+			const h = new Harness({ agents: [{ count: 1, cpus: 4, mem: 4096, disk: 1000, gpus: 0 }] });
+			const f = h.framework();
+			const info = multi
+				? { roles: ["eng"], capabilities: [{ type: "MULTI_ROLE" as const }] }
+				: { role: "eng" };
+			expect(f.subscribe(info).ok).toBe(true);
+			h.settle();
+			const role = multi ? { allocation_info: { role: "eng" } } : { role: "*" };
+			const want = [
+				{ name: "cpus", type: "SCALAR", scalar: { value: 4 }, ...role },
+				{ name: "mem", type: "SCALAR", scalar: { value: 4096 }, ...role },
+				{ name: "disk", type: "SCALAR", scalar: { value: 1000 }, ...role },
+				{ name: "ports", type: "RANGES", ranges: { range: [{ begin: 31_000, end: 32_000 }] }, ...role },
+			];
+			// The first offer, then the same again twice (built once more, then kept and shared).
+			for (let i = 0; i < 3; i++) {
+				const o = f.offers().at(-1)!;
+				expect(o.resources).toEqual(want);
+				if (i === 2) {
+					for (const r of o.resources) {
+						expect(Object.isFrozen(r)).toBe(true);
+						if (multi) expect(Object.isFrozen(r.allocation_info)).toBe(true);
+					}
+				}
+				f.decline([o], 0);
+				h.run(1_000);
+			}
+		},
+	);
 });
