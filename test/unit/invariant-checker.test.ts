@@ -33,6 +33,16 @@ function forge(h: Harness, o: Partial<OfferRecord> & Pick<OfferRecord, "fw">): O
 	return offer;
 }
 
+/** Role q gets a limit of 3 cpus; the framework runs two 1-cpu tasks in it and declines the rest for an hour. */
+function twoTasksUnderQuota(h: Harness, f: TestFramework): void {
+	h.master.updateQuota("q", { cpus: 3 });
+	h.run(1_000);
+	const [o] = f.offers();
+	f.launch([o!], [task("t1", o!, { cpus: 1 }), task("t2", o!, { cpus: 1 })], 3_600);
+	h.run(1_000);
+	f.decline(f.offers(), 3_600);
+}
+
 describe("InvariantChecker", () => {
 	it("a correct run: nothing to report, whatever the checker sees", () => {
 		const { h, f } = setup();
@@ -83,13 +93,8 @@ describe("InvariantChecker", () => {
 
 	it("an offer past its role's quota limit, counting what the role held before the checker came", () => {
 		const { h, f, rec } = setup({ role: "q" });
-		h.master.updateQuota("q", { cpus: 3 });
-		h.run(1_000);
-		const [o] = f.offers();
 		// Two cpus in tasks, held before the checker is attached.
-		f.launch([o!], [task("t1", o!, { cpus: 1 }), task("t2", o!, { cpus: 1 })], 3_600);
-		h.run(1_000);
-		f.decline(f.offers(), 3_600);
+		twoTasksUnderQuota(h, f);
 		const checker = new InvariantChecker(h.master);
 		const first = forge(h, { fw: rec, q: Float64Array.of(1, 0, 0, 0) });
 		expect(checker.violations).toEqual([]);
@@ -109,12 +114,7 @@ describe("InvariantChecker", () => {
 	it("tasks launched and ended while it watches count in what their role holds, and stop counting", () => {
 		const { h, f, rec } = setup({ role: "q" });
 		const checker = new InvariantChecker(h.master);
-		h.master.updateQuota("q", { cpus: 3 });
-		h.run(1_000);
-		const [o] = f.offers();
-		f.launch([o!], [task("t1", o!, { cpus: 1 }), task("t2", o!, { cpus: 1 })], 3_600);
-		h.run(1_000);
-		f.decline(f.offers(), 3_600);
+		twoTasksUnderQuota(h, f);
 		forge(h, { fw: rec, id: "over", q: Float64Array.of(1.5, 0, 0, 0) });
 		expect(checker.violations).toEqual(["offer over: role q holds 3.5 cpus > quota limit 3"]);
 		checker.violations.length = 0;
