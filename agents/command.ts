@@ -114,9 +114,10 @@ export function parseCommand(text: string): ParsedCommand | { error: string } {
 			continue;
 		}
 		if (words.length === 0) {
-			// Blank lines, and a newline right after `&&` / `||`, are allowed as in sh.
-			if (t.op === "\n" && list.ops.length === list.commands.length) continue;
-			return { error: `syntax error near '${t.op === "\n" ? "newline" : t.op}'` };
+			// Blank lines, and a newline right after `;`, `&&` or `||`, are allowed as in sh.
+			// (A command is always followed by an operator here, so no other newline reaches this.)
+			if (t.op === "\n") continue;
+			return { error: `syntax error near '${t.op}'` };
 		}
 		const cmd = parseSimple(words);
 		if ("error" in cmd) return cmd;

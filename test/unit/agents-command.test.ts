@@ -70,4 +70,52 @@ describe("parseCommand / planCommand", () => {
 		}
 		expect(parseCommand("echo hi")).toEqual({ error: '"echo hi": command not found' });
 	});
+
+	// Written from the mutation run's survivors (docs/testing.md).
+	it("names what it refuses, in sh's words where sh has them", () => {
+		const cases: [string, string][] = [
+			["", "empty command"],
+			[" \n\n", "empty command"],
+			["sleep 1 &", "'&' (background jobs) is not supported"],
+			["sleep 1 | true", "'|' (pipes) is not supported"],
+			["exit 1 2", "exit: too many arguments"],
+			["exit 1a", "exit: illegal number '1a'"],
+			["exit -1", "exit: illegal number '-1'"],
+			["sleep", "sleep takes exactly one duration"],
+			["sleep 1 2", "sleep takes exactly one duration"],
+			["sleep 1x", "sleep: invalid time interval '1x'"],
+			["sleep x1", "sleep: invalid time interval 'x1'"],
+			["sleep 1 &&", "syntax error: '&&' at the end"],
+			["true ||", "syntax error: '||' at the end"],
+			["; sleep 1", "syntax error near ';'"],
+			["&& sleep 1", "syntax error near '&&'"],
+			["sleep 1 && || true", "syntax error near '||'"],
+			["true 1", '"true 1": command not found'],
+		];
+		for (const [text, error] of cases) expect(parseCommand(text), JSON.stringify(text)).toEqual({ error });
+	});
+
+	it("reads tabs and carriage returns as blanks, and doubled digits as a number", () => {
+		expect(plan("sleep\t2\r\n")).toEqual({ runMs: 2000, exitCode: 0 });
+		expect(plan("sleep 11")).toEqual({ runMs: 11_000, exitCode: 0 });
+		expect(plan("exit 77")).toEqual({ runMs: 0, exitCode: 77 });
+		expect(plan("sleep .25s; sleep 1.5m; sleep 1h; sleep 1d")).toEqual({
+			runMs: 250 + 90_000 + 3_600_000 + 86_400_000,
+			exitCode: 0,
+		});
+		expect(plan("sleep 10 && sleep 0.55")).toEqual({ runMs: 10_550, exitCode: 0 });
+	});
+
+	it("a bare exit returns the last status", () => {
+		expect(plan("false; exit")).toEqual({ runMs: 0, exitCode: 1 });
+		expect(plan("sleep 1; exit")).toEqual({ runMs: 1000, exitCode: 0 });
+	});
+
+	it("never gets past a sleep that does not end", () => {
+		expect(plan("sleep inf; exit 3")).toEqual({ runMs: Number.POSITIVE_INFINITY, exitCode: 0 });
+		expect(plan("sleep 3 && sleep infinity; exit 1")).toEqual({
+			runMs: Number.POSITIVE_INFINITY,
+			exitCode: 0,
+		});
+	});
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { type AgentShape, compileTemplate, specFor, TemplateError } from "../../agents/index.js";
+import {
+	type AgentShape,
+	compileShape,
+	compileTemplate,
+	specFor,
+	TemplateError,
+} from "../../agents/index.js";
 
 function templateError(text: string): TemplateError {
 	try {
@@ -96,5 +102,106 @@ describe("specFor", () => {
 		expect(() => specFor({ group: "g", count: 1, cpus: 1, mem: 1, disk: 1, hostname: "h{k}" }, 0)).toThrow(
 			TemplateError,
 		);
+	});
+});
+
+// Written from the mutation run's survivors (docs/testing.md): each refusal is
+// checked by its words, not only by being a refusal.
+describe("compileTemplate: every problem in its own words", () => {
+	it.each([
+		["a}b", 2, "unmatched '}' (write '}}' for a literal brace)"],
+		["{i +}", 5, "expression ends early: expected a number, 'i' or '('"],
+		["{(i}", 4, "missing ')'"],
+		["{(i i)}", 5, "expected ')'"],
+		["{99999999999999999999}", 2, "number too large"],
+		["{i $ 2}", 4, "unexpected '$'"],
+		["{i * $}", 6, "unexpected '$': expected a number, 'i' or '('"],
+		["{x1_y}", 2, "unknown name 'x1_y' (only i, or {group} alone)"],
+		["{ }", 3, "empty expression"],
+	])("%s: position %i, %s", (text, position, problem) => {
+		const e = templateError(text);
+		expect(e.name).toBe("TemplateError");
+		expect(e.template).toBe(text);
+		expect(e.position).toBe(position);
+		expect(e.message).toBe(`bad template ${JSON.stringify(text)}: ${problem} at position ${position}`);
+	});
+
+	it("reads whitespace inside an expression and multi-digit numbers", () => {
+		expect(compileTemplate("{ \ti\t+ 12 }")(30, "g")).toBe("42");
+		expect(compileTemplate("{(i)}-{group}-{i*i}")(3, "web")).toBe("3-web-9");
+	});
+});
+
+describe("compileShape: each refusal names the group, the field and the value", () => {
+	const ok: AgentShape = { group: "g", count: 1, cpus: 1, mem: 1, disk: 1 };
+	const refusal = (patch: Record<string, unknown>): string => {
+		try {
+			compileShape({ ...ok, ...patch } as AgentShape);
+		} catch (e) {
+			expect(e).toBeInstanceOf(RangeError);
+			return (e as Error).message;
+		}
+		throw new Error(`no refusal for ${JSON.stringify(patch)}`);
+	};
+
+	it("refuses a missing or empty group", () => {
+		expect(refusal({ group: "" })).toBe("agent group: group must be a non-empty string");
+		expect(refusal({ group: 7 })).toBe("agent group: group must be a non-empty string");
+		expect(refusal({ group: undefined })).toBe("agent group: group must be a non-empty string");
+	});
+
+	it("refuses quantities that are negative, not finite, not numbers, or a fractional count", () => {
+		expect(refusal({ count: 1.5 })).toBe("agent group 'g': count must be a non-negative integer, got 1.5");
+		expect(refusal({ cpus: -1 })).toBe("agent group 'g': cpus must be a non-negative number, got -1");
+		expect(refusal({ mem: Number.POSITIVE_INFINITY })).toBe(
+			"agent group 'g': mem must be a non-negative number, got Infinity",
+		);
+		expect(refusal({ disk: "9" })).toBe("agent group 'g': disk must be a non-negative number, got 9");
+		expect(refusal({ gpus: -0.5 })).toBe("agent group 'g': gpus must be a non-negative number, got -0.5");
+		// Fractional resources other than the count are fine.
+		expect(compileShape({ ...ok, cpus: 0.5, mem: 0.25, disk: 0, gpus: 1.5 }).spec(0).cpus).toBe(0.5);
+	});
+
+	it("refuses port ranges that are reversed, negative or fractional, and accepts a one-port range", () => {
+		const bad = (begin: number, end: number) =>
+			refusal({
+				ports: [
+					{ begin: 1, end: 2 },
+					{ begin, end },
+				],
+			});
+		expect(bad(10, 9)).toBe("agent group 'g': invalid port range [10-9]");
+		expect(bad(-1, 9)).toBe("agent group 'g': invalid port range [-1-9]");
+		expect(bad(1.5, 9)).toBe("agent group 'g': invalid port range [1.5-9]");
+		expect(bad(1, 9.5)).toBe("agent group 'g': invalid port range [1-9.5]");
+		expect(compileShape({ ...ok, ports: [{ begin: 0, end: 0 }] }).spec(0).ports).toEqual([
+			{ begin: 0, end: 0 },
+		]);
+	});
+
+	it("refuses attributes that are not finite numbers or text", () => {
+		expect(refusal({ attributes: { w: Number.NaN } })).toBe(
+			"agent group 'g': attribute 'w' must be finite, got NaN",
+		);
+		expect(refusal({ attributes: { ssd: true } })).toBe(
+			"agent group 'g': attribute 'ssd' must be a number or text",
+		);
+		// A lone '}' in a text attribute is a template error, not literal text.
+		expect(() => compileShape({ ...ok, attributes: { r: "r}" } })).toThrow(TemplateError);
+		expect(() => compileShape({ ...ok, attributes: { r: "{i" } })).toThrow(TemplateError);
+	});
+
+	it("shares literal attributes between agents and renders templated ones per agent", () => {
+		const c = compileShape({ ...ok, attributes: { zone: "z1", rack: "r{i}", w: 2 } });
+		const a = c.spec(0).attributes;
+		const b = c.spec(1).attributes;
+		expect(a[0]).toBe(b[0]);
+		expect(a[2]).toBe(b[2]);
+		expect(Object.isFrozen(a[0])).toBe(true);
+		expect([a[1], b[1]]).toEqual([
+			{ name: "rack", type: "TEXT", text: { value: "r0" } },
+			{ name: "rack", type: "TEXT", text: { value: "r1" } },
+		]);
+		expect(c.hostname(4)).toBe("g-4");
 	});
 });
