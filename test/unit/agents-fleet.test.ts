@@ -625,3 +625,92 @@ describe("redelivery audit", () => {
 		expect(h.fleet.auditRedelivery().join("\n")).toMatch(/TASK_STARTING of task t is not acknowledged/);
 	});
 });
+
+// Written from the mutation run's survivors (docs/testing.md).
+describe("AgentFleet: options, groups and refusals", () => {
+	it("refuses a negative latency and a retry backoff that is not 0 < min <= max", () => {
+		const engine = new Engine();
+		const master = new FakeMaster(engine);
+		const make = (o: Partial<AgentFleetOptions>) => () =>
+			new AgentFleet({ engine, master, rng: new Rng("x"), ...o });
+		expect(make({ latencyMs: -1 })).toThrow(new RangeError("agents: latencyMs must be >= 0, got -1"));
+		expect(make({ latencyMs: Number.NaN })).toThrow(/latencyMs must be >= 0, got NaN/);
+		const backoff = new RangeError("agents: need 0 < statusRetryMs <= statusRetryMaxMs");
+		expect(make({ statusRetryMs: 0 })).toThrow(backoff);
+		expect(make({ statusRetryMs: 20, statusRetryMaxMs: 10 })).toThrow(backoff);
+		expect(make({ statusRetryMs: 10, statusRetryMaxMs: 10, latencyMs: 0 })).not.toThrow();
+	});
+
+	it("numbers each group's agents from 0 and knows nothing of an agent before it registers", () => {
+		const engine = new Engine();
+		const master = new FakeMaster(engine);
+		const fleet = new AgentFleet({ engine, master, rng: new Rng("x") });
+		master.fleet = fleet;
+		expect(fleet.addShape({ ...SHAPE, group: "a", count: 2 })).toEqual({ first: 0, count: 2 });
+		expect(fleet.addShape({ ...SHAPE, group: "b", count: 3 })).toEqual({ first: 2, count: 3 });
+		expect([0, 1, 2, 3, 4].map((k) => fleet.hostname(k))).toEqual(["a-0", "a-1", "b-0", "b-1", "b-2"]);
+		expect([0, 4].map((k) => fleet.group(k))).toEqual(["a", "b"]);
+		expect(fleet.agentId(0)).toBeNull();
+		expect(fleet.agentId(4)).toBeNull();
+		expect(fleet.isUp(4)).toBe(false);
+		// Partition and process restart need a registered agent.
+		expect(fleet.partition(4, 1_000)).toBe(false);
+		expect(fleet.restartProcess(4, 1_000, () => true)).toBe(false);
+		fleet.startAll();
+		engine.runUntil(0);
+		expect(fleet.agentId(4)).toBe("agent-4");
+		expect(fleet.isUp(4)).toBe(true);
+		expect(fleet.isRegistered(4)).toBe(true);
+	});
+
+	it("startAll starts only agents never started: one that crashed stays down, one running registers once", () => {
+		const { engine, master, fleet } = setup();
+		fleet.crash(0, null);
+		fleet.startAll();
+		engine.runUntil(60_000);
+		expect(master.of("register")).toHaveLength(3);
+		expect(fleet.isUp(0)).toBe(false);
+		expect(fleet.isUp(1)).toBe(true);
+	});
+
+	it("a second launch of a task id the agent already runs is dropped", () => {
+		const { engine, master, fleet } = setup();
+		master.tell((f) => {
+			f.runTask(0, "fw", task("t", "sleep 5"));
+			f.runTask(0, "fw", task("t", "sleep 99"));
+		});
+		engine.runUntil(60_000);
+		expect(fleet.stats.messagesDropped).toBe(1);
+		expect(master.updates("t").map((x) => [x.t, x.state])).toEqual([
+			[0, "TASK_STARTING"],
+			[0, "TASK_RUNNING"],
+			[5_000, "TASK_FINISHED"],
+		]);
+	});
+
+	it("a partitioned agent cannot be partitioned again or restarted until it heals", () => {
+		const { engine, fleet } = setup();
+		expect(fleet.partition(1, 10_000)).toBe(true);
+		expect(fleet.restartProcess(1, 1_000, () => true)).toBe(false);
+		expect(fleet.heal(1)).toBe(true);
+		expect(fleet.heal(1)).toBe(false);
+		engine.runUntil(1);
+		expect(fleet.restartProcess(1, 1_000, () => true)).toBe(true);
+		expect(fleet.partition(1, 10_000)).toBe(false); // cut off while the process restarts
+	});
+
+	it("an agent that reregistered after a partition, then crashes, comes back as a new agent", () => {
+		// The reregistration's answer is not one the agent waits for: it must not
+		// count as a registration in flight, which would make the next one look stale.
+		const { engine, master, fleet } = setup();
+		fleet.partition(2, 5_000);
+		engine.runUntil(10_000);
+		expect(master.of("reregister")).toHaveLength(1);
+		expect(fleet.isRegistered(2)).toBe(true);
+		fleet.crash(2, 1_000);
+		engine.runUntil(20_000);
+		expect(master.of("exited").map((c) => c.agentId)).toEqual(["agent-2"]);
+		expect(fleet.isRegistered(2)).toBe(true);
+		expect(fleet.agentId(2)).toBe("agent-3");
+	});
+});
