@@ -196,12 +196,15 @@ export class AgentRegistry {
 		const cl = this.#cluster;
 		const a = cl.indexOf(agentId);
 		if (a < 0) return;
-		const generation = cl.nextLinkGeneration(a);
 		if (up) {
+			cl.nextLinkGeneration(a); // cancels the unreachable check armed when it went down
 			cl.linkDown[a] = 0;
 			return;
 		}
+		// Down while already down (a partitioned agent's host crashes): the check
+		// armed when the link went down stands, as the observer's pings go on.
 		if (cl.linkDown[a] === 1) return;
+		const generation = cl.nextLinkGeneration(a);
 		cl.linkDown[a] = 1;
 		// The observer pings every agentPingTimeout from registration on; the first
 		// ping after the link went down is missed, and after maxAgentPingTimeouts

@@ -32,10 +32,13 @@ describe("BoundedList", () => {
 	it("items() is a copy: changing it changes nothing", () => {
 		for (const n of [2, 5]) {
 			const l = filled(3, n);
-			const before = l.items();
+			const before = [...l.items()];
 			l.items().push(99);
 			l.items().length = 0;
+			// Compared with a copy taken first: items() handing out its own array
+			// would empty `before` too if it were compared by reference.
 			expect(l.items()).toEqual(before);
+			expect(before).toHaveLength(Math.min(n, 3));
 		}
 	});
 

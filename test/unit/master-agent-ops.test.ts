@@ -249,4 +249,28 @@ describe("operator calls on agents, from every state", () => {
 		expect(h.master.cluster.state[0]).toBe(AGENT_STATE.ACTIVE);
 		expect(h.master.dominantShare(h.master.framework(f.id)!)).toBeCloseTo(before, 9);
 	});
+
+	it("a partitioned agent whose host then crashes is unreachable when the partition's pings run out", () => {
+		// The crash's connection drop finds the link already down: the check the
+		// partition armed still stands (it used to be cancelled, and the agent
+		// stayed disconnected for ever, its tasks running in the master's books).
+		const { h, f } = setup({ checkpoint: true });
+		const agentId = launchOn(h, f, 0, ["t1"]);
+		const a = h.master.cluster.indexOf(agentId);
+		const start = h.engine.now;
+		const registeredAt = h.master.cluster.registeredAt[a]!;
+		h.fleet.partition(0, 10_000_000);
+		h.run(20_000);
+		h.fleet.crash(0, null);
+		// Pings every 15 s from registration; the first one after the partition is
+		// missed, and five periods later the agent is unreachable.
+		const due = registeredAt + Math.ceil((start - registeredAt) / 15_000) * 15_000 + 75_000;
+		h.run(due - 1 - h.engine.now);
+		expect(h.master.cluster.state[a]).toBe(AGENT_STATE.DISCONNECTED);
+		h.run(1);
+		expect(h.master.cluster.state[a]).toBe(AGENT_STATE.UNREACHABLE);
+		h.settle();
+		expect(f.updates("t1").at(-1)?.state).toBe("TASK_LOST");
+		expect(h.master.framework(f.id)!.tasks.has("t1")).toBe(false);
+	});
 });
