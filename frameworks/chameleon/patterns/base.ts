@@ -290,12 +290,8 @@ export abstract class Pattern {
 		return this.queue.length > 0;
 	}
 
-	/** All its tasks are running (others may wait for it with `after`). */
-	ready(): boolean {
-		if (!this.started || this.queue.length > 0) return false;
-		for (const t of this.live.values()) if (t.state !== "TASK_RUNNING") return false;
-		return true;
-	}
+	/** Whether a group waiting for this one (`after`) may start: each pattern says what "deployed" means. */
+	abstract ready(): boolean;
 
 	/** Places queued requests, first fit, oldest first. */
 	place(round: Round): void {
@@ -344,11 +340,6 @@ export abstract class Pattern {
 		};
 		if (this.stats.commands.length < COMMANDS_MAX) this.stats.commands.push(req.command);
 		return req;
-	}
-
-	/** A fresh sequence number for ids. */
-	protected nextSeq(): number {
-		return this.#seq++;
 	}
 
 	protected enqueue(req: TaskRequest): void {

@@ -1,0 +1,150 @@
+/**
+ * The parts every chameleon pattern shares (patterns/base.ts): what counts as
+ * an agent-side loss, a launch that never happened, groups waiting for others
+ * (`after`), and the constraint bigNodeTasks adds. Written from the mutation
+ * run's survivors (docs/testing.md).
+ */
+import { describe, expect, it } from "vitest";
+import type { ChameleonFramework } from "../../frameworks/chameleon/index.js";
+import { isAgentLoss, type LiveTask, neverStarted } from "../../frameworks/chameleon/patterns/base.js";
+import { resolveChameleonSpec } from "../../frameworks/chameleon/spec/index.js";
+import type { TaskState, TaskStatus } from "../../master/protocol/index.js";
+import { runSimulation } from "../../sim/runner/index.js";
+import { validateScenario } from "../../sim/scenario/index.js";
+
+function status(state: TaskState, reason?: string): TaskStatus {
+	return { task_id: { value: "t" }, state, ...(reason !== undefined ? { reason } : {}) } as TaskStatus;
+}
+
+describe("isAgentLoss", () => {
+	it("is true for the states that mean the agent or its host went away", () => {
+		for (const s of [
+			"TASK_LOST",
+			"TASK_GONE",
+			"TASK_GONE_BY_OPERATOR",
+			"TASK_UNREACHABLE",
+			"TASK_DROPPED",
+		] as const)
+			expect(isAgentLoss(s, status(s)), s).toBe(true);
+	});
+
+	it("is true for a kill or failure whose reason is the agent's removal or disconnection", () => {
+		for (const r of ["REASON_AGENT_REMOVED", "REASON_AGENT_DISCONNECTED", "REASON_AGENT_REMOVED_BY_OPERATOR"])
+			expect(isAgentLoss("TASK_FAILED", status("TASK_FAILED", r)), r).toBe(true);
+	});
+
+	it("is false for the task's own ending, whatever else the reason says", () => {
+		for (const s of ["TASK_FAILED", "TASK_FINISHED", "TASK_KILLED", "TASK_ERROR"] as const) {
+			expect(isAgentLoss(s, status(s)), s).toBe(false);
+			expect(isAgentLoss(s), s).toBe(false);
+		}
+		expect(isAgentLoss("TASK_FAILED", status("TASK_FAILED", "REASON_COMMAND_EXECUTOR_FAILED"))).toBe(false);
+		expect(isAgentLoss("TASK_KILLED", status("TASK_KILLED", "REASON_TASK_KILLED_DURING_LAUNCH"))).toBe(false);
+	});
+});
+
+describe("neverStarted", () => {
+	const task = (runningAt: number | null) => ({ runningAt }) as LiveTask;
+	it("is true only for a task that never ran and whose offers were gone", () => {
+		expect(neverStarted(task(null), status("TASK_ERROR", "REASON_INVALID_OFFERS"))).toBe(true);
+		expect(neverStarted(task(5_000), status("TASK_ERROR", "REASON_INVALID_OFFERS"))).toBe(false);
+		expect(neverStarted(task(null), status("TASK_FAILED", "REASON_COMMAND_EXECUTOR_FAILED"))).toBe(false);
+		expect(neverStarted(task(null), status("TASK_LOST"))).toBe(false);
+		expect(neverStarted(task(null))).toBe(false);
+	});
+});
+
+describe("bigNodeTasks: one task per host, added unless the group already says so", () => {
+	const constraintsOf = (constraints: unknown[]) =>
+		resolveChameleonSpec({ groups: [{ name: "k", pattern: "bigNodeTasks", constraints }] }, "x").groups[0]!
+			.constraints;
+
+	it("keeps a group that already allows one task per host as it is", () => {
+		expect(constraintsOf([["hostname", "UNIQUE"]])).toEqual([{ field: "hostname", op: "UNIQUE" }]);
+		expect(constraintsOf([["hostname", "MAX_PER", 1]])).toEqual([
+			{ field: "hostname", op: "MAX_PER", max: 1 },
+		]);
+	});
+
+	it("adds hostname UNIQUE in front of any other constraint", () => {
+		expect(constraintsOf([["hostname", "MAX_PER", 2]])).toEqual([
+			{ field: "hostname", op: "UNIQUE" },
+			{ field: "hostname", op: "MAX_PER", max: 2 },
+		]);
+		expect(constraintsOf([["rack", "UNIQUE"]])).toEqual([
+			{ field: "hostname", op: "UNIQUE" },
+			{ field: "rack", op: "UNIQUE" },
+		]);
+		expect(constraintsOf([["rack", "MAX_PER", 1]])).toEqual([
+			{ field: "hostname", op: "UNIQUE" },
+			{ field: "rack", op: "MAX_PER", max: 1 },
+		]);
+	});
+});
+
+describe("groups that wait for another (after)", () => {
+	it("a group starts only once every task of the group it waits for is running", () => {
+		const { sim } = runSimulation(
+			validateScenario({
+				seed: 3,
+				duration: "3m",
+				agents: [{ group: "h", count: 4, cpus: 8, mem: 16384, disk: 100_000 }],
+				frameworks: [
+					{
+						type: "chameleon",
+						name: "app",
+						groups: [
+							{ name: "web", pattern: "steadyService", instances: 2, after: "db" },
+							{
+								name: "db",
+								pattern: "steadyService",
+								instances: 3,
+								lifecycle: { startupDelay: { kind: "const", value: "20s" } },
+							},
+							{ name: "cache", pattern: "steadyService", instances: 1, after: "web" },
+						],
+					},
+				],
+			}),
+		);
+		const fw = sim.frameworks.find((f) => f.name === "app")!.scheduler as ChameleonFramework;
+		const log = fw.stats().groups;
+		const times = (g: string, ev: string) => log[g]!.log.filter((e) => e.ev === ev).map((e) => e.t);
+		const dbRunning = times("db", "running");
+		expect(dbRunning).toHaveLength(3);
+		const dbReady = Math.max(...dbRunning);
+		expect(dbReady).toBeGreaterThanOrEqual(20_000);
+		const webLaunches = times("web", "launch");
+		expect(webLaunches).toHaveLength(2);
+		expect(Math.min(...webLaunches)).toBeGreaterThanOrEqual(dbReady);
+		const cacheLaunches = times("cache", "launch");
+		expect(cacheLaunches).toHaveLength(1);
+		expect(cacheLaunches[0]).toBeGreaterThanOrEqual(Math.max(...times("web", "running")));
+		for (const g of ["db", "web", "cache"])
+			expect(log[g]!.running, g).toBe(g === "db" ? 3 : g === "web" ? 2 : 1);
+	});
+
+	it("a group whose tasks cannot all be placed keeps the groups after it waiting", () => {
+		const { sim } = runSimulation(
+			validateScenario({
+				seed: 3,
+				duration: "2m",
+				agents: [{ group: "h", count: 2, cpus: 8, mem: 16384, disk: 100_000 }],
+				frameworks: [
+					{
+						type: "chameleon",
+						name: "app",
+						groups: [
+							{ name: "db", pattern: "steadyService", instances: 3, constraints: [["hostname", "UNIQUE"]] },
+							{ name: "web", pattern: "steadyService", instances: 1, after: "db" },
+						],
+					},
+				],
+			}),
+		);
+		const groups = (sim.frameworks.find((f) => f.name === "app")!.scheduler as ChameleonFramework).stats()
+			.groups;
+		expect(groups.db!.running).toBe(2);
+		expect(groups.web!.launched).toBe(0);
+	});
+});
