@@ -147,4 +147,46 @@ describe("groups that wait for another (after)", () => {
 		expect(groups.db!.running).toBe(2);
 		expect(groups.web!.launched).toBe(0);
 	});
+
+	// What "ready" means differs by pattern: a service or stateful set is ready
+	// when every instance runs, a gang when every gang is placed, a greedy
+	// grabber once it holds something, a batch or a trace as soon as it starts.
+	const SLOW = { startupDelay: { kind: "const", value: "10s" } };
+	it.each([
+		["steadyService", { instances: 2, lifecycle: SLOW }, "all running"],
+		["stateful", { instances: 2, lifecycle: SLOW }, "all running"],
+		["gang", { gangSize: 3, lifecycle: { ...SLOW, runFor: "infinite" } }, "all running"],
+		["greedyGrabber", { instances: 2, lifecycle: SLOW }, "one running"],
+		["poissonBatch", { arrivals: { kind: "poisson", ratePerMin: 1 }, lifecycle: SLOW }, "started"],
+		["traceReplay", { trace: [[30, 5, 1, 128]] }, "started"],
+	] as const)("after a %s group: the next one starts when it is ready (%s)", (pattern, extra, when) => {
+		const { sim } = runSimulation(
+			validateScenario({
+				seed: 5,
+				duration: "2m",
+				agents: [{ group: "h", count: 4, cpus: 8, mem: 16384, disk: 100_000 }],
+				frameworks: [
+					{
+						type: "chameleon",
+						name: "app",
+						groups: [
+							{ name: "first", pattern, ...extra },
+							{ name: "then", pattern: "steadyService", instances: 1, after: "first" },
+						],
+					},
+				],
+			}),
+		);
+		const groups = (sim.frameworks.find((f) => f.name === "app")!.scheduler as ChameleonFramework).stats()
+			.groups;
+		const running = groups.first!.log.filter((e) => e.ev === "running").map((e) => e.t);
+		const readyAt =
+			when === "started" ? 0 : when === "one running" ? Math.min(...running) : Math.max(...running);
+		if (when !== "started") expect(readyAt).toBeGreaterThanOrEqual(10_000);
+		const launches = groups.then!.log.filter((e) => e.ev === "launch").map((e) => e.t);
+		expect(launches).toHaveLength(1);
+		// Launched at the first offer round once ready (rounds come every few seconds).
+		expect(launches[0]!).toBeGreaterThanOrEqual(readyAt);
+		expect(launches[0]!).toBeLessThan(readyAt + 10_000);
+	});
 });
