@@ -44,7 +44,12 @@ export interface AgentRegistryHost {
 	readonly offers: Pick<OfferBook, "addAgent" | "rescindOnAgent">;
 	readonly tasks: Pick<
 		TaskTable,
-		"addAgent" | "onAgent" | "agentDisconnected" | "agentRemoved" | "agentReregistered"
+		| "addAgent"
+		| "onAgent"
+		| "agentDisconnected"
+		| "agentRemoved"
+		| "agentReregistered"
+		| "unreachableAgentGone"
 	>;
 	readonly frameworks: readonly FrameworkRecord[];
 	readonly flags: Readonly<
@@ -267,6 +272,14 @@ export class AgentRegistry {
 		const a = cl.indexOf(agentId);
 		if (a < 0 || this.#gone.has(agentId)) return false;
 		this.#gone.add(agentId);
+		if (cl.state[a] === AGENT_STATE.UNREACHABLE) {
+			// Already out (Master::markGone for an agent not registered): its
+			// unreachable tasks end; no second FAILURE, no second removal.
+			cl.setState(a, AGENT_STATE.GONE);
+			this.#host.tasks.unreachableAgentGone(a, this.#host.frameworks);
+			this.#host.observer.agentChanged?.(a);
+			return true;
+		}
 		this.#remove(a, "REASON_AGENT_REMOVED_BY_OPERATOR", AGENT_STATE.GONE);
 		const endpoint = cl.endpoints[a]!;
 		const local = cl.local[a]!;

@@ -413,6 +413,33 @@ export class TaskTable {
 	}
 
 	/**
+	 * MARK_AGENT_GONE of an agent already unreachable (Master::markGone): its
+	 * unreachable tasks end, TASK_GONE_BY_OPERATOR (TASK_LOST for frameworks
+	 * that are not partition-aware), and move to the completed lists.
+	 */
+	unreachableAgentGone(a: number, frameworks: readonly FrameworkRecord[]): void {
+		const message = "Agent has been marked gone";
+		for (const fw of frameworks) {
+			const onAgent = (t: TaskRecord) => t.agent === a && !fw.tasks.has(t.id);
+			const gone = fw.unreachableTasks.items().filter(onAgent);
+			if (gone.length === 0) continue;
+			fw.unreachableTasks.removeWhere(onAgent);
+			for (const t of gone) {
+				if (fw.partitionAware)
+					this.#masterTransition(
+						t,
+						"TASK_GONE_BY_OPERATOR",
+						"REASON_AGENT_REMOVED_BY_OPERATOR",
+						message,
+						true,
+					);
+				else this.#masterTransition(t, "TASK_LOST", "REASON_AGENT_REMOVED", message, true);
+				fw.completedTasks.push(t);
+			}
+		}
+	}
+
+	/**
 	 * An agent reregistered with the tasks it runs: partition-aware tasks the
 	 * master had lost come back, tasks the agent no longer has are gone (or
 	 * lost). Returns the ids of frameworks the agent must shut down.

@@ -273,4 +273,41 @@ describe("operator calls on agents, from every state", () => {
 		expect(f.updates("t1").at(-1)?.state).toBe("TASK_LOST");
 		expect(h.master.framework(f.id)!.tasks.has("t1")).toBe(false);
 	});
+
+	it("an unreachable agent marked gone: its unreachable tasks end GONE_BY_OPERATOR; no second FAILURE, no second removal", () => {
+		// Master::markGone of an agent that is not registered: the unreachable
+		// tasks are updated and completed, and it returns before removing the agent.
+		const { h, f } = setup({ capabilities: PA });
+		const agentId = launchOn(h, f, 0, ["t1", "t2"]);
+		h.fleet.partition(0, 10_000_000);
+		h.run(100_000);
+		const a = h.master.cluster.indexOf(agentId);
+		expect(h.master.cluster.state[a]).toBe(AGENT_STATE.UNREACHABLE);
+		expect(f.updates("t1").at(-1)?.state).toBe("TASK_UNREACHABLE");
+		const removals = h.master.metrics.agentRemovals;
+		const failures = () => f.eventsOf("FAILURE").filter((e) => e.failure.agent_id?.value === agentId).length;
+		expect(failures()).toBe(1);
+		const cpus = h.master.allocator.total[0];
+		expect(h.master.markAgentGone(agentId)).toBe(true);
+		h.settle();
+		expect(h.master.cluster.state[a]).toBe(AGENT_STATE.GONE);
+		expect(failures()).toBe(1);
+		expect(h.master.metrics.agentRemovals).toBe(removals);
+		expect(h.master.allocator.total[0]).toBe(cpus);
+		for (const id of ["t1", "t2"]) {
+			const last = f.updates(id).at(-1);
+			expect([last?.state, last?.reason, last?.message]).toEqual([
+				"TASK_GONE_BY_OPERATOR",
+				"REASON_AGENT_REMOVED_BY_OPERATOR",
+				"Agent has been marked gone",
+			]);
+		}
+		const fw = h.master.framework(f.id)!;
+		expect(fw.unreachableTasks.items()).toEqual([]);
+		expect(fw.completedTasks.items().map((t) => [t.id, t.state])).toEqual([
+			["t1", "TASK_GONE_BY_OPERATOR"],
+			["t2", "TASK_GONE_BY_OPERATOR"],
+		]);
+		expect(h.master.markAgentGone(agentId)).toBe(false);
+	});
 });
