@@ -27,7 +27,17 @@ export interface FrameworkShape {
 
 /** Checks a FrameworkInfo; returns the derived shape or a problem. */
 export function checkFrameworkInfo(info: FrameworkInfo): FrameworkShape | { problem: string } {
-	const caps = new Set((info.capabilities ?? []).map((c) => c?.type));
+	const list: unknown = info.capabilities ?? [];
+	// The HTTP schema refuses these first; callers in-process (the harness, the
+	// in-process transport) reach here directly, and the offer code reads every entry.
+	if (!Array.isArray(list)) return { problem: "'FrameworkInfo.capabilities' must be a list" };
+	const bad = list.findIndex((c) => typeof c !== "object" || c === null || Array.isArray(c));
+	if (bad >= 0) {
+		return {
+			problem: `'FrameworkInfo.capabilities' entry ${bad} must be an object (got ${JSON.stringify(list[bad])})`,
+		};
+	}
+	const caps = new Set((list as { type?: unknown }[]).map((c) => c.type));
 	const multiRole = caps.has("MULTI_ROLE");
 	const f = info.failover_timeout;
 	if (f !== undefined && (typeof f !== "number" || !Number.isFinite(f) || f < 0)) {

@@ -53,6 +53,10 @@ describe("BoundedList", () => {
 			l.push({ id, n });
 		expect(l.find((x) => x.id === "a")).toEqual({ id: "a", n: 3 });
 		expect(l.find((x) => x.id === "c")).toEqual({ id: "c", n: 4 });
+		expect(l.find((x) => x.id === "b")).toEqual({ id: "b", n: 2 }); // the oldest kept
+		const one = new BoundedList<string>(5);
+		one.push("only");
+		expect(one.find((x) => x === "only")).toBe("only");
 		expect(l.find((x) => x.id === "z")).toBeUndefined();
 		// {a,1} is past the limit (though the array may still hold it).
 		expect(l.find((x) => x.n === 1)).toBeUndefined();

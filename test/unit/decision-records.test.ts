@@ -6,33 +6,9 @@
  * order, the rest counted), and why a framework took part in no visit.
  */
 import { describe, expect, it } from "vitest";
-import type {
-	AnswerRecord,
-	CycleRecord,
-	DecisionRecord,
-	FrameworkInfo,
-	FrameworkTry,
-	RoleTry,
-} from "../../master/index.js";
+import type { CycleRecord, FrameworkTry, RoleTry } from "../../master/index.js";
 import { Harness, type TestFramework } from "../helpers/harness.js";
-
-function recording(h: Harness) {
-	const records: DecisionRecord[] = [];
-	h.master.recordDecisions({ write: (r) => records.push(r) });
-	return {
-		cycles: () => records.filter((r): r is CycleRecord => r.kind === "cycle"),
-		answers: () => records.filter((r): r is AnswerRecord => r.kind === "answer"),
-		clear: () => {
-			records.length = 0;
-		},
-	};
-}
-
-function subscribe(h: Harness, info: Partial<FrameworkInfo>): TestFramework {
-	const f = h.framework();
-	expect(f.subscribe(info).ok).toBe(true);
-	return f;
-}
+import { recording, subscribe } from "../helpers/master-probes.js";
 
 /** Every try of framework `fwId` in the recorded cycles. */
 function triesOf(cycles: CycleRecord[], fwId: string): FrameworkTry[] {

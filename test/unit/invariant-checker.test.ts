@@ -5,8 +5,9 @@
  * violation it reports is read back.
  */
 import { describe, expect, it } from "vitest";
-import { AGENT_STATE, InvariantChecker, type OfferRecord } from "../../master/index.js";
+import { AGENT_STATE, InvariantChecker } from "../../master/index.js";
 import { Harness, type TestFramework, task } from "../helpers/harness.js";
+import { forge } from "../helpers/master-probes.js";
 
 function setup(info: Parameters<TestFramework["subscribe"]>[0] = {}) {
 	const h = new Harness({ agents: [{ count: 2, cpus: 4, mem: 4096 }], checkInvariants: false });
@@ -14,23 +15,6 @@ function setup(info: Parameters<TestFramework["subscribe"]>[0] = {}) {
 	expect(f.subscribe(info).ok).toBe(true);
 	h.settle();
 	return { h, f, rec: h.master.framework(f.id)! };
-}
-
-/** An offer the allocator did not make, told to the checker as if it had. */
-function forge(h: Harness, o: Partial<OfferRecord> & Pick<OfferRecord, "fw">): OfferRecord {
-	const offer: OfferRecord = {
-		id: "forged",
-		num: 0,
-		role: o.fw.roleIdx[0]!,
-		agent: 0,
-		q: Float64Array.of(1, 0, 0, 0),
-		ports: [],
-		timer: 0 as OfferRecord["timer"],
-		createdAt: 0,
-		...o,
-	};
-	h.master.observer.offerMade!(offer);
-	return offer;
 }
 
 /** Role q gets a limit of 3 cpus; the framework runs two 1-cpu tasks in it and declines the rest for an hour. */

@@ -7,19 +7,14 @@
 import { describe, expect, it } from "vitest";
 import type { Offer } from "../../master/index.js";
 import { Harness, type TestFramework, task } from "../helpers/harness.js";
+import { twoOffersOnOneAgent } from "../helpers/master-probes.js";
 
 const portsOf = (o: Offer) => o.resources.filter((r) => r.name === "ports").flatMap((r) => r.ranges!.range);
 
 describe("an agent holding two offers", () => {
 	it("deactivated: both offers are rescinded, each framework told", () => {
-		const h = new Harness({ agents: [{ count: 1, cpus: 4, mem: 4096 }] });
 		// Role a may hold 1 cpu: the agent's offer to it is capped, the rest goes to role b.
-		h.master.updateQuota("a", { cpus: 1 });
-		const a = h.framework();
-		const b = h.framework();
-		expect(a.subscribe({ name: "a", role: "a" }).ok).toBe(true);
-		expect(b.subscribe({ name: "b", role: "b" }).ok).toBe(true);
-		h.run(1_000);
+		const { h, a, b } = twoOffersOnOneAgent();
 		const [oa] = a.offers();
 		const [ob] = b.offers();
 		expect(h.master.offersOnAgent(0).size).toBe(2);

@@ -10,6 +10,7 @@ import { Cluster } from "../../master/cluster.js";
 import type { AgentEndpoint } from "../../master/index.js";
 import { isMultiRole, OFFER_MESSAGE_KEYS, OfferMessages } from "../../master/offers/message.js";
 import type { FrameworkRecord, OfferRecord } from "../../master/records.js";
+import { messageFramework } from "../helpers/master-probes.js";
 
 const ROLES = [{ name: "*" }, { name: "web" }];
 
@@ -38,13 +39,6 @@ function setup(): { messages: OfferMessages; cluster: Cluster } {
 	return { messages, cluster };
 }
 
-function framework(multi: boolean): FrameworkRecord {
-	return {
-		idValue: Object.freeze({ value: multi ? "F-multi" : "F" }),
-		info: { user: "u", name: "f", ...(multi ? { capabilities: [{ type: "MULTI_ROLE" }] } : {}) },
-	} as unknown as FrameworkRecord;
-}
-
 let nextNum = 0;
 function offer(fw: FrameworkRecord, agent: number, cpus: number, role = 0): OfferRecord {
 	const num = nextNum++;
@@ -70,8 +64,8 @@ function deeplyFrozen(v: unknown): boolean {
 describe("offer message contract", () => {
 	it("has the members in OFFER_MESSAGE_KEYS order, allocation_info only (and last) for MULTI_ROLE", () => {
 		const { messages } = setup();
-		const plain = framework(false);
-		const multi = framework(true);
+		const plain = messageFramework(false);
+		const multi = messageFramework(true);
 		expect(isMultiRole(multi)).toBe(true);
 		expect(Object.keys(messages.build(offer(plain, 0, 1), false))).toEqual(OFFER_MESSAGE_KEYS.slice(0, 6));
 		const m = messages.build(offer(multi, 0, 1, 1), true);
@@ -82,7 +76,7 @@ describe("offer message contract", () => {
 
 	it("shares frozen framework_id and agent_id, and the agent's interned attributes", () => {
 		const { messages, cluster } = setup();
-		const fw = framework(false);
+		const fw = messageFramework(false);
 		const a = messages.build(offer(fw, 0, 1), false);
 		const b = messages.build(offer(fw, 0, 2), false);
 		const other = messages.build(offer(fw, 1, 1), false);
@@ -98,7 +92,7 @@ describe("offer message contract", () => {
 
 	it("freezes and shares an agent's resources list once offered twice alike, not before", () => {
 		const { messages } = setup();
-		const fw = framework(false);
+		const fw = messageFramework(false);
 		const first = messages.build(offer(fw, 0, 2), false);
 		expect(Object.isFrozen(first.resources)).toBe(false);
 		const second = messages.build(offer(fw, 0, 2), false);
@@ -117,8 +111,8 @@ describe("offer message contract", () => {
 
 	it("never shares a list across roles or between single- and multi-role frameworks", () => {
 		const { messages } = setup();
-		const plain = framework(false);
-		const multi = framework(true);
+		const plain = messageFramework(false);
+		const multi = messageFramework(true);
 		messages.build(offer(plain, 0, 2), false);
 		const shared = messages.build(offer(plain, 0, 2), false).resources;
 		const m = messages.build(offer(multi, 0, 2, 1), true);
