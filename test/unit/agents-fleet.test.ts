@@ -713,4 +713,38 @@ describe("AgentFleet: options, groups and refusals", () => {
 		expect(fleet.isRegistered(2)).toBe(true);
 		expect(fleet.agentId(2)).toBe("agent-3");
 	});
+
+	it("a registration answered after the agent crashed and rebooted is for the old incarnation: it exits", () => {
+		// The master takes 5 s to answer; the host crashes and reboots at once in between.
+		const engine = new Engine();
+		const master = new FakeMaster(engine);
+		master.registerAgent = (endpoint, local, spec) => {
+			master.calls.push({ t: engine.now, type: "register", local, spec });
+			const id = `slow-${master.of("register").length - 1}`;
+			engine.timeout(5_000, () => master.tell(() => endpoint.registered(local, id)));
+		};
+		const fleet = new AgentFleet({ engine, master, rng: new Rng("x") });
+		master.fleet = fleet;
+		fleet.addShape({ ...SHAPE, count: 1 });
+		fleet.start(0);
+		engine.runUntil(1_000);
+		fleet.crash(0, 0);
+		engine.runUntil(5_500);
+		// slow-0 answers the first incarnation, which crashed: it is told to go.
+		expect(master.of("exited").map((c) => c.agentId)).toEqual(["slow-0"]);
+		expect(fleet.isRegistered(0)).toBe(false);
+		engine.runUntil(7_000);
+		expect(fleet.agentId(0)).toBe("slow-1");
+		expect(fleet.isRegistered(0)).toBe(true);
+	});
+
+	it("a task sent to a partitioned agent is lost on the way", () => {
+		const { engine, master, fleet } = setup();
+		fleet.partition(0, 60_000);
+		master.tell((f) => f.runTask(0, "fw", task("t", "sleep 1")));
+		expect(fleet.stats.messagesDropped).toBe(1);
+		expect(fleet.liveTaskCount(0)).toBe(0);
+		engine.runUntil(120_000);
+		expect(master.updates("t")).toEqual([]);
+	});
 });
