@@ -190,3 +190,31 @@ describe("groups that wait for another (after)", () => {
 		expect(launches[0]!).toBeLessThan(readyAt + 10_000);
 	});
 });
+
+describe("random streams", () => {
+	it("each group draws from its own stream: adding a group leaves another group's draws as they were", () => {
+		const batch = (name: string) => ({
+			name,
+			pattern: "poissonBatch",
+			arrivals: { kind: "poisson", ratePerMin: 6 },
+			resources: { cpus: { kind: "uniform", min: 0.1, max: 1 }, mem: 128 },
+			lifecycle: { runFor: { kind: "lognormal", median: 30, sigma: 1 } },
+		});
+		const commands = (groups: unknown[]) => {
+			const { sim } = runSimulation(
+				validateScenario({
+					seed: 9,
+					duration: "5m",
+					agents: [{ group: "h", count: 8, cpus: 16, mem: 65_536, disk: 100_000 }],
+					frameworks: [{ type: "chameleon", name: "app", groups }],
+				}),
+			);
+			const stats = (sim.frameworks.find((f) => f.name === "app")!.scheduler as ChameleonFramework).stats();
+			return stats.groups.a!.commands;
+		};
+		const alone = commands([batch("a")]);
+		expect(alone.length).toBeGreaterThan(10);
+		expect(new Set(alone).size).toBeGreaterThan(5);
+		expect(commands([batch("a"), batch("b")])).toEqual(alone);
+	});
+});

@@ -202,3 +202,37 @@ describe("chameleon reason records", () => {
 		expect(idle[0]!.detail).toBe("no task waiting (app 1 live)");
 	});
 });
+
+// Written from the mutation run's survivors (docs/testing.md).
+describe("reasons a group gives that the examples never show", () => {
+	it("a group bound to one of its framework's roles: offers for the other role do not fit, and say why", () => {
+		const { reasons } = recorded(
+			cluster([
+				{
+					type: "chameleon",
+					name: "multi",
+					roles: ["web", "ml"],
+					groups: [
+						{
+							name: "train",
+							pattern: "steadyService",
+							role: "ml",
+							instances: 1,
+							resources: { cpus: 16, mem: 256 },
+						},
+					],
+				},
+			]),
+		);
+		const web = of(reasons, "multi").filter((r) => r.detail.startsWith("runs in role"));
+		expect(web.length).toBeGreaterThan(0);
+		for (const r of web) {
+			expect(r.reason).toBe("DOES_NOT_FIT");
+			expect(r.detail).toBe("runs in role ml; the offer is for role web");
+		}
+		// Offers for its own role are judged by size.
+		const ml = of(reasons, "multi", "DOES_NOT_FIT").filter((r) => !r.detail.startsWith("runs in role"));
+		expect(ml.length).toBeGreaterThan(0);
+		expect(ml[0]!.detail).toMatch(/^a task needs 16 cpus, 256 MB mem; the offer has 8 cpus/);
+	});
+});
