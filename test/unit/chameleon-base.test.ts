@@ -218,3 +218,40 @@ describe("random streams", () => {
 		expect(commands([batch("a"), batch("b")])).toEqual(alone);
 	});
 });
+
+describe("first fit over a group's queue", () => {
+	function traceRun(rows: number[][], duration = "1m") {
+		const { sim } = runSimulation(
+			validateScenario({
+				seed: 1,
+				duration,
+				agents: [{ group: "h", count: 2, cpus: 8, mem: 16_384, disk: 100_000 }],
+				frameworks: [
+					{ type: "chameleon", name: "t", groups: [{ name: "q", pattern: "traceReplay", trace: rows }] },
+				],
+			}),
+		);
+		return (sim.frameworks.find((f) => f.name === "t")!.scheduler as ChameleonFramework).stats().groups.q!;
+	}
+
+	it("stops scanning after 16 misses in a row: a small task behind 16 that never fit waits (head-of-line blocking)", () => {
+		const big = Array.from({ length: 16 }, () => [0, 60, 100, 128]);
+		const blocked = traceRun([...big, [0, 600, 1, 128]]);
+		expect(blocked.launched).toBe(0);
+		// Behind 15 only, it is tried and runs.
+		const tried = traceRun([...big.slice(1), [0, 600, 1, 128]]);
+		expect(tried.launched).toBe(1);
+		expect(tried.running).toBe(1);
+	});
+
+	it("keeps the first 200 commands of a group for the report", () => {
+		const g = traceRun(
+			Array.from({ length: 250 }, (_, i) => [i * 0.1, 1 + i, 0.01, 1]),
+			"2m",
+		);
+		expect(g.launched).toBe(250);
+		expect(g.commands).toHaveLength(200);
+		expect(g.commands[0]).toBe("sleep 1");
+		expect(g.commands[199]).toBe("sleep 200");
+	});
+});

@@ -235,4 +235,46 @@ describe("reasons a group gives that the examples never show", () => {
 		expect(ml.length).toBeGreaterThan(0);
 		expect(ml[0]!.detail).toMatch(/^a task needs 16 cpus, 256 MB mem; the offer has 8 cpus/);
 	});
+
+	it("a crash loop's backoff: each BACKING_OFF names one restart, due within the backoff after the record", () => {
+		const { reasons } = recorded(
+			cluster(
+				[
+					{
+						type: "chameleon",
+						name: "loop",
+						groups: [
+							{
+								name: "app",
+								pattern: "crashLoop",
+								lifecycle: {
+									failAfter: { kind: "const", value: "10s" },
+									restart: { backoffMs: 60_000, factor: 1, capMs: 60_000 },
+								},
+							},
+						],
+					},
+				],
+				3,
+				"5m",
+			),
+		);
+		const backoff = of(reasons, "loop", "BACKING_OFF");
+		expect(backoff.length).toBeGreaterThan(3);
+		const dueTimes = new Set<number>();
+		for (const r of backoff) {
+			const m =
+				/^app: 1 restart waits out the backoff \(the last until t=([\d.]+) s, ([\d.]+) s from now\)$/.exec(
+					r.detail,
+				);
+			expect(m, r.detail).not.toBeNull();
+			const due = Number(m![1]) * 1000;
+			expect(due).toBeGreaterThan(r.time);
+			expect(due - r.time).toBeLessThanOrEqual(60_000);
+			expect(Number(m![2]) * 1000).toBeCloseTo(due - r.time, 0);
+			dueTimes.add(due);
+		}
+		// A restart every 70 s (10 s running, 60 s backoff): several distinct due times.
+		expect(dueTimes.size).toBeGreaterThanOrEqual(3);
+	});
 });
