@@ -113,3 +113,78 @@ describe("scalePackage", () => {
 		expect(run()).toBe(run());
 	});
 });
+
+// Written from the mutation run's survivors (docs/testing.md).
+describe("scale, the cases the packages do not reach", () => {
+	it("a batch group has no instance count: refused by name, and never chosen as the main group", () => {
+		const sim = buildSimulation(
+			cluster(
+				[],
+				[
+					{
+						type: "chameleon",
+						name: "mixed",
+						groups: [
+							{ name: "svc", pattern: "steadyService", instances: 1 },
+							{ name: "jobs", pattern: "poissonBatch", arrivals: { kind: "poisson", ratePerMin: 2 } },
+						],
+					},
+				],
+			),
+		);
+		runTo(sim, 10_000);
+		const c = chameleon(sim, "mixed");
+		expect(c.scale(3, "jobs")).toEqual({
+			ok: false,
+			reason: 'group: "jobs" (poissonBatch) has no instance count to change',
+		});
+		expect(c.scale(3)).toEqual({ ok: true, group: "svc", from: 1, to: 3 });
+	});
+
+	it("scaled down while its tasks wait for offers or for a restart: nothing of them launches later", () => {
+		// 16-cpu tasks never fit an 8-cpu agent: all three wait in the queue.
+		const sim = buildSimulation(
+			cluster(
+				[],
+				[
+					{
+						type: "chameleon",
+						name: "big",
+						offerPolicy: { suppressWhenIdle: true },
+						groups: [
+							{ name: "app", pattern: "steadyService", instances: 3, resources: { cpus: 16, mem: 256 } },
+						],
+					},
+					{
+						type: "chameleon",
+						name: "loop",
+						groups: [
+							{
+								name: "app",
+								pattern: "crashLoop",
+								instances: 2,
+								lifecycle: {
+									failAfter: { kind: "const", value: "5s" },
+									restart: { backoffMs: 60_000, factor: 1, capMs: 60_000 },
+								},
+							},
+						],
+					},
+				],
+			),
+		);
+		runTo(sim, 20_000);
+		const big = chameleon(sim, "big");
+		expect(big.stats().suppressed).toBe(false);
+		expect(big.scale(0)).toMatchObject({ ok: true, from: 3, to: 0 });
+		// Both crash-loop tasks failed at ~5 s and wait out a 60 s backoff.
+		const loop = chameleon(sim, "loop");
+		const launched = loop.stats().groups.app!.launched;
+		expect(loop.scale(0)).toMatchObject({ ok: true, from: 2, to: 0 });
+		runTo(sim, 200_000);
+		// Nothing left to wait for: it suppressed its offers.
+		expect(big.stats().suppressed).toBe(true);
+		expect(loop.stats().groups.app!.launched).toBe(launched);
+		expect(big.stats().groups.app!.launched).toBe(0);
+	});
+});
