@@ -277,4 +277,63 @@ describe("reasons a group gives that the examples never show", () => {
 		// A restart every 70 s (10 s running, 60 s backoff): several distinct due times.
 		expect(dueTimes.size).toBeGreaterThanOrEqual(3);
 	});
+
+	it("a queue first fit stopped scanning: the offer had room, and the record says the scan stopped", () => {
+		const big = Array.from({ length: 16 }, () => [0, 600, 100, 128]);
+		const { reasons } = recorded(
+			cluster(
+				[
+					{
+						type: "chameleon",
+						name: "t",
+						groups: [{ name: "q", pattern: "traceReplay", trace: [...big, [0, 600, 1, 128]] }],
+					},
+				],
+				2,
+				"1m",
+			),
+		);
+		const stopped = of(reasons, "t", "DOES_NOT_FIT");
+		expect(stopped.length).toBeGreaterThan(0);
+		for (const r of stopped)
+			expect(r.detail).toBe(
+				"17 tasks wait; some would fit but first fit stopped scanning after 16 misses in a row",
+			);
+	});
+
+	it("several tasks too big: how many wait and what they need; behind a constraint, how many more are too big", () => {
+		const { reasons } = recorded(
+			cluster([
+				service("huge", { instances: 3, resources: { cpus: 16, mem: 256 } }),
+				{
+					type: "chameleon",
+					name: "mixed",
+					groups: [
+						{
+							name: "q",
+							pattern: "traceReplay",
+							constraints: [["hostname", "UNIQUE"]],
+							trace: [
+								[0, 600, 1, 128],
+								[0, 600, 1, 128],
+								[0, 600, 1, 128],
+								[0, 600, 1, 128],
+								[0, 600, 100, 128],
+							],
+						},
+					],
+				},
+			]),
+		);
+		const huge = of(reasons, "huge", "DOES_NOT_FIT");
+		expect(huge.length).toBeGreaterThan(0);
+		for (const r of huge)
+			expect(r.detail).toMatch(/^3 tasks wait, needing 16 cpus, 256 MB mem; the offer has /);
+		const mixed = of(reasons, "mixed", "CONSTRAINT_NOT_MET").map((r) => r.detail);
+		expect(mixed.length).toBeGreaterThan(0);
+		for (const d of mixed)
+			expect(d).toMatch(
+				/^hostname UNIQUE: a task of q already runs on hostname host-[0-2]; 1 more too big for the offer$/,
+			);
+	});
 });
