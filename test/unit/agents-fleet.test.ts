@@ -748,3 +748,183 @@ describe("AgentFleet: options, groups and refusals", () => {
 		expect(master.updates("t")).toEqual([]);
 	});
 });
+
+describe("AgentFleet: messages from the master, in every state", () => {
+	it("a kill: TASK_KILLED with the shell's words; to a partitioned agent it is lost, and so is an acknowledgement", () => {
+		const { engine, master, fleet } = setup();
+		master.tell((f) => {
+			f.runTask(0, "fw", task("a", "sleep infinity"));
+			f.runTask(1, "fw", task("b", "sleep infinity"));
+		});
+		engine.runUntil(1_000);
+		master.tell((f) => f.killTask(0, "fw", "a"));
+		engine.runUntil(2_000);
+		const killed = master.updates("a").at(-1)!;
+		expect([killed.state, killed.status.message]).toEqual([
+			"TASK_KILLED",
+			"Command terminated with signal Killed",
+		]);
+		expect(fleet.stats.tasksKilled).toBe(1);
+		// A kill of a task that ended, or that the agent never had, changes nothing.
+		master.tell((f) => {
+			f.killTask(0, "fw", "a");
+			f.killTask(0, "fw", "nope");
+			f.killTask(0, "other", "a");
+		});
+		expect(fleet.stats.tasksKilled).toBe(1);
+		fleet.partition(1, 60_000);
+		const dropped = fleet.stats.messagesDropped;
+		master.tell((f) => {
+			f.killTask(1, "fw", "b");
+			f.acknowledge(1, "fw", "b", "some-uuid");
+			f.frameworkMessage(1, "fw", "e", "hello");
+		});
+		expect(fleet.stats.messagesDropped).toBe(dropped + 3);
+		expect(fleet.stats.frameworkMessages).toBe(0);
+		expect(fleet.liveTaskCount(1)).toBe(1);
+		master.tell((f) => f.frameworkMessage(0, "fw", "e", "hello"));
+		expect(fleet.stats.frameworkMessages).toBe(1);
+	});
+
+	it("acknowledgements that match no stream's head are counted and ignored", () => {
+		const { engine, master, fleet } = setup();
+		master.autoAck = false;
+		master.tell((f) => f.runTask(0, "fw", task("t", "sleep 5")));
+		engine.runUntil(100);
+		const [starting] = master.updates("t");
+		master.tell((f) => {
+			f.acknowledge(0, "fw", "t", "not-the-uuid");
+			f.acknowledge(0, "fw", "nope", starting!.status.uuid!);
+			f.acknowledge(0, "other", "t", starting!.status.uuid!);
+			f.acknowledge(2, "fw", "t", starting!.status.uuid!);
+		});
+		expect(fleet.stats.acksIgnored).toBe(4);
+		expect(fleet.pendingUpdates()).toBe(2); // STARTING and RUNNING, one at a time
+		// The right one lets the next update go; acknowledging the last one of an ended task forgets it.
+		master.autoAck = true;
+		master.tell((f) => f.acknowledge(0, "fw", "t", starting!.status.uuid!));
+		engine.runUntil(10_000);
+		expect(master.updates("t").map((x) => x.state)).toEqual([
+			"TASK_STARTING",
+			"TASK_RUNNING",
+			"TASK_FINISHED",
+		]);
+		expect(master.updates("t").at(-1)!.status.message).toBe("Command exited with status 0");
+		expect(fleet.pendingUpdates()).toBe(0);
+		expect(fleet.auditRedelivery()).toEqual([]);
+		master.tell((f) => f.acknowledge(0, "fw", "t", starting!.status.uuid!));
+		expect(fleet.stats.acksIgnored).toBe(5);
+		// A task that ended and was acknowledged is forgotten: its id can run again.
+		master.tell((f) => f.runTask(0, "fw", task("t", "sleep 1")));
+		engine.runUntil(20_000);
+		expect(master.updates("t").map((x) => x.state)).toEqual([
+			"TASK_STARTING",
+			"TASK_RUNNING",
+			"TASK_FINISHED",
+			"TASK_STARTING",
+			"TASK_RUNNING",
+			"TASK_FINISHED",
+		]);
+	});
+
+	it("an acknowledgement for a live task with nothing left to acknowledge is ignored", () => {
+		const { engine, master, fleet } = setup();
+		master.tell((f) => f.runTask(0, "fw", task("svc", "sleep infinity")));
+		engine.runUntil(1_000);
+		const running = master.updates("svc").at(-1)!.status;
+		expect(fleet.pendingUpdates()).toBe(0);
+		master.tell((f) => f.acknowledge(0, "fw", "svc", running.uuid!));
+		expect(fleet.stats.acksIgnored).toBe(1);
+		expect(fleet.liveTaskCount(0)).toBe(1);
+	});
+
+	it("shutdownFramework of a framework the agent does not run, or of an agent with no tasks, does nothing", () => {
+		const { engine, master, fleet } = setup();
+		master.tell((f) => {
+			f.runTask(0, "fw", task("t", "sleep infinity"));
+			f.runTask(0, "keep", task("k", "sleep infinity"));
+		});
+		engine.runUntil(1_000);
+		master.tell((f) => {
+			f.shutdownFramework(0, "nope");
+			f.shutdownFramework(1, "fw");
+		});
+		expect(fleet.liveTaskCount(0)).toBe(2);
+		master.tell((f) => f.shutdownFramework(0, "fw"));
+		expect(fleet.liveTaskCount(0)).toBe(1);
+		master.tell((f) => f.shutdownFramework(0, "keep"));
+		expect(fleet.liveTaskCount(0)).toBe(0);
+		// Tasks can be run there again afterwards.
+		master.tell((f) => f.runTask(0, "fw", task("t2", "sleep 1")));
+		engine.runUntil(5_000);
+		expect(master.updates("t2").map((x) => x.state)).toEqual([
+			"TASK_STARTING",
+			"TASK_RUNNING",
+			"TASK_FINISHED",
+		]);
+	});
+
+	it("a crashed agent cannot be partitioned or restarted; a crash of a partitioned agent tells the master it exited", () => {
+		const { engine, master, fleet } = setup();
+		fleet.crash(0, null);
+		expect(fleet.partition(0, 1_000)).toBe(false);
+		expect(fleet.restartProcess(0, 1_000, () => true)).toBe(false);
+		expect(fleet.partition(1, 60_000)).toBe(true);
+		expect(fleet.crash(1, null)).toBe(true);
+		engine.runUntil(1_000);
+		expect(master.of("exited").map((c) => c.agentId)).toEqual(["agent-0", "agent-1"]);
+		// Its partition's end finds it down: no reregistration.
+		engine.runUntil(100_000);
+		expect(master.of("reregister")).toHaveLength(0);
+	});
+
+	it("a process restart: the tasks of frameworks that do not checkpoint vanish; the rest are reported after downForMs", () => {
+		const { engine, master, fleet } = setup();
+		master.tell((f) => {
+			f.runTask(0, "ckpt", task("kept", "sleep infinity"));
+			f.runTask(0, "plain", task("gone", "sleep infinity"));
+		});
+		engine.runUntil(1_000);
+		expect(fleet.restartProcess(0, 4_000, (fw) => fw === "ckpt")).toBe(true);
+		expect(fleet.liveTaskCount(0)).toBe(1);
+		engine.runUntil(4_999);
+		expect(master.of("exited").map((c) => [c.t, c.agentId])).toEqual([[1_000, "agent-0"]]);
+		expect(master.of("reregister")).toHaveLength(0);
+		engine.runUntil(5_000);
+		const rr = master.of("reregister");
+		expect(rr.map((c) => [c.t, c.agentId])).toEqual([[5_000, "agent-0"]]);
+		expect(rr[0]!.tasks.map((t) => [t.frameworkId, t.task.task_id.value])).toEqual([["ckpt", "kept"]]);
+		// Nothing survives: the agent reports no task.
+		expect(fleet.restartProcess(0, 1_000, () => false)).toBe(true);
+		engine.runUntil(10_000);
+		expect(master.of("reregister").at(-1)!.tasks).toEqual([]);
+		expect(fleet.liveTaskCount(0)).toBe(0);
+	});
+
+	it("flap: exactly `times` partitions; a crash in between ends the flapping", () => {
+		const { engine, master, fleet } = setup();
+		fleet.flap(0, 2, 5_000, 10_000);
+		fleet.flap(1, 3, 5_000, 10_000);
+		fleet.flap(2, 0, 5_000, 10_000);
+		engine.runUntil(8_000);
+		fleet.crash(1, 1_000); // reboots as a new agent, which does not flap
+		engine.runUntil(200_000);
+		expect(fleet.agentId(1)).toBe("agent-3");
+		expect(master.of("link").filter((c) => c.agentId === "agent-3" || c.agentId === "agent-2")).toEqual([]);
+		const links = (id: string) =>
+			master
+				.of("link")
+				.filter((c) => c.agentId === id)
+				.map((c) => [c.t, c.up]);
+		expect(links("agent-0")).toEqual([
+			[0, false],
+			[5_000, true],
+			[15_000, false],
+			[20_000, true],
+		]);
+		expect(links("agent-1")).toEqual([
+			[0, false],
+			[5_000, true],
+		]);
+	});
+});
