@@ -546,6 +546,60 @@ describe("cronBurst", () => {
 	});
 });
 
+// Written from the mutation run's survivors (docs/testing.md).
+describe("cronBurst, policies", () => {
+	const cron = (extra: Record<string, unknown>, resources = { cpus: 0.2, mem: 128 }) =>
+		chameleon(
+			runSimulation(
+				scenario(
+					[
+						{
+							type: "chameleon",
+							name: "cron",
+							groups: [
+								{
+									name: "job",
+									pattern: "cronBurst",
+									arrivals: { kind: "cron", every: "1m" },
+									jobsPerTick: 2,
+									resources,
+									lifecycle: { runFor: "90s" },
+									...extra,
+								},
+							],
+						},
+					],
+					{ duration: "5m" },
+				),
+			).sim,
+			"cron",
+		).stats().groups.job!;
+
+	it("by default a tick runs even while the last one's jobs still run", () => {
+		const g = cron({});
+		// Ticks at 0, 1, …, 5 min.
+		expect(g.skippedTicks).toBe(0);
+		expect(g.jobs).toBe(12);
+		expect(g.launched).toBe(12);
+	});
+
+	it("FORBID skips a tick while the last one's jobs still wait for offers", () => {
+		// 16-cpu tasks never fit: the first tick's jobs wait for ever, every later tick is skipped.
+		const g = cron({ concurrencyPolicy: "FORBID" }, { cpus: 16, mem: 128 });
+		expect(g.jobs).toBe(2);
+		expect(g.skippedTicks).toBe(5);
+		expect(g.launched).toBe(0);
+	});
+
+	it("a task not launched within startingDeadline of its job's arrival is dropped and counted", () => {
+		const g = cron({ startingDeadline: "30s" }, { cpus: 16, mem: 128 });
+		expect(g.jobs).toBe(12);
+		expect(g.launched).toBe(0);
+		// Dropped: the tasks of every tick but the last (at the run's end, not yet late).
+		expect(g.deadlineMisses).toBe(10);
+	});
+});
+
 describe("burstyQueue", () => {
 	it("launches an agent task per waiting item, reaps idle agents, revives on enqueue", () => {
 		const { sim } = runSimulation(
