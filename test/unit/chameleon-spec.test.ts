@@ -564,3 +564,43 @@ describe("arrival processes", () => {
 		]);
 	});
 });
+
+// Written from the mutation run's survivors (docs/testing.md).
+describe("a standalone spec file", () => {
+	const problem = (fn: () => unknown): string => {
+		try {
+			fn();
+		} catch (e) {
+			expect(isSimError(e)).toBe(true);
+			return (e as SimError).message;
+		}
+		throw new Error("no problem reported");
+	};
+
+	it("is named by its name, else by the file name without directory or extension", () => {
+		expect(
+			parseChameleonSpec("groups: [{ name: a, pattern: steadyService }]", "dir/sub/my.spec.yaml").name,
+		).toBe("my.spec");
+		expect(
+			parseChameleonSpec('{"groups": [{"name": "a", "pattern": "steadyService"}]}', "C:\\specs\\web.json")
+				.name,
+		).toBe("web");
+		expect(
+			parseChameleonSpec("name: svc\ngroups: [{ name: a, pattern: steadyService }]", "x/y.yaml").name,
+		).toBe("svc");
+		expect(parseChameleonSpec("groups: [{ name: a, pattern: steadyService }]", ".yaml").name).toBe(
+			"chameleon",
+		);
+	});
+
+	it("holds one object; its problems name the file", () => {
+		expect(problem(() => parseChameleonSpec("- a\n- b\n", "list.yaml"))).toMatch(
+			/list\.yaml.*a chameleon spec file holds one object \(name, groups or package, …\)/s,
+		);
+		expect(
+			problem(() =>
+				parseChameleonSpec("role: a\nroles: [b]\ngroups: [{ name: a, pattern: steadyService }]", "both.yaml"),
+			),
+		).toMatch(/both\.yaml.*give either role or roles, not both/s);
+	});
+});
