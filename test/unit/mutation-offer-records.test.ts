@@ -8,8 +8,8 @@
  * the offer timer of a run with no agents at the start, what decision records
  * list (not reached, in share order; ineligible; free; filters credited to an
  * answer), the invariant checker's view of released and live tasks and of a
- * negative allocation, a null capability entry, BoundedList.find and the
- * event-log hash of offers past 2^32 ms.
+ * negative allocation, capabilities that are not a list of objects, and
+ * the event-log hash of offers past 2^32 ms.
  */
 import { describe, expect, it } from "vitest";
 import { Cluster } from "../../master/cluster.js";
