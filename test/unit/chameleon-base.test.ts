@@ -12,6 +12,27 @@ import type { TaskState, TaskStatus } from "../../master/protocol/index.js";
 import { runSimulation } from "../../sim/runner/index.js";
 import { validateScenario } from "../../sim/scenario/index.js";
 
+interface Cluster {
+	seed: number;
+	duration: string;
+	agents: number;
+	cpus?: number;
+	mem?: number;
+}
+
+/** Runs one chameleon framework, "app", with `groups`; the statistics of its groups. */
+function runGroups(groups: unknown[], c: Cluster) {
+	const { sim } = runSimulation(
+		validateScenario({
+			seed: c.seed,
+			duration: c.duration,
+			agents: [{ group: "h", count: c.agents, cpus: c.cpus ?? 8, mem: c.mem ?? 16_384, disk: 100_000 }],
+			frameworks: [{ type: "chameleon", name: "app", groups }],
+		}),
+	);
+	return (sim.frameworks.find((f) => f.name === "app")!.scheduler as ChameleonFramework).stats().groups;
+}
+
 function status(state: TaskState, reason?: string): TaskStatus {
 	return { task_id: { value: "t" }, state, ...(reason !== undefined ? { reason } : {}) } as TaskStatus;
 }
@@ -84,31 +105,19 @@ describe("bigNodeTasks: one task per host, added unless the group already says s
 
 describe("groups that wait for another (after)", () => {
 	it("a group starts only once every task of the group it waits for is running", () => {
-		const { sim } = runSimulation(
-			validateScenario({
-				seed: 3,
-				duration: "3m",
-				agents: [{ group: "h", count: 4, cpus: 8, mem: 16384, disk: 100_000 }],
-				frameworks: [
-					{
-						type: "chameleon",
-						name: "app",
-						groups: [
-							{ name: "web", pattern: "steadyService", instances: 2, after: "db" },
-							{
-								name: "db",
-								pattern: "steadyService",
-								instances: 3,
-								lifecycle: { startupDelay: { kind: "const", value: "20s" } },
-							},
-							{ name: "cache", pattern: "steadyService", instances: 1, after: "web" },
-						],
-					},
-				],
-			}),
+		const log = runGroups(
+			[
+				{ name: "web", pattern: "steadyService", instances: 2, after: "db" },
+				{
+					name: "db",
+					pattern: "steadyService",
+					instances: 3,
+					lifecycle: { startupDelay: { kind: "const", value: "20s" } },
+				},
+				{ name: "cache", pattern: "steadyService", instances: 1, after: "web" },
+			],
+			{ seed: 3, duration: "3m", agents: 4 },
 		);
-		const fw = sim.frameworks.find((f) => f.name === "app")!.scheduler as ChameleonFramework;
-		const log = fw.stats().groups;
 		const times = (g: string, ev: string) => log[g]!.log.filter((e) => e.ev === ev).map((e) => e.t);
 		const dbRunning = times("db", "running");
 		expect(dbRunning).toHaveLength(3);
@@ -125,25 +134,13 @@ describe("groups that wait for another (after)", () => {
 	});
 
 	it("a group whose tasks cannot all be placed keeps the groups after it waiting", () => {
-		const { sim } = runSimulation(
-			validateScenario({
-				seed: 3,
-				duration: "2m",
-				agents: [{ group: "h", count: 2, cpus: 8, mem: 16384, disk: 100_000 }],
-				frameworks: [
-					{
-						type: "chameleon",
-						name: "app",
-						groups: [
-							{ name: "db", pattern: "steadyService", instances: 3, constraints: [["hostname", "UNIQUE"]] },
-							{ name: "web", pattern: "steadyService", instances: 1, after: "db" },
-						],
-					},
-				],
-			}),
+		const groups = runGroups(
+			[
+				{ name: "db", pattern: "steadyService", instances: 3, constraints: [["hostname", "UNIQUE"]] },
+				{ name: "web", pattern: "steadyService", instances: 1, after: "db" },
+			],
+			{ seed: 3, duration: "2m", agents: 2 },
 		);
-		const groups = (sim.frameworks.find((f) => f.name === "app")!.scheduler as ChameleonFramework).stats()
-			.groups;
 		expect(groups.db!.running).toBe(2);
 		expect(groups.web!.launched).toBe(0);
 	});
@@ -160,25 +157,13 @@ describe("groups that wait for another (after)", () => {
 		["poissonBatch", { arrivals: { kind: "poisson", ratePerMin: 1 }, lifecycle: SLOW }, "started"],
 		["traceReplay", { trace: [[30, 5, 1, 128]] }, "started"],
 	] as const)("after a %s group: the next one starts when it is ready (%s)", (pattern, extra, when) => {
-		const { sim } = runSimulation(
-			validateScenario({
-				seed: 5,
-				duration: "2m",
-				agents: [{ group: "h", count: 4, cpus: 8, mem: 16384, disk: 100_000 }],
-				frameworks: [
-					{
-						type: "chameleon",
-						name: "app",
-						groups: [
-							{ name: "first", pattern, ...extra },
-							{ name: "then", pattern: "steadyService", instances: 1, after: "first" },
-						],
-					},
-				],
-			}),
+		const groups = runGroups(
+			[
+				{ name: "first", pattern, ...extra },
+				{ name: "then", pattern: "steadyService", instances: 1, after: "first" },
+			],
+			{ seed: 5, duration: "2m", agents: 4 },
 		);
-		const groups = (sim.frameworks.find((f) => f.name === "app")!.scheduler as ChameleonFramework).stats()
-			.groups;
 		const running = groups.first!.log.filter((e) => e.ev === "running").map((e) => e.t);
 		const readyAt =
 			when === "started" ? 0 : when === "one running" ? Math.min(...running) : Math.max(...running);
@@ -200,18 +185,8 @@ describe("random streams", () => {
 			resources: { cpus: { kind: "uniform", min: 0.1, max: 1 }, mem: 128 },
 			lifecycle: { runFor: { kind: "lognormal", median: 30, sigma: 1 } },
 		});
-		const commands = (groups: unknown[]) => {
-			const { sim } = runSimulation(
-				validateScenario({
-					seed: 9,
-					duration: "5m",
-					agents: [{ group: "h", count: 8, cpus: 16, mem: 65_536, disk: 100_000 }],
-					frameworks: [{ type: "chameleon", name: "app", groups }],
-				}),
-			);
-			const stats = (sim.frameworks.find((f) => f.name === "app")!.scheduler as ChameleonFramework).stats();
-			return stats.groups.a!.commands;
-		};
+		const commands = (groups: unknown[]) =>
+			runGroups(groups, { seed: 9, duration: "5m", agents: 8, cpus: 16, mem: 65_536 }).a!.commands;
 		const alone = commands([batch("a")]);
 		expect(alone.length).toBeGreaterThan(10);
 		expect(new Set(alone).size).toBeGreaterThan(5);
@@ -220,19 +195,8 @@ describe("random streams", () => {
 });
 
 describe("first fit over a group's queue", () => {
-	function traceRun(rows: number[][], duration = "1m") {
-		const { sim } = runSimulation(
-			validateScenario({
-				seed: 1,
-				duration,
-				agents: [{ group: "h", count: 2, cpus: 8, mem: 16_384, disk: 100_000 }],
-				frameworks: [
-					{ type: "chameleon", name: "t", groups: [{ name: "q", pattern: "traceReplay", trace: rows }] },
-				],
-			}),
-		);
-		return (sim.frameworks.find((f) => f.name === "t")!.scheduler as ChameleonFramework).stats().groups.q!;
-	}
+	const traceRun = (rows: number[][], duration = "1m") =>
+		runGroups([{ name: "q", pattern: "traceReplay", trace: rows }], { seed: 1, duration, agents: 2 }).q!;
 
 	it("stops scanning after 16 misses in a row: a small task behind 16 that never fit waits (head-of-line blocking)", () => {
 		const big = Array.from({ length: 16 }, () => [0, 60, 100, 128]);
