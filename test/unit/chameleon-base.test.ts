@@ -219,3 +219,30 @@ describe("first fit over a group's queue", () => {
 		expect(g.commands[199]).toBe("sleep 200");
 	});
 });
+
+describe("poissonBatch's limits", () => {
+	it("maxJobs ends the arrivals; a failing task is retried `retries` times, then given up", () => {
+		const g = runGroups(
+			[
+				{
+					name: "b",
+					pattern: "poissonBatch",
+					arrivals: { kind: "poisson", ratePerMin: 30 },
+					maxJobs: 3,
+					resources: { cpus: 0.5, mem: 128 },
+					lifecycle: {
+						failureProbability: 1,
+						failAfter: { kind: "const", value: "5s" },
+						retries: 2,
+						restart: { backoffMs: 1_000, factor: 1, capMs: 1_000 },
+					},
+				},
+			],
+			{ seed: 2, duration: "5m", agents: 2 },
+		).b!;
+		expect(g.jobs).toBe(3);
+		// Each task runs three times: once, then two retries.
+		expect(g.launched).toBe(9);
+		expect(g.failed).toBe(9);
+	});
+});

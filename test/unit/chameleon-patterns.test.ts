@@ -583,6 +583,12 @@ describe("cronBurst, policies", () => {
 		expect(g.launched).toBe(12);
 	});
 
+	it("maxJobs stops within a tick: 2 jobs a tick, at most 3", () => {
+		const g = cron({ maxJobs: 3 });
+		expect(g.jobs).toBe(3);
+		expect(g.launched).toBe(3);
+	});
+
 	it("FORBID skips a tick while the last one's jobs still wait for offers", () => {
 		// 16-cpu tasks never fit: the first tick's jobs wait for ever, every later tick is skipped.
 		const g = cron({ concurrencyPolicy: "FORBID" }, { cpus: 16, mem: 128 });
