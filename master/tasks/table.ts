@@ -424,16 +424,10 @@ export class TaskTable {
 			const gone = fw.unreachableTasks.items().filter(onAgent);
 			if (gone.length === 0) continue;
 			fw.unreachableTasks.removeWhere(onAgent);
+			const state = removedTaskState(fw.partitionAware, AGENT_STATE.GONE);
+			const reason = fw.partitionAware ? "REASON_AGENT_REMOVED_BY_OPERATOR" : "REASON_AGENT_REMOVED";
 			for (const t of gone) {
-				if (fw.partitionAware)
-					this.#masterTransition(
-						t,
-						"TASK_GONE_BY_OPERATOR",
-						"REASON_AGENT_REMOVED_BY_OPERATOR",
-						message,
-						true,
-					);
-				else this.#masterTransition(t, "TASK_LOST", "REASON_AGENT_REMOVED", message, true);
+				this.#masterTransition(t, state, reason, message, true);
 				fw.completedTasks.push(t);
 			}
 		}
