@@ -928,3 +928,66 @@ describe("AgentFleet: messages from the master, in every state", () => {
 		]);
 	});
 });
+
+// Written from the mutation run's survivors, one by one (issue #19).
+describe("AgentFleet: stale events are told apart by generation", () => {
+	it("a registration scheduled before a crash is not sent after the quick reboot", () => {
+		// Boot at 0 sends registerAgent at 10; a crash at 0 with an immediate reboot
+		// schedules the new incarnation's registerAgent at 10 too. Only that one goes.
+		const engine = new Engine();
+		const master = new FakeMaster(engine);
+		const fleet = new AgentFleet({ engine, master, rng: new Rng("x"), latencyMs: 10 });
+		master.fleet = fleet;
+		fleet.addShape({ ...SHAPE, count: 1 });
+		fleet.startAll();
+		expect(fleet.crash(0, 0)).toBe(true);
+		engine.runUntil(1_000);
+		expect(master.of("register").map((c) => [c.t, c.local])).toEqual([[10, 0]]);
+		expect(fleet.agentId(0)).toBe("agent-0");
+		expect(master.of("exited")).toEqual([]);
+	});
+
+	it("the reboot of an earlier crash does not power on a host that was started and crashed again since", () => {
+		const { engine, master, fleet } = setup();
+		fleet.crash(0, 10_000); // would reboot at 10 s
+		engine.runUntil(1_000);
+		expect(fleet.start(0)).toBe(true); // powered on by hand instead
+		engine.runUntil(2_000);
+		expect(fleet.agentId(0)).toBe("agent-3");
+		fleet.crash(0, null); // and down for good
+		engine.runUntil(100_000);
+		expect(fleet.isUp(0)).toBe(false);
+		expect(master.of("register")).toHaveLength(4);
+	});
+
+	it("the end of a partition from before a crash does not end the new incarnation's partition", () => {
+		const { engine, master, fleet } = setup();
+		fleet.partition(0, 10_000); // would heal at 10 s
+		engine.runUntil(1_000);
+		fleet.crash(0, 0);
+		engine.runUntil(2_000);
+		expect(fleet.agentId(0)).toBe("agent-3");
+		expect(fleet.partition(0, 60_000)).toBe(true); // heals at 62 s
+		engine.runUntil(61_999);
+		expect(fleet.isPartitioned(0)).toBe(true);
+		expect(master.of("link").filter((c) => c.agentId === "agent-3")).toEqual([
+			{ t: 2_000, type: "link", agentId: "agent-3", up: false },
+		]);
+		engine.runUntil(62_000);
+		expect(fleet.isPartitioned(0)).toBe(false);
+		expect(master.of("reregister").map((c) => [c.t, c.agentId])).toEqual([[62_000, "agent-3"]]);
+	});
+
+	it("a partition healed by hand is not healed again when its time runs out", () => {
+		const { engine, master, fleet } = setup();
+		fleet.partition(0, 10_000);
+		engine.runUntil(1_000);
+		expect(fleet.heal(0)).toBe(true);
+		engine.runUntil(100_000);
+		expect(master.of("link").map((c) => [c.t, c.up])).toEqual([
+			[0, false],
+			[1_000, true],
+		]);
+		expect(master.of("reregister").map((c) => c.t)).toEqual([1_000]);
+	});
+});
