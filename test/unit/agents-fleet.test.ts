@@ -991,3 +991,33 @@ describe("AgentFleet: stale events are told apart by generation", () => {
 		expect(master.of("reregister").map((c) => c.t)).toEqual([1_000]);
 	});
 });
+
+describe("AgentFleet: the outgoing queue", () => {
+	it("thousands of updates in flight at once each reach the master once, in order, with their agent and framework", () => {
+		// More than 4096 updates queued at the same time: the queue drops its
+		// delivered front part while delivering (docs: one DELIVER per message).
+		const { engine, master, fleet } = setup({ latencyMs: 3 });
+		engine.runUntil(100); // registered at 3
+		master.autoAck = false;
+		const n = 5_000;
+		const expected: string[] = [];
+		master.tell((f) => {
+			for (let k = 0; k < n; k++) {
+				const local = k % 3;
+				const fw = `fw${k % 5}`;
+				f.runTask(local, fw, task(`t${k}`, "sleep infinity"));
+				expected.push(`agent-${local} ${fw} t${k}`);
+			}
+		});
+		engine.runUntil(103);
+		const got = master.of("update").map((c) => `${c.agentId} ${c.frameworkId} ${c.status.task_id.value}`);
+		expect(got).toHaveLength(n);
+		expect(got).toEqual(expected);
+		expect(master.of("update").every((c) => c.t === 103 && c.status.state === "TASK_STARTING")).toBe(true);
+		// The queue keeps working afterwards.
+		master.tell((f) => f.runTask(0, "fw0", task("late", "true")));
+		engine.runUntil(110);
+		expect(master.updates("late").map((x) => [x.t, x.state])).toEqual([[106, "TASK_STARTING"]]);
+		expect(fleet.stats.updatesSent).toBe(n + 1);
+	});
+});
