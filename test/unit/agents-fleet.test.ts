@@ -1021,3 +1021,36 @@ describe("AgentFleet: the outgoing queue", () => {
 		expect(fleet.stats.updatesSent).toBe(n + 1);
 	});
 });
+
+describe("AgentFleet: answers that arrive late", () => {
+	it("a reregistration answered after the host crashed finds it down: the agent exits, and its next registration counts", () => {
+		// The master takes 5 s to answer a reregistration; the host crashes in between.
+		const engine = new Engine();
+		const master = new FakeMaster(engine);
+		master.reregisterAgent = (endpoint, local, agentId, _spec, tasks) => {
+			master.calls.push({ t: engine.now, type: "reregister", local, agentId, tasks });
+			engine.timeout(5_000, () => master.tell(() => endpoint.registered(local, agentId)));
+		};
+		const fleet = new AgentFleet({ engine, master, rng: new Rng("x") });
+		master.fleet = fleet;
+		fleet.addShape({ ...SHAPE, count: 1 });
+		fleet.startAll();
+		engine.runUntil(0);
+		fleet.partition(0, 1_000);
+		engine.runUntil(2_000);
+		expect(master.of("reregister").map((c) => c.t)).toEqual([1_000]);
+		fleet.crash(0, null);
+		engine.runUntil(10_000);
+		expect(fleet.isUp(0)).toBe(false);
+		expect(fleet.isRegistered(0)).toBe(false);
+		// Once for the crash, once for the answer that found the host down.
+		expect(master.of("exited").map((c) => [c.t, c.agentId])).toEqual([
+			[2_000, "agent-0"],
+			[6_000, "agent-0"],
+		]);
+		expect(fleet.start(0)).toBe(true);
+		engine.runUntil(11_000);
+		expect(fleet.agentId(0)).toBe("agent-1");
+		expect(fleet.isRegistered(0)).toBe(true);
+	});
+});
