@@ -1054,3 +1054,32 @@ describe("AgentFleet: answers that arrive late", () => {
 		expect(fleet.isRegistered(0)).toBe(true);
 	});
 });
+
+describe("AgentFleet: status update uuids", () => {
+	it("are 16 random bytes shaped as a version-4 UUID, in canonical base64", () => {
+		const { engine, master } = setup({}, "uuid-seed");
+		master.tell((f) => {
+			for (let k = 0; k < 100; k++) f.runTask(k % 3, "fw", task(`t${k}`, "true"));
+		});
+		engine.runUntil(1_000);
+		const uuids = master.updates().map((u) => u.status.uuid!);
+		expect(uuids).toHaveLength(300);
+		expect(new Set(uuids).size).toBe(300);
+		// Every bit but the 6 fixed ones is set in some uuid and clear in another.
+		const ones = new Uint8Array(16);
+		const zeros = new Uint8Array(16);
+		for (const u of uuids) {
+			const b = Buffer.from(u, "base64");
+			expect(b).toHaveLength(16);
+			expect(b.toString("base64"), u).toBe(u); // no stray bits in the last character
+			expect(b[6]! >> 4, u).toBe(4); // version 4
+			expect(b[8]! >> 6, u).toBe(2); // RFC 4122 variant
+			b.forEach((x, k) => {
+				ones[k] = ones[k]! | x;
+				zeros[k] = zeros[k]! | (~x & 255);
+			});
+		}
+		const varying = [...ones].map((o, k) => o & zeros[k]!);
+		expect(varying).toEqual([...Array(6).fill(255), 0x0f, 255, 0x3f, ...Array(7).fill(255)]);
+	});
+});
