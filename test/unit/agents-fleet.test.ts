@@ -1083,3 +1083,51 @@ describe("AgentFleet: status update uuids", () => {
 		expect(varying).toEqual([...Array(6).fill(255), 0x0f, 255, 0x3f, ...Array(7).fill(255)]);
 	});
 });
+
+describe("AgentFleet: faults and kills at the edges", () => {
+	it("a kill of a task that ended but whose last update is not yet acknowledged changes nothing", () => {
+		const { engine, master, fleet } = setup();
+		master.autoAck = false;
+		master.tell((f) => f.runTask(0, "fw", task("t", "sleep 1")));
+		engine.runUntil(5_000); // the process is over; STARTING waits for its ack
+		expect(fleet.liveTaskCount(0)).toBe(0);
+		master.tell((f) => f.killTask(0, "fw", "t"));
+		expect(fleet.stats.tasksKilled).toBe(0);
+		expect(fleet.liveTaskCount(0)).toBe(0);
+		expect(fleet.liveTasks).toBe(0);
+		expect(fleet.pendingUpdates()).toBe(3);
+		master.autoAck = true;
+		master.ack("agent-0", "fw", master.updates("t")[0]!.status);
+		engine.runUntil(10_000);
+		expect(master.updates("t").map((x) => x.state)).toEqual([
+			"TASK_STARTING",
+			"TASK_RUNNING",
+			"TASK_FINISHED",
+		]);
+	});
+
+	it("a crash while the reboot's registration is still on its way tells the master nothing more", () => {
+		const { engine, master, fleet } = setup({ latencyMs: 10 });
+		engine.runUntil(100);
+		expect(fleet.crash(0, 0)).toBe(true); // agent-0 exits; registers again at 110
+		engine.runUntil(105);
+		expect(fleet.isUp(0)).toBe(true);
+		expect(fleet.isRegistered(0)).toBe(false);
+		expect(fleet.crash(0, null)).toBe(true); // it had no connection to drop
+		engine.runUntil(1_000);
+		expect(master.of("exited").map((c) => [c.t, c.agentId])).toEqual([[110, "agent-0"]]);
+		expect(master.of("register")).toHaveLength(3);
+		expect(fleet.isUp(0)).toBe(false);
+	});
+
+	it("a crashed agent is no longer partitioned: heal() refuses, and no reregistration follows", () => {
+		const { engine, master, fleet } = setup();
+		fleet.partition(1, 60_000);
+		fleet.crash(1, null);
+		expect(fleet.isPartitioned(1)).toBe(false);
+		expect(fleet.heal(1)).toBe(false);
+		engine.runUntil(100_000);
+		expect(master.of("reregister")).toEqual([]);
+		expect(master.of("link").map((c) => c.up)).toEqual([false]);
+	});
+});
