@@ -1131,3 +1131,56 @@ describe("AgentFleet: faults and kills at the edges", () => {
 		expect(master.of("link").map((c) => c.up)).toEqual([false]);
 	});
 });
+
+describe("AgentFleet: agents added while running, and agent indices", () => {
+	it("agents added later (a group scaled up mid-run) leave the running ones as they were", () => {
+		const { engine, master, fleet } = setup();
+		master.tell((f) => f.runTask(1, "fw", task("svc", "sleep infinity")));
+		fleet.partition(2, 1_000_000);
+		fleet.crash(0, null);
+		engine.runUntil(1_000);
+		expect(fleet.addShape({ ...SHAPE, group: "more", count: 200 })).toEqual({ first: 3, count: 200 });
+		expect(fleet.size).toBe(203);
+		expect([0, 1, 2].map((k) => [fleet.isUp(k), fleet.isRegistered(k), fleet.isPartitioned(k)])).toEqual([
+			[false, false, false],
+			[true, true, false],
+			[true, true, true],
+		]);
+		expect(fleet.liveTaskCount(1)).toBe(1);
+		expect([0, 2, 3, 202].map((k) => fleet.group(k))).toEqual(["node", "node", "more", "more"]);
+		expect(fleet.isUp(202)).toBe(false);
+		for (let k = 3; k < 203; k++) fleet.start(k);
+		engine.runUntil(2_000);
+		expect(fleet.agentId(202)).toBe("agent-202");
+		// The old ones still behave as before: the crashed one stays down, the partition is still on.
+		expect(fleet.isUp(0)).toBe(false);
+		expect(fleet.isPartitioned(2)).toBe(true);
+		master.tell((f) => f.killTask(1, "fw", "svc"));
+		engine.runUntil(3_000);
+		expect(master.updates("svc").at(-1)!.state).toBe("TASK_KILLED");
+	});
+
+	it("refuses an index that names no agent, saying how many there are", () => {
+		const { fleet } = setup();
+		for (const bad of [-1, 3, 0.5, Number.NaN])
+			expect(() => fleet.isUp(bad)).toThrow(
+				new RangeError(`agents: no agent with local index ${bad} (fleet has 3)`),
+			);
+		expect(fleet.isUp(2)).toBe(true);
+	});
+
+	it("a master message to an agent whose registration is not yet answered is dropped", () => {
+		const { engine, master, fleet } = setup({ latencyMs: 10 }); // registers at 10
+		expect(fleet.isUp(0)).toBe(true);
+		expect(fleet.isRegistered(0)).toBe(false);
+		master.tell((f) => {
+			f.runTask(0, "fw", task("early", "sleep 1"));
+			f.frameworkMessage(0, "fw", "e", "hi");
+		});
+		expect(fleet.stats.messagesDropped).toBe(2);
+		expect(fleet.stats.frameworkMessages).toBe(0);
+		expect(fleet.liveTaskCount(0)).toBe(0);
+		engine.runUntil(100_000);
+		expect(master.updates("early")).toEqual([]);
+	});
+});
