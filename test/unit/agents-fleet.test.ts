@@ -1184,3 +1184,52 @@ describe("AgentFleet: agents added while running, and agent indices", () => {
 		expect(master.updates("early")).toEqual([]);
 	});
 });
+
+describe("AgentFleet: redelivery after reregistration, and what a crash drops", () => {
+	it("after reregistering, the unacknowledged head is resent at once and its backoff starts again from 10 s", () => {
+		const { engine, master } = setup();
+		master.autoAck = false;
+		master.tell((f) => f.runTask(0, "fw", task("t", "sleep infinity")));
+		engine.runUntil(12_000); // sent at 0, resent at 10 s; next would be 30 s
+		master.fleet!.partition(0, 3_000); // heals and reregisters at 15 s
+		engine.runUntil(100_000);
+		expect(master.of("reregister").map((c) => c.t)).toEqual([15_000]);
+		expect(master.updates("t").map((x) => x.t)).toEqual([0, 10_000, 15_000, 25_000, 45_000, 85_000]);
+		expect(new Set(master.updates("t").map((x) => x.status.uuid)).size).toBe(1);
+	});
+
+	it("a crash drops a task that ended but is not acknowledged without counting it as a live task lost", () => {
+		const { engine, master, fleet } = setup();
+		master.autoAck = false;
+		master.tell((f) => {
+			f.runTask(0, "fw", task("done", "sleep 1"));
+			f.runTask(0, "fw", task("svc", "sleep infinity"));
+		});
+		engine.runUntil(5_000);
+		expect(fleet.liveTaskCount(0)).toBe(1);
+		expect(fleet.liveTasks).toBe(1);
+		fleet.crash(0, 0);
+		expect(fleet.stats.tasksDropped).toBe(1);
+		expect(fleet.liveTaskCount(0)).toBe(0);
+		expect(fleet.liveTasks).toBe(0);
+		expect(fleet.pendingUpdates()).toBe(0);
+		engine.runUntil(10_000);
+		master.autoAck = true;
+		master.tell((f) => f.runTask(0, "fw", task("next", "sleep infinity")));
+		engine.runUntil(11_000);
+		expect(fleet.liveTaskCount(0)).toBe(1);
+		expect(fleet.liveTasks).toBe(1);
+	});
+
+	it("STARTING and RUNNING carry no message; the terminal updates say why", () => {
+		const { engine, master } = setup();
+		master.tell((f) => f.runTask(0, "fw", task("t", "sleep 1")));
+		engine.runUntil(5_000);
+		const u = master.updates("t");
+		expect(u.map((x) => [x.state, "message" in x.status])).toEqual([
+			["TASK_STARTING", false],
+			["TASK_RUNNING", false],
+			["TASK_FINISHED", true],
+		]);
+	});
+});
