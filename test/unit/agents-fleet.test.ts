@@ -543,6 +543,9 @@ describe("AgentFleet faults", () => {
 	it("flap: several partitions separated by up time", () => {
 		const { engine, master, fleet } = setup();
 		fleet.flap(0, 3, 5_000, 10_000);
+		engine.runUntil(35_000);
+		// Nothing is left scheduled once the last partition has ended.
+		expect(engine.pending).toBe(0);
 		engine.runUntil(100_000);
 		expect(master.of("link").map((c) => [c.t, c.up])).toEqual([
 			[0, false],
