@@ -237,6 +237,9 @@ describe("AgentFleet task lifecycle", () => {
 			"command not found (the simulated agent understands sleep N, exit C, true, false, ';' and '&&')",
 		);
 		expect(master.updates("u").map((x) => x.state)).toEqual(["TASK_STARTING", "TASK_RUNNING", "TASK_FAILED"]);
+		expect(master.updates("u")[2]!.status.message).toBe(
+			"task has no command: command not found (the simulated agent understands sleep N, exit C, true, false, ';' and '&&')",
+		);
 	});
 
 	it("uses the executor's command when the task has none", () => {
