@@ -1239,3 +1239,32 @@ describe("AgentFleet: redelivery after reregistration, and what a crash drops", 
 		]);
 	});
 });
+
+describe("AgentFleet: the engine events it cancels are its own", () => {
+	it("dropping or killing tasks whose updates were all acknowledged leaves other events alone", () => {
+		// Events scheduled before the fleet's own take the engine's first slots
+		// (handles 0 and 1); a timer handle kept past its use must not name them.
+		const engine = new Engine();
+		const fired: string[] = [];
+		engine.timeout(500_000, () => fired.push("first"));
+		engine.timeout(500_000, () => fired.push("second"));
+		const master = new FakeMaster(engine);
+		const fleet = new AgentFleet({ engine, master, rng: new Rng("x") });
+		master.fleet = fleet;
+		fleet.addShape(SHAPE);
+		fleet.startAll();
+		engine.runUntil(0);
+		master.tell((f) => {
+			f.runTask(0, "fw", task("a", "sleep infinity"));
+			f.runTask(1, "fw", task("b", "sleep infinity"));
+			f.runTask(2, "fw", task("c", "sleep infinity"));
+		});
+		engine.runUntil(1_000);
+		expect(fleet.pendingUpdates()).toBe(0);
+		master.tell((f) => f.shutdownFramework(0, "fw"));
+		fleet.crash(1, null);
+		master.tell((f) => f.killTask(2, "fw", "c"));
+		engine.runUntil(1_000_000);
+		expect(fired).toEqual(["first", "second"]);
+	});
+});
