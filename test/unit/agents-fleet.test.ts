@@ -1029,6 +1029,32 @@ describe("AgentFleet: the outgoing queue", () => {
 });
 
 describe("AgentFleet: answers that arrive late", () => {
+	it("a second answer to an earlier reregistration resends nothing: the agent already resumed", () => {
+		// The master takes 5 s to answer; the agent is partitioned twice, so two answers come.
+		const engine = new Engine();
+		const master = new FakeMaster(engine);
+		master.autoAck = false;
+		master.reregisterAgent = (endpoint, local, agentId, _spec, tasks) => {
+			master.calls.push({ t: engine.now, type: "reregister", local, agentId, tasks });
+			engine.timeout(5_000, () => master.tell(() => endpoint.registered(local, agentId)));
+		};
+		const fleet = new AgentFleet({ engine, master, rng: new Rng("x") });
+		master.fleet = fleet;
+		fleet.addShape({ ...SHAPE, count: 1 });
+		fleet.startAll();
+		engine.runUntil(0);
+		master.tell((f) => f.runTask(0, "fw", task("t", "sleep infinity")));
+		engine.runUntil(100);
+		fleet.partition(0, 900); // reregisters at 1 s, answered at 6 s
+		engine.runUntil(2_000);
+		fleet.partition(0, 1_000); // reregisters at 3 s, answered at 8 s
+		engine.runUntil(40_000);
+		expect(master.of("reregister").map((c) => c.t)).toEqual([1_000, 3_000]);
+		// Resent at the first answer, then every 10 s, 20 s... from there.
+		expect(master.updates("t").map((x) => x.t)).toEqual([0, 6_000, 16_000, 36_000]);
+		expect(fleet.stats.updatesRetried).toBe(3);
+	});
+
 	it("a reregistration answered after the host crashed finds it down: the agent exits, and its next registration counts", () => {
 		// The master takes 5 s to answer a reregistration; the host crashes in between.
 		const engine = new Engine();
