@@ -1294,3 +1294,76 @@ describe("AgentFleet: the engine events it cancels are its own", () => {
 		expect(fired).toEqual(["first", "second"]);
 	});
 });
+
+describe("AgentFleet: forgetting one task keeps its neighbours", () => {
+	it("a task of the same framework, and one of another framework, still run after a neighbour is forgotten", () => {
+		const { engine, master, fleet } = setup();
+		master.tell((f) => {
+			f.runTask(0, "fw1", task("done", "sleep 1"));
+			f.runTask(0, "fw1", task("same", "sleep infinity"));
+			f.runTask(0, "fw2", task("other", "sleep infinity"));
+			f.runTask(0, "fw3", task("only", "sleep 2"));
+			f.runTask(1, "fw1", task("alone", "sleep 1"));
+		});
+		engine.runUntil(5_000); // "done", "only" and "alone" finished, acknowledged and forgotten
+		expect(fleet.pendingUpdates()).toBe(0);
+		expect(fleet.liveTaskCount(0)).toBe(2);
+		// Every update is acknowledged, so no retry is armed and none is missing.
+		expect(fleet.auditRedelivery()).toEqual([]);
+		fleet.partition(0, 1_000);
+		engine.runUntil(7_000);
+		expect(master.of("reregister")[0]!.tasks.map((t) => [t.frameworkId, t.task.task_id.value])).toEqual([
+			["fw1", "same"],
+			["fw2", "other"],
+		]);
+		master.tell((f) => {
+			f.killTask(0, "fw1", "same");
+			f.killTask(0, "fw2", "other");
+		});
+		engine.runUntil(8_000);
+		expect([master.updates("same").at(-1)!.state, master.updates("other").at(-1)!.state]).toEqual([
+			"TASK_KILLED",
+			"TASK_KILLED",
+		]);
+		expect(fleet.liveTaskCount(0)).toBe(0);
+	});
+});
+
+describe("AgentFleet: the startup delay label", () => {
+	it("only the startup-delay label delays TASK_RUNNING, and only by a finite positive number", () => {
+		const { engine, master } = setup();
+		const labelled = (id: string, labels: [string, string][]): TaskInfo => ({
+			...task(id, "sleep infinity"),
+			labels: { labels: labels.map(([key, value]) => ({ key, value })) },
+		});
+		master.tell((f) => {
+			f.runTask(0, "fw", labelled("other-label", [["team", "3000"]]));
+			f.runTask(
+				0,
+				"fw",
+				labelled("second", [
+					["team", "x"],
+					[STARTUP_DELAY_LABEL, "3000"],
+				]),
+			);
+			f.runTask(
+				0,
+				"fw",
+				labelled("first-wins", [
+					[STARTUP_DELAY_LABEL, "2000"],
+					[STARTUP_DELAY_LABEL, "9000"],
+				]),
+			);
+			f.runTask(0, "fw", labelled("text", [[STARTUP_DELAY_LABEL, "soon"]]));
+			f.runTask(0, "fw", labelled("negative", [[STARTUP_DELAY_LABEL, "-5000"]]));
+			f.runTask(0, "fw", labelled("infinite", [[STARTUP_DELAY_LABEL, "Infinity"]]));
+			f.runTask(0, "fw", labelled("none", []));
+		});
+		engine.runUntil(1_000);
+		engine.runUntil(100_000);
+		const running = (id: string) => master.updates(id).find((x) => x.state === "TASK_RUNNING")?.t;
+		expect(
+			["other-label", "second", "first-wins", "text", "negative", "infinite", "none"].map(running),
+		).toEqual([0, 3000, 2000, 0, 0, 0, 0]);
+	});
+});
