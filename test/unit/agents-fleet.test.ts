@@ -1367,3 +1367,27 @@ describe("AgentFleet: the startup delay label", () => {
 		).toEqual([0, 3000, 2000, 0, 0, 0, 0]);
 	});
 });
+
+describe("AgentFleet: after a crash", () => {
+	it("the rebooted agent runs a task with the id of one it lost, and reports only that one", () => {
+		const { engine, master, fleet } = setup();
+		master.tell((f) => f.runTask(0, "fw", task("t", "sleep infinity")));
+		engine.runUntil(1_000);
+		fleet.crash(0, 1_000);
+		engine.runUntil(3_000);
+		expect(fleet.agentId(0)).toBe("agent-3");
+		master.tell((f) => f.runTask(0, "fw", task("t", "sleep infinity")));
+		engine.runUntil(4_000);
+		expect(fleet.stats.messagesDropped).toBe(0);
+		expect(fleet.liveTaskCount(0)).toBe(1);
+		expect(master.updates("t").map((x) => [x.t, x.state, x.status.agent_id.value])).toEqual([
+			[0, "TASK_STARTING", "agent-0"],
+			[0, "TASK_RUNNING", "agent-0"],
+			[3_000, "TASK_STARTING", "agent-3"],
+			[3_000, "TASK_RUNNING", "agent-3"],
+		]);
+		fleet.partition(0, 1_000);
+		engine.runUntil(6_000);
+		expect(master.of("reregister")[0]!.tasks).toHaveLength(1);
+	});
+});
