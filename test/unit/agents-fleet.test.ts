@@ -340,6 +340,8 @@ describe("AgentFleet status update stream", () => {
 		master.ack("agent-0", "fw", last.status);
 		engine.runUntil(5_000);
 		expect(fleet.pendingUpdates()).toBe(0);
+		// Each update went out once, when it reached the head: none was a retransmission.
+		expect([fleet.stats.updatesSent, fleet.stats.updatesRetried]).toEqual([3, 0]);
 		// Forgotten: a late duplicate ack is ignored.
 		master.ack("agent-0", "fw", last.status);
 		expect(fleet.stats.acksIgnored).toBe(1);
