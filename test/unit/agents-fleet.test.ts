@@ -1382,7 +1382,7 @@ describe("AgentFleet: after a crash", () => {
 		engine.runUntil(4_000);
 		expect(fleet.stats.messagesDropped).toBe(0);
 		expect(fleet.liveTaskCount(0)).toBe(1);
-		expect(master.updates("t").map((x) => [x.t, x.state, x.status.agent_id.value])).toEqual([
+		expect(master.updates("t").map((x) => [x.t, x.state, x.status.agent_id?.value])).toEqual([
 			[0, "TASK_STARTING", "agent-0"],
 			[0, "TASK_RUNNING", "agent-0"],
 			[3_000, "TASK_STARTING", "agent-3"],
