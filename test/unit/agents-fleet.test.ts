@@ -255,6 +255,17 @@ describe("AgentFleet task lifecycle", () => {
 		]);
 	});
 
+	it("a task whose executor has no command either fails as having no command", () => {
+		const { engine, master } = setup();
+		const t = task("x", null);
+		t.executor = { executor_id: { value: "ex" }, type: "DEFAULT" };
+		master.tell((f) => f.runTask(0, "fw", t));
+		engine.runUntil(60_000);
+		const u = master.updates("x");
+		expect(u.map((x) => x.state)).toEqual(["TASK_STARTING", "TASK_RUNNING", "TASK_FAILED"]);
+		expect(u[2]!.status.message).toMatch(/^task has no command: command not found/);
+	});
+
 	it("sleep infinity never ends", () => {
 		const { engine, master, fleet } = setup();
 		master.tell((f) => f.runTask(0, "fw", task("svc", "sleep infinity")));
