@@ -1101,6 +1101,25 @@ describe("AgentFleet: answers that arrive late", () => {
 });
 
 describe("AgentFleet: status update uuids", () => {
+	it("are drawn from the fleet's own stream: four 32-bit numbers each, big-endian", () => {
+		const { engine, master } = setup({}, "uuid-seed");
+		master.tell((f) => {
+			for (let k = 0; k < 5; k++) f.runTask(k % 3, "fw", task(`t${k}`, "sleep infinity"));
+		});
+		engine.runUntil(1_000);
+		// In the order they were made: five STARTING, then five RUNNING.
+		const made = master.updates().map((u) => u.status.uuid!);
+		const rng = new Rng("uuid-seed");
+		const expected = made.map(() => {
+			const b = Buffer.alloc(16);
+			for (let k = 0; k < 16; k += 4) b.writeUInt32BE(rng.int(4_294_967_296), k);
+			b[6] = (b[6]! & 0x0f) | 0x40;
+			b[8] = (b[8]! & 0x3f) | 0x80;
+			return b.toString("base64");
+		});
+		expect(made).toEqual(expected);
+	});
+
 	it("are 16 random bytes shaped as a version-4 UUID, in canonical base64", () => {
 		const { engine, master } = setup({}, "uuid-seed");
 		master.tell((f) => {
