@@ -250,8 +250,8 @@ export abstract class Pattern {
 	/** The instance count it keeps now: `cfg.instances` until scaled (scaleTo). */
 	instances: number;
 	#seq = 0;
-	/** Restarts scheduled after a backoff and not yet due, and when the last one is due. */
-	#restarts = { count: 0, until: 0 };
+	/** Restarts scheduled after a backoff and not yet due: each one's timer and due time. */
+	readonly #restarts = new Map<TimerHandle, number>();
 
 	constructor(cfg: GroupConfig, host: Host) {
 		this.cfg = cfg;
@@ -374,24 +374,26 @@ export abstract class Pattern {
 
 	/** Runs a restart after its backoff `delayMs`, counted in restartsWaiting meanwhile. */
 	protected afterBackoff(delayMs: number, fn: () => void): TimerHandle {
-		const r = this.#restarts;
-		r.count++;
-		r.until = Math.max(r.until, this.host.now() + delayMs);
-		return this.host.after(delayMs, () => {
-			r.count--;
+		const due = this.host.now() + delayMs;
+		const handle = this.host.after(delayMs, () => {
+			this.#restarts.delete(handle);
 			fn();
 		});
+		this.#restarts.set(handle, due);
+		return handle;
 	}
 
-	/** Cancels a restart of afterBackoff that is not yet due. */
+	/** Cancels a restart of afterBackoff that is not yet due (it no longer counts, nor does its due time). */
 	protected cancelBackoff(handle: TimerHandle): void {
-		this.#restarts.count--;
+		this.#restarts.delete(handle);
 		this.host.cancel(handle);
 	}
 
-	/** Restarts waiting out their backoff (reason records: BACKING_OFF). */
+	/** Restarts waiting out their backoff and when the last of them is due (reason records: BACKING_OFF). */
 	get restartsWaiting(): { readonly count: number; readonly until: number } {
-		return this.#restarts;
+		let until = 0;
+		for (const due of this.#restarts.values()) if (due > until) until = due;
+		return { count: this.#restarts.size, until };
 	}
 
 	/** A task's size from the means of the resource distributions, without a draw (reason records). */
