@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { idleWhy } from "../../frameworks/chameleon/explain.js";
-import type { Pattern } from "../../frameworks/chameleon/patterns/base.js";
+import type { Pattern, Round } from "../../frameworks/chameleon/patterns/base.js";
+import type { ElasticScale } from "../../frameworks/chameleon/patterns/elasticScale.js";
 import { end, launch, launchAll, makeGroup, poolOffer, running } from "../helpers/chameleon-services.js";
 
 const NO_BACKOFF = { backoffMs: 0, factor: 1, capMs: 0 };
@@ -273,5 +274,316 @@ describe("steadyService: replacing a task that ended", () => {
 		expect(ids(g)).toEqual(["g-0__0", "g-1__0", "g-2__0"]);
 		g.scaleTo(4);
 		expect(ids(g)).toEqual(["g-0__0", "g-1__0", "g-2__0", "g-3__0"]);
+	});
+});
+
+describe("elasticScale: the target curve", () => {
+	function elastic(shape: "step" | "ramp", startAt = 5_000, min = 2, max = 6) {
+		const { g, host } = makeGroup<ElasticScale>({
+			pattern: "elasticScale",
+			elastic: { min, max, periodMs: 100_000, shape },
+			resources: { cpus: 0.5, mem: 256 },
+		});
+		host.advance(startAt);
+		g.maybeStart();
+		return { g, host };
+	}
+
+	it("step: min for the first half of each period from the group's start, max for the second", () => {
+		const { g } = elastic("step");
+		const at = (dt: number) => g.targetAt(5_000 + dt);
+		expect([at(0), at(49_999), at(50_000), at(99_999), at(100_000), at(150_000)]).toEqual([2, 2, 6, 6, 2, 6]);
+		// Before the start, the curve runs backwards from it.
+		expect(g.targetAt(4_000)).toBe(6);
+		expect(g.targetAt(-50_000 + 5_000)).toBe(6);
+		expect(g.targetAt(-60_000 + 5_000)).toBe(2);
+	});
+
+	it("ramp: linearly from min up to max at half the period and back down", () => {
+		const { g } = elastic("ramp");
+		const at = (dt: number) => g.targetAt(5_000 + dt);
+		expect([0, 12_500, 25_000, 37_500, 50_000, 62_500, 75_000, 87_500, 100_000].map(at)).toEqual([
+			2, 3, 4, 5, 6, 5, 4, 3, 2,
+		]);
+		expect(g.targetAt(4_000)).toBe(2);
+	});
+
+	it("step: the count changes at each half period, aligned to the start; scaling down kills the newest", () => {
+		const { g, host } = elastic("step");
+		expect(g.target).toBe(2);
+		expect(ids(g)).toEqual(["g-0__0", "g-1__0"]);
+		const first = launchAll(g);
+		for (const t of first) running(g, t);
+		host.advance(54_999);
+		expect(g.queue).toHaveLength(0);
+		host.advance(55_000);
+		expect(g.target).toBe(6);
+		expect(ids(g)).toEqual(["g-2__0", "g-3__0", "g-4__0", "g-5__0"]);
+		const more = launchAll(g);
+		for (const t of more) running(g, t);
+		expect(g.ready()).toBe(true);
+		host.advance(104_999);
+		expect(host.killed).toHaveLength(0);
+		host.advance(105_000);
+		expect(g.target).toBe(2);
+		expect(host.killed.map((t) => t.id)).toEqual(["g-5__0", "g-4__0", "g-3__0", "g-2__0"]);
+		for (const t of more) end(g, t, "TASK_KILLED");
+		expect(g.queue).toHaveLength(0);
+		// Up again: the retired slots come back.
+		host.advance(155_000);
+		expect(ids(g)).toEqual(["g-2__1", "g-3__1", "g-4__1", "g-5__1"]);
+	});
+
+	it("ramp: one instance at a time, a change every periodMs / (2 × (max − min))", () => {
+		const { g, host } = elastic("ramp");
+		const targets: [number, number][] = [];
+		for (let t = 5_000; t <= 105_000; t += 2_500) {
+			host.advance(t);
+			targets.push([t - 5_000, g.target]);
+		}
+		const changes = targets.filter(([, n], k) => k > 0 && n !== targets[k - 1]![1]).map(([t]) => t);
+		expect(changes).toEqual([12_500, 25_000, 37_500, 50_000, 62_500, 75_000, 87_500, 100_000]);
+		// Queued: 2, then one more per step up to 6.
+		expect(g.slots.filter((s) => !s.retired)).toHaveLength(2);
+		expect(g.slots).toHaveLength(6);
+	});
+
+	it("ramp with min = max, or a steep ramp: updates every half period, or every second at least", () => {
+		const flat = elastic("ramp", 0, 3, 3);
+		expect(flat.host.pending().map((t) => t.at)).toEqual([50_000]);
+		expect(flat.g.target).toBe(3);
+		const steep = makeGroup<ElasticScale>({
+			pattern: "elasticScale",
+			elastic: { min: 0, max: 100, periodMs: 10_000, shape: "ramp" },
+		});
+		steep.g.maybeStart();
+		expect(steep.host.pending().map((t) => t.at)).toEqual([1_000]);
+	});
+
+	it("follows its own target: no instance count to scale", () => {
+		const { g } = elastic("step");
+		expect(g.scalable).toBe(false);
+	});
+});
+
+describe("stateful: the serial deploy when scaled", () => {
+	function stateful(instances: number) {
+		const { g, host } = makeGroup({
+			pattern: "stateful",
+			instances,
+			resources: { cpus: 1, mem: 1024 },
+			lifecycle: { restart: NO_BACKOFF },
+		});
+		g.maybeStart();
+		return { g, host };
+	}
+	/** Launches and runs the head of the queue. */
+	const runNext = (g: Pattern, agent = "a1") => {
+		const t = launch(g, g.queue[0]!, agent);
+		running(g, t);
+		return t;
+	};
+
+	it("scaled up before the last ordinal runs: the next waits for it; then one at a time", () => {
+		const { g } = stateful(1);
+		expect(ids(g)).toEqual(["g-0__0"]);
+		g.scaleTo(3);
+		expect(ids(g)).toEqual(["g-0__0"]);
+		expect(g.ready()).toBe(false);
+		runNext(g);
+		expect(ids(g)).toEqual(["g-1__0"]);
+		runNext(g);
+		expect(ids(g)).toEqual(["g-2__0"]);
+		expect(g.ready()).toBe(false);
+		runNext(g);
+		expect(g.queue).toHaveLength(0);
+		expect(g.ready()).toBe(true);
+	});
+
+	it("scaled up once deployed: the deploy goes on from the next ordinal", () => {
+		const { g } = stateful(1);
+		runNext(g);
+		expect(g.ready()).toBe(true);
+		g.scaleTo(2);
+		expect(ids(g)).toEqual(["g-1__0"]);
+		expect(g.ready()).toBe(false);
+	});
+
+	it("scaled down mid-deploy: the highest ordinals retire newest first; up again, they come back in order", () => {
+		const { g } = stateful(3);
+		const t0 = runNext(g);
+		const t1 = runNext(g);
+		expect(ids(g)).toEqual(["g-2__0"]);
+		g.scaleTo(1);
+		expect(g.queue).toHaveLength(0);
+		expect(g.instances).toBe(1);
+		expect(g.ready()).toBe(true);
+		end(g, t1, "TASK_KILLED");
+		expect(g.queue).toHaveLength(0);
+		g.scaleTo(3);
+		// Ordinal 1 first (on its old agent), ordinal 2 once it runs.
+		expect(ids(g)).toEqual(["g-1__1"]);
+		expect(g.queue[0]!.agentId).toBe("a1");
+		runNext(g);
+		expect(ids(g)).toEqual(["g-2__1"]);
+		expect(t0.state).toBe("TASK_RUNNING");
+	});
+
+	it("scaled to 0 and up again: the deploy starts over from ordinal 0", () => {
+		const { g } = stateful(2);
+		const t0 = runNext(g);
+		g.scaleTo(0);
+		expect(g.queue).toHaveLength(0);
+		expect(g.ready()).toBe(true);
+		end(g, t0, "TASK_KILLED");
+		g.scaleTo(2);
+		expect(ids(g)).toEqual(["g-0__1"]);
+	});
+
+	it("an earlier ordinal running again (after a failure) does not deploy the next one early", () => {
+		const { g, host } = stateful(3);
+		const t0 = runNext(g);
+		expect(ids(g)).toEqual(["g-1__0"]);
+		host.advance(5_000);
+		end(g, t0, "TASK_FAILED");
+		expect(ids(g)).toEqual(["g-1__0", "g-0__1"]);
+		runNext(g, "a2"); // g-1
+		expect(ids(g)).toEqual(["g-0__1", "g-2__0"]);
+		const again = launch(g, g.queue[0]!, "a1");
+		running(g, again);
+		expect(ids(g)).toEqual(["g-2__0"]);
+	});
+
+	it("scaled before it starts: only the count changes", () => {
+		const { g } = makeGroup({ pattern: "stateful", instances: 2 });
+		g.scaleTo(4);
+		expect(g.instances).toBe(4);
+		expect(g.queue).toHaveLength(0);
+		g.maybeStart();
+		expect(ids(g)).toEqual(["g-0__0"]);
+	});
+});
+
+describe("cronBurst: startingDeadline", () => {
+	function cron(extra: Record<string, unknown> = {}) {
+		const { g, host } = makeGroup({
+			pattern: "cronBurst",
+			arrivals: { kind: "cron", every: "10m", at: "1m" },
+			jobsPerTick: 1,
+			startingDeadline: "30s",
+			resources: { cpus: 0.1, mem: 128 },
+			lifecycle: { runFor: "1m", retries: 1, restart: NO_BACKOFF },
+			...extra,
+		});
+		g.maybeStart();
+		host.advance(60_000);
+		expect(g.queue).toHaveLength(1);
+		return { g, host };
+	}
+	const roundSeeing = (seen: string[]) =>
+		({
+			place: (r: { id: string }) => {
+				seen.push(r.id);
+				return null;
+			},
+		}) as unknown as Round;
+
+	it("a task still queued startingDeadline after its job arrived is dropped (at the deadline it still waits)", () => {
+		const { g, host } = cron();
+		host.advance(90_000);
+		expect(g.wantsOffers()).toBe(true);
+		expect(g.stats.deadlineMisses).toBe(0);
+		host.advance(90_001);
+		expect(g.wantsOffers()).toBe(false);
+		expect(g.queue).toHaveLength(0);
+		expect(g.stats.deadlineMisses).toBe(1);
+	});
+
+	it("a placement round drops late tasks before placing: they are never tried", () => {
+		const { g, host } = cron();
+		host.advance(90_001);
+		const seen: string[] = [];
+		g.place(roundSeeing(seen));
+		expect(seen).toEqual([]);
+		expect(g.stats.deadlineMisses).toBe(1);
+	});
+
+	it("a retried task is exempt: it waits for offers past the deadline", () => {
+		const { g, host } = cron();
+		const t = launch(g, g.queue[0]!);
+		running(g, t);
+		host.advance(70_000);
+		end(g, t, "TASK_FAILED");
+		expect(g.queue).toHaveLength(1);
+		host.advance(200_000);
+		expect(g.wantsOffers()).toBe(true);
+		const seen: string[] = [];
+		g.place(roundSeeing(seen));
+		expect(seen).toHaveLength(1);
+		expect(g.stats.deadlineMisses).toBe(0);
+	});
+
+	it("without startingDeadline nothing is dropped", () => {
+		const { g, host } = cron({ startingDeadline: undefined });
+		host.advance(500_000);
+		expect(g.wantsOffers()).toBe(true);
+		expect(g.stats.deadlineMisses).toBe(0);
+	});
+});
+
+describe("poissonBatch: retries and ends", () => {
+	function batch(retries: number, extra: Record<string, unknown> = {}) {
+		const { g, host } = makeGroup({
+			pattern: "poissonBatch",
+			arrivals: { kind: "cron", every: "10m", at: "1m" },
+			maxJobs: 1,
+			resources: { cpus: 0.1, mem: 128 },
+			lifecycle: { runFor: "1m", retries, restart: BACKOFF_10S },
+			...extra,
+		});
+		g.maybeStart();
+		host.advance(60_000);
+		return { g, host };
+	}
+
+	it("a failed task is retried after the restart backoff, `retries` times, then given up", () => {
+		const { g, host } = batch(2);
+		expect(g.queue).toHaveLength(1);
+		let t = launch(g, g.queue[0]!);
+		host.advance(61_000);
+		end(g, t, "TASK_FAILED");
+		expect(g.queue).toHaveLength(0);
+		expect(g.restartsWaiting).toEqual({ count: 1, until: 71_000 });
+		host.advance(71_000);
+		expect(g.queue).toHaveLength(1);
+		t = launch(g, g.queue[0]!);
+		end(g, t, "TASK_LOST");
+		// Second failure: 20 s.
+		expect(g.restartsWaiting).toEqual({ count: 1, until: 91_000 });
+		host.advance(91_000);
+		t = launch(g, g.queue[0]!);
+		end(g, t, "TASK_FAILED");
+		expect(g.restartsWaiting.count).toBe(0);
+		host.advance(1_000_000);
+		expect(g.queue).toHaveLength(0);
+		expect(g.stats.launched).toBe(3);
+	});
+
+	it("a finished or framework-killed task is not retried; a launch whose offers were gone is queued again at once", () => {
+		const { g, host } = batch(3, { maxJobs: 3, tasksPerJob: 3 });
+		expect(g.queue).toHaveLength(3);
+		const [a, b, c] = launchAll(g);
+		end(g, a!, "TASK_FINISHED");
+		b!.killed = true;
+		end(g, b!, "TASK_KILLED");
+		expect(g.queue).toHaveLength(0);
+		expect(g.restartsWaiting.count).toBe(0);
+		end(g, c!, "TASK_ERROR", "REASON_INVALID_OFFERS");
+		expect(g.queue).toHaveLength(1);
+		expect(g.queue[0]!.need).toEqual(c!.req.need);
+		// maxJobs 3: the ticks at 1, 11 and 21 min, no more.
+		host.advance(3_600_000);
+		expect(g.stats.jobs).toBe(3);
+		expect(g.stats.arrivals).toEqual([60_000, 660_000, 1_260_000]);
 	});
 });
