@@ -6,8 +6,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { idleWhy } from "../../frameworks/chameleon/explain.js";
+import type { ChameleonFramework } from "../../frameworks/chameleon/index.js";
 import type { Pattern, Round } from "../../frameworks/chameleon/patterns/base.js";
 import type { ElasticScale } from "../../frameworks/chameleon/patterns/elasticScale.js";
+import { buildSimulation } from "../../sim/runner/index.js";
+import { validateScenario } from "../../sim/scenario/index.js";
 import { end, launch, launchAll, makeGroup, poolOffer, running } from "../helpers/chameleon-services.js";
 
 const NO_BACKOFF = { backoffMs: 0, factor: 1, capMs: 0 };
@@ -360,9 +363,30 @@ describe("elasticScale: the target curve", () => {
 		expect(steep.host.pending().map((t) => t.at)).toEqual([1_000]);
 	});
 
-	it("follows its own target: no instance count to scale", () => {
-		const { g } = elastic("step");
-		expect(g.scalable).toBe(false);
+	it("follows its own target: `package scale` refuses it, and picks another group", () => {
+		const sim = buildSimulation(
+			validateScenario({
+				seed: 1,
+				agents: [{ group: "a", count: 2, cpus: 8, mem: 32_768, disk: 100_000 }],
+				frameworks: [
+					{
+						type: "chameleon",
+						name: "mixed",
+						groups: [
+							{ name: "svc", pattern: "steadyService", instances: 1 },
+							{ name: "w", pattern: "elasticScale", elastic: { min: 5, max: 8, periodMs: 60_000 } },
+						],
+					},
+				],
+			}),
+		);
+		sim.engine.runUntil(5_000);
+		const c = sim.frameworks.find((f) => f.name === "mixed")!.scheduler as ChameleonFramework;
+		expect(c.scale(3, "w")).toEqual({
+			ok: false,
+			reason: 'group: "w" (elasticScale) has no instance count to change',
+		});
+		expect(c.scale(3)).toEqual({ ok: true, group: "svc", from: 1, to: 3 });
 	});
 });
 
