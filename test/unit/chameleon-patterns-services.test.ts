@@ -611,3 +611,72 @@ describe("poissonBatch: retries and ends", () => {
 		expect(g.stats.arrivals).toEqual([60_000, 660_000, 1_260_000]);
 	});
 });
+
+describe("the base class: task sizes and requests", () => {
+	const sized = {
+		pattern: "poissonBatch",
+		arrivals: { kind: "cron", every: "1m" },
+		resources: {
+			cpus: { kind: "uniform", min: 0.1, max: 0.5 },
+			mem: { kind: "uniform", min: 100, max: 201 },
+			disk: { kind: "uniform", min: 10, max: 21 },
+			gpus: { kind: "uniform", min: 1, max: 2 },
+			ports: 2,
+		},
+	};
+
+	it("a drawn size: cpus to the thousandth, MB and gpus whole, the group's port count", () => {
+		const { g } = makeGroup(sized);
+		const needs = Array.from({ length: 40 }, () => g.drawNeed());
+		for (const n of needs) {
+			expect(Math.abs(n.cpus * 1000 - Math.round(n.cpus * 1000))).toBeLessThan(1e-6);
+			expect(n.cpus).toBeGreaterThanOrEqual(0.1);
+			expect(n.cpus).toBeLessThanOrEqual(0.5);
+			for (const k of ["mem", "disk", "gpus"] as const) expect(Number.isInteger(n[k]), k).toBe(true);
+			expect(n.mem).toBeGreaterThanOrEqual(100);
+			expect(n.mem).toBeLessThanOrEqual(201);
+			expect(n.disk).toBeGreaterThanOrEqual(10);
+			expect(n.gpus).toBeGreaterThanOrEqual(1);
+			expect(n.ports).toBe(2);
+		}
+		// Not all the same: each draw is its own.
+		expect(new Set(needs.map((n) => n.cpus)).size).toBeGreaterThan(10);
+		expect(new Set(needs.map((n) => n.mem)).size).toBeGreaterThan(10);
+		expect(new Set(needs.map((n) => n.disk)).size).toBeGreaterThan(3);
+		expect(new Set(needs.map((n) => n.gpus))).toEqual(new Set([1, 2]));
+	});
+
+	it("the nominal size (reason records): the distributions' means, rounded like a drawn size, without a draw", () => {
+		const { g } = makeGroup(sized);
+		const { g: twin } = makeGroup(sized);
+		expect(g.nominalNeed()).toEqual({ cpus: 0.3, mem: 151, disk: 16, gpus: 2, ports: 2 });
+		const { g: fine } = makeGroup({
+			...sized,
+			resources: { cpus: { kind: "uniform", min: 0.1, max: 0.2345 }, mem: 64 },
+		});
+		expect(fine.nominalNeed()).toEqual({ cpus: 0.167, mem: 64, disk: 0, gpus: 0, ports: 0 });
+		// No draw taken: the next drawn size is the twin's.
+		expect(g.drawNeed()).toEqual(twin.drawNeed());
+	});
+
+	it("requests of a batch group: ids `<group>-<n>`, the time they were made, no agent to wait for", () => {
+		const { g, host } = makeGroup({
+			...sized,
+			arrivals: { kind: "cron", every: "1m", at: "30s" },
+			tasksPerJob: 2,
+		});
+		g.maybeStart();
+		host.advance(30_000);
+		expect(ids(g)).toEqual(["g-0", "g-1"]);
+		for (const r of g.queue) {
+			expect(r.createdAt).toBe(30_000);
+			expect(r.agentId).toBeNull();
+			expect(r.stickyUntil).toBe(0);
+			expect(r.name).toBe("g");
+		}
+		// The two tasks of a job share one drawn size.
+		expect(g.queue[0]!.need).toEqual(g.queue[1]!.need);
+		expect(g.stats.commands).toHaveLength(2);
+		expect(host.demands).toBe(2);
+	});
+});
