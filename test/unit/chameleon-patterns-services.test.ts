@@ -465,7 +465,7 @@ describe("stateful: the serial deploy when scaled", () => {
 	});
 
 	it("an earlier ordinal running again (after a failure) does not deploy the next one early", () => {
-		const { g, host } = stateful(3);
+		const { g, host } = stateful(4);
 		const t0 = runNext(g);
 		expect(ids(g)).toEqual(["g-1__0"]);
 		host.advance(5_000);
