@@ -5,6 +5,8 @@
  * and time. Written from the mutation run's survivors (docs/testing.md).
  */
 import { describe, expect, it } from "vitest";
+import { Rng } from "../../engine/index.js";
+import { arrivalProcess } from "../../frameworks/chameleon/arrivals.js";
 import { idleWhy } from "../../frameworks/chameleon/explain.js";
 import type { ChameleonFramework } from "../../frameworks/chameleon/index.js";
 import type { Pattern, Round } from "../../frameworks/chameleon/patterns/base.js";
@@ -201,6 +203,19 @@ describe("steadyService: replacing a task that ended", () => {
 		host.advance(60_000);
 		expect(ids(g)).toEqual(["g-0__1"]);
 		expect(g.restartsWaiting.count).toBe(0);
+	});
+
+	it("the first restart timer a host hands out (handle 0) is cancelled like any other", () => {
+		const { g, host } = service(1);
+		const a = launch(g, g.queue[0]!);
+		host.advance(1_000);
+		end(g, a, "TASK_FAILED");
+		expect(host.pending().map((t) => t.seq)).toEqual([0]);
+		g.scaleTo(0);
+		expect(host.pending()).toEqual([]);
+		expect(g.restartsWaiting.count).toBe(0);
+		g.scaleTo(1);
+		expect(ids(g)).toEqual(["g-0__1"]);
 	});
 
 	it("scaled back up before the cancelled restart was due: relaunched at once with its failures forgotten, counted right", () => {
@@ -609,6 +624,62 @@ describe("poissonBatch: retries and ends", () => {
 		host.advance(3_600_000);
 		expect(g.stats.jobs).toBe(3);
 		expect(g.stats.arrivals).toEqual([60_000, 660_000, 1_260_000]);
+	});
+});
+
+describe("poissonBatch and cronBurst: arrivals", () => {
+	it("poisson arrivals come from the group's own arrival stream alone (no jitter drawn without jitterMs)", () => {
+		const { g, host } = makeGroup({
+			pattern: "poissonBatch",
+			arrivals: { kind: "poisson", ratePerMin: 6 },
+			resources: { cpus: 0.1, mem: 128 },
+		});
+		g.maybeStart();
+		host.advance(600_000);
+		const proc = arrivalProcess({ kind: "poisson", ratePerMin: 6 }, 0, new Rng("test/group/g/arrivals"));
+		const expected: number[] = [];
+		for (let t = proc.next()!; t <= 600_000; t = proc.next()!) expected.push(t);
+		expect(expected.length).toBeGreaterThan(30);
+		expect(g.stats.arrivals).toEqual(expected);
+	});
+
+	it("a rate of 0: no arrival ever, nothing scheduled", () => {
+		const { g, host } = makeGroup({
+			pattern: "poissonBatch",
+			arrivals: { kind: "poisson", ratePerMin: 0 },
+		});
+		g.maybeStart();
+		expect(host.pending()).toEqual([]);
+		host.advance(3_600_000);
+		expect(g.stats.jobs).toBe(0);
+	});
+
+	it("a job has at least one task, whatever tasksPerJob draws", () => {
+		const { g, host } = makeGroup({
+			pattern: "poissonBatch",
+			arrivals: { kind: "cron", every: "1m" },
+			tasksPerJob: { kind: "uniform", min: 0, max: 0.4 },
+		});
+		g.maybeStart();
+		host.advance(240_000);
+		expect(g.stats.jobs).toBe(5);
+		expect(g.queue).toHaveLength(5);
+	});
+
+	it("cronBurst with FORBID: once maxJobs have arrived there are no more ticks, so none is counted as skipped", () => {
+		const { g, host } = makeGroup({
+			pattern: "cronBurst",
+			arrivals: { kind: "cron", every: "10m", at: "1m" },
+			jobsPerTick: 1,
+			maxJobs: 1,
+			concurrencyPolicy: "FORBID",
+		});
+		g.maybeStart();
+		host.advance(3_600_000);
+		expect(g.stats.jobs).toBe(1);
+		expect(g.queue).toHaveLength(1);
+		expect(g.stats.skippedTicks).toBe(0);
+		expect(host.pending()).toEqual([]);
 	});
 });
 
