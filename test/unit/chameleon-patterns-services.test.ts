@@ -11,6 +11,8 @@ import { idleWhy } from "../../frameworks/chameleon/explain.js";
 import type { ChameleonFramework } from "../../frameworks/chameleon/index.js";
 import type { Pattern, Round } from "../../frameworks/chameleon/patterns/base.js";
 import type { ElasticScale } from "../../frameworks/chameleon/patterns/elasticScale.js";
+import { requirementMessage } from "../../frameworks/chameleon/patterns/meta.js";
+import { resolveChameleonSpec } from "../../frameworks/chameleon/spec/index.js";
 import { buildSimulation } from "../../sim/runner/index.js";
 import { validateScenario } from "../../sim/scenario/index.js";
 import { end, launch, launchAll, makeGroup, poolOffer, running } from "../helpers/chameleon-services.js";
@@ -749,5 +751,30 @@ describe("the base class: task sizes and requests", () => {
 		expect(g.queue[0]!.need).toEqual(g.queue[1]!.need);
 		expect(g.stats.commands).toHaveLength(2);
 		expect(host.demands).toBe(2);
+	});
+});
+
+describe("what the service and batch patterns require of a spec", () => {
+	const problems = (group: Record<string, unknown>) => {
+		try {
+			resolveChameleonSpec({ groups: [{ name: "g", ...group }] }, "fw");
+		} catch (e) {
+			return (e as Error).message;
+		}
+		return "";
+	};
+
+	it("a required field's message names the pattern and the field, with the hint when there is one", () => {
+		expect(requirementMessage("gang", { field: "gangSize" })).toBe('gang needs "gangSize"');
+		expect(requirementMessage("elasticScale", { field: "elastic", hint: "{min, max, periodMs}" })).toBe(
+			'elasticScale needs "elastic" {min, max, periodMs}',
+		);
+	});
+
+	it("cronBurst takes only cron arrivals", () => {
+		expect(problems({ pattern: "cronBurst", arrivals: { kind: "poisson", ratePerMin: 1 } })).toContain(
+			'/groups/0/arrivals/kind: cronBurst arrivals must be of kind "cron" (got "poisson")',
+		);
+		expect(problems({ pattern: "cronBurst", arrivals: { kind: "cron", every: "1m" } })).toBe("");
 	});
 });
