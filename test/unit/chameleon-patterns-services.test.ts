@@ -380,6 +380,46 @@ describe("elasticScale: the target curve", () => {
 		expect(steep.host.pending().map((t) => t.at)).toEqual([1_000]);
 	});
 
+	it("step: the change comes at the half period even when it is shorter than a second", () => {
+		const { g, host } = makeGroup<ElasticScale>({
+			pattern: "elasticScale",
+			elastic: { min: 0, max: 10, periodMs: 2_500, shape: "step" },
+		});
+		g.maybeStart();
+		expect(host.pending().map((t) => t.at)).toEqual([1_250]);
+		host.advance(1_250);
+		expect(g.target).toBe(10);
+		expect(g.queue).toHaveLength(10);
+	});
+
+	it("the change points are counted from the group's start, however late it starts", () => {
+		const { g, host } = elastic("step", 30_000);
+		expect(host.pending().map((t) => t.at)).toEqual([80_000]);
+		host.advance(79_999);
+		expect(g.target).toBe(2);
+		host.advance(80_000);
+		expect(g.target).toBe(6);
+		expect(host.pending().map((t) => t.at)).toEqual([130_000]);
+	});
+
+	it("a change of target leaves an instance waiting out its restart backoff alone", () => {
+		const { g, host } = makeGroup<ElasticScale>({
+			pattern: "elasticScale",
+			elastic: { min: 2, max: 6, periodMs: 100_000, shape: "ramp" },
+			lifecycle: { restart: BACKOFF_10S },
+		});
+		g.maybeStart();
+		const [t0] = launchAll(g);
+		host.advance(12_000);
+		end(g, t0!, "TASK_FAILED");
+		// The ramp's next step (12.5 s) queues one more instance, not the one backing off.
+		host.advance(12_500);
+		expect(g.target).toBe(3);
+		expect(ids(g)).toEqual(["g-2__0"]);
+		host.advance(22_000);
+		expect(ids(g)).toEqual(["g-2__0", "g-0__1"]);
+	});
+
 	it("follows its own target: `package scale` refuses it, and picks another group", () => {
 		const sim = buildSimulation(
 			validateScenario({
