@@ -284,6 +284,47 @@ describe("steadyService: replacing a task that ended", () => {
 		expect(ids(g)).toEqual(["g-1__1"]);
 	});
 
+	it("a retired slot's timer bookkeeping never cancels another slot's restart", () => {
+		const { g, host } = service(2);
+		const [a, b] = launchAll(g);
+		host.advance(1_000);
+		end(g, b!, "TASK_FAILED"); // slot 1: restart due at 11 s
+		host.advance(5_000);
+		end(g, a!, "TASK_FAILED"); // slot 0: restart due at 15 s
+		host.advance(11_000);
+		expect(ids(g)).toEqual(["g-1__1"]);
+		g.scaleTo(1);
+		g.scaleTo(2);
+		g.scaleTo(1);
+		host.advance(15_000);
+		expect(ids(g)).toEqual(["g-0__1"]);
+	});
+
+	it("scaled up during a backoff: the slot backing off waits, only new slots are queued; a slot is never queued twice", () => {
+		const { g, host } = service(2);
+		const [a] = launchAll(g);
+		host.advance(1_000);
+		end(g, a!, "TASK_FAILED");
+		g.scaleTo(3);
+		expect(ids(g)).toEqual(["g-2__0"]);
+		g.scaleTo(4);
+		g.scaleTo(5);
+		expect(ids(g)).toEqual(["g-2__0", "g-3__0", "g-4__0"]);
+	});
+
+	it("a retired slot's task ending does not count as a restart: no gap across the retirement", () => {
+		const { g, host } = service(2);
+		const [, b] = launchAll(g);
+		g.scaleTo(1);
+		host.advance(5_000);
+		end(g, b!, "TASK_FAILED");
+		expect(g.restartsWaiting.count).toBe(0);
+		host.advance(10_000);
+		g.scaleTo(2);
+		launch(g, g.queue[0]!);
+		expect(g.stats.restartGaps).toEqual([]);
+	});
+
 	it("scaled up: new slots are queued; before it starts, only the count changes", () => {
 		const { g } = makeGroup({ pattern: "steadyService", instances: 1 });
 		g.scaleTo(3);
@@ -757,6 +798,24 @@ describe("the base class: task sizes and requests", () => {
 		expect(new Set(needs.map((n) => n.mem)).size).toBeGreaterThan(10);
 		expect(new Set(needs.map((n) => n.disk)).size).toBeGreaterThan(3);
 		expect(new Set(needs.map((n) => n.gpus))).toEqual(new Set([1, 2]));
+	});
+
+	it("a new group starts with empty statistics and starts once", () => {
+		const { g } = makeGroup({ pattern: "steadyService", instances: 1 });
+		const st = g.stats;
+		expect([st.restartGaps, st.commands, st.arrivals, st.log]).toEqual([[], [], [], []]);
+		g.maybeStart();
+		g.maybeStart();
+		expect(ids(g)).toEqual(["g-0__0"]);
+		// A batch group started twice would run two arrival processes.
+		const { g: b, host } = makeGroup({
+			pattern: "poissonBatch",
+			arrivals: { kind: "cron", every: "10m", at: "1m" },
+		});
+		b.maybeStart();
+		b.maybeStart();
+		host.advance(60_000);
+		expect(b.stats.jobs).toBe(1);
 	});
 
 	it("the nominal size (reason records): the distributions' means, rounded like a drawn size, without a draw", () => {
