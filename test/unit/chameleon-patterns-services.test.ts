@@ -207,6 +207,20 @@ describe("steadyService: replacing a task that ended", () => {
 		expect(g.restartsWaiting.count).toBe(0);
 	});
 
+	it("BACKING_OFF's last due time is the latest, not the last scheduled", () => {
+		const { g, host } = service(2);
+		const [a, b] = launchAll(g);
+		host.advance(1_000);
+		end(g, a!, "TASK_FAILED");
+		host.advance(11_000);
+		const a2 = launch(g, g.queue[0]!);
+		host.advance(12_000);
+		end(g, a2, "TASK_FAILED"); // second failure: 20 s, due at 32 s
+		host.advance(13_000);
+		end(g, b!, "TASK_FAILED"); // first failure: 10 s, due at 23 s
+		expect(g.restartsWaiting).toEqual({ count: 2, until: 32_000 });
+	});
+
 	it("the first restart timer a host hands out (handle 0) is cancelled like any other", () => {
 		const { g, host } = service(1);
 		const a = launch(g, g.queue[0]!);
@@ -816,6 +830,18 @@ describe("the base class: task sizes and requests", () => {
 		b.maybeStart();
 		host.advance(60_000);
 		expect(b.stats.jobs).toBe(1);
+	});
+
+	it("keeps the first 2000 arrival times and the first 5000 log entries", () => {
+		const { g, host } = makeGroup({ pattern: "poissonBatch", arrivals: { kind: "cron", every: "1s" } });
+		g.maybeStart();
+		host.advance(2_100_000);
+		expect(g.stats.jobs).toBe(2101);
+		expect(g.stats.arrivals).toHaveLength(2000);
+		expect(g.stats.arrivals[1999]).toBe(1_999_000);
+		for (let k = 0; k < 5001; k++) g.log({ t: k, ev: "launch", id: `t${k}`, name: "g", agent: "a1" });
+		expect(g.stats.log).toHaveLength(5000);
+		expect(g.stats.log[4999]!.t).toBe(4999);
 	});
 
 	it("the nominal size (reason records): the distributions' means, rounded like a drawn size, without a draw", () => {
