@@ -90,8 +90,9 @@ export class FakeHost implements Host {
 export function makeGroup<P extends Pattern = Pattern>(
 	group: Record<string, unknown>,
 	host = new FakeHost(),
+	spec: Record<string, unknown> = {},
 ) {
-	const cfg = resolveChameleonSpec({ groups: [{ name: "g", ...group }] }, "fw").groups[0]!;
+	const cfg = resolveChameleonSpec({ ...spec, groups: [{ name: "g", ...group }] }, "fw").groups[0]!;
 	const meta = PATTERNS[cfg.pattern as PatternName];
 	const g = meta.create(cfg, host) as P;
 	return { g, host };

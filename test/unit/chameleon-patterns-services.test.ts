@@ -95,6 +95,23 @@ describe("reason records of a stateful task waiting for its own agent", () => {
 	});
 });
 
+describe("a group bound to a role", () => {
+	it("an offer of another role, or of none, does not fit, and says which", () => {
+		const { g } = makeGroup({ pattern: "steadyService", instances: 1, role: "ml" }, undefined, {
+			roles: ["web", "ml"],
+		});
+		g.maybeStart();
+		expect(g.explainUnused(poolOffer("a1", { cpus: 8, mem: 16_384 }, "web"), 0)).toEqual({
+			reason: "DOES_NOT_FIT",
+			detail: "runs in role ml; the offer is for role web",
+		});
+		expect(g.explainUnused(poolOffer("a1"), 0)?.detail).toBe("runs in role ml; the offer is for role *");
+		expect(g.explainUnused(poolOffer("a1", { cpus: 8, mem: 16_384 }, "ml"), 0)?.detail).toMatch(
+			/^1 tasks wait; some would fit/,
+		);
+	});
+});
+
 describe("the base class's hold description", () => {
 	it("a service group that keeps an offer says it is kept by the group", () => {
 		const { g } = makeGroup({ pattern: "steadyService", instances: 1 });
