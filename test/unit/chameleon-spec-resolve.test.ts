@@ -298,6 +298,12 @@ describe("groups and their cross-references", () => {
 		]);
 	});
 
+	it("a group waiting for itself is one problem, not also a cycle", () => {
+		expect(problems({ groups: [g("a"), g("b", "b")] })).toEqual([
+			"/groups/1/after: a group cannot wait for itself",
+		]);
+	});
+
 	it("each group on an `after` cycle is named once, with the group it waits through", () => {
 		expect(problems({ groups: [g("a", "c"), g("b", "a"), g("c", "b")] })).toEqual([
 			'/groups/0/after: "after" makes a cycle through "b"',

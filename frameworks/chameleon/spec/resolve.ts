@@ -225,6 +225,8 @@ class Resolver {
 	#checkAfterCycles(groups: GroupConfig[]): void {
 		const byName = new Map(groups.map((g) => [g.name, g]));
 		groups.forEach((g, k) => {
+			// A group that waits for itself is reported as such, not again as a cycle.
+			if (g.after === g.name) return;
 			const seen = new Set<string>([g.name]);
 			let cur = g.after === null ? undefined : byName.get(g.after);
 			while (cur !== undefined && cur.after !== null) {
