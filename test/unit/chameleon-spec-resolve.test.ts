@@ -17,6 +17,7 @@ import {
 	type ResolveOptions,
 	resolveChameleonSpec,
 } from "../../frameworks/chameleon/index.js";
+import { deepMerge } from "../../frameworks/chameleon/spec/index.js";
 
 function thrown(fn: () => unknown): SimError {
 	try {
@@ -782,5 +783,139 @@ describe("traces", () => {
 			"/groups/0/trace: a trace row needs cpus or mem > 0",
 			"/groups/0/trace: a trace row needs cpus or mem > 0",
 		]);
+	});
+});
+
+describe("expansion: deep merge, packages, pattern defaults", () => {
+	it("deepMerge: objects merge, arrays and scalars replace, a `kind` object replaces whole", () => {
+		const base = {
+			a: 1,
+			o: { x: 1, y: { z: 1 } },
+			list: [1, 2, 3],
+			d: { kind: "uniform", min: 1, max: 2 },
+		};
+		const over = { b: 2, o: { y: { w: 2 } }, list: [9], d: { kind: "const", value: 5 } };
+		expect(deepMerge(base, over)).toEqual({
+			a: 1,
+			b: 2,
+			o: { x: 1, y: { z: 1, w: 2 } },
+			list: [9],
+			d: { kind: "const", value: 5 },
+		});
+		expect(deepMerge(base, undefined)).toEqual(base);
+		expect(deepMerge(base, 3)).toBe(3);
+		expect(deepMerge([1], { a: 1 })).toEqual({ a: 1 });
+		expect(deepMerge({ a: 1 }, [2])).toEqual([2]);
+		expect(deepMerge(null, { a: 1 })).toEqual({ a: 1 });
+		// A key the override leaves undefined keeps the base's value.
+		expect(deepMerge({ a: 1 }, { a: undefined })).toEqual({ a: 1 });
+	});
+
+	it("deepMerge copies: the result shares nothing with its inputs, which stay as they were", () => {
+		const base = { o: { x: [1, { y: 1 }] }, keep: { k: 1 } };
+		const over = { o: { extra: { e: [1] } }, add: { n: [2] } };
+		const out = deepMerge(base, over) as Record<string, Record<string, unknown>>;
+		(out.o!.x as unknown[]).push(2);
+		((out.o!.x as unknown[])[1] as Record<string, number>).y = 9;
+		(out.keep as Record<string, number>).k = 9;
+		((out.o!.extra as Record<string, number[]>).e as number[]).push(3);
+		(out.add!.n as number[]).push(3);
+		expect(base).toEqual({ o: { x: [1, { y: 1 }] }, keep: { k: 1 } });
+		expect(over).toEqual({ o: { extra: { e: [1] } }, add: { n: [2] } });
+		const same = deepMerge(base, undefined) as typeof base;
+		same.keep.k = 7;
+		expect(base.keep.k).toBe(1);
+		const replaced = deepMerge(1, over) as typeof over;
+		replaced.add.n.push(4);
+		expect(over.add.n).toEqual([2]);
+	});
+
+	it("an unknown package is refused at its pointer, with close matches", () => {
+		expect(thrown(() => expandSpec({ package: "kafak" }, ["frameworks", 5])).message).toBe(
+			'/frameworks/5/package: unknown package "kafak"; close matches: kafka (see `mesosim package list`)',
+		);
+	});
+
+	it("a groups map naming groups the package lacks: each named, with the package's groups", () => {
+		const err = thrown(() =>
+			expandSpec({ package: "hdfs", groups: { dta: { instances: 1 }, data: { instances: 2 }, zzz: {} } }, [
+				"f",
+				0,
+			]),
+		);
+		expect(issuesOf(err).map((i) => `${i.pointer}: ${i.message}`)).toEqual([
+			'/f/0/groups/dta: package "hdfs" has no group "dta" (did you mean "data"?) (its groups: journal, name, zkfc, data)',
+			'/f/0/groups/zzz: package "hdfs" has no group "zzz" (its groups: journal, name, zkfc, data)',
+		]);
+	});
+
+	it("a package's spec under the user's fields; its groups kept, replaced by a list, or changed by name", () => {
+		const kept = expandSpec({ package: "hdfs", user: "hdfs" });
+		expect(kept.package).toBe("hdfs");
+		expect(kept.user).toBe("hdfs");
+		expect(kept.failoverTimeout).toBe("7d");
+		const groups = kept.groups as Record<string, unknown>[];
+		expect(groups.map((g) => g.name)).toEqual(["journal", "name", "zkfc", "data"]);
+		// stateful's defaults (none beyond the package's) merged under each group
+		expect(groups[2]).toMatchObject({ name: "zkfc", after: "name", instances: 2 });
+		const byName = expandSpec({
+			package: "hdfs",
+			groups: { zkfc: { instances: 5 }, name: { after: "zkfc" } },
+		});
+		const named = byName.groups as Record<string, unknown>[];
+		expect(named.map((g) => [g.name, g.instances, g.after])).toEqual([
+			["journal", 3, undefined],
+			["name", 2, "zkfc"],
+			["zkfc", 5, "name"],
+			["data", 3, "zkfc"],
+		]);
+		const list = expandSpec({ package: "hdfs", groups: [{ name: "only", pattern: "steadyService" }] });
+		expect((list.groups as Record<string, unknown>[]).map((g) => g.name)).toEqual(["only"]);
+	});
+
+	it("expanding does not change the catalog or the user's spec", () => {
+		const user = { package: "hdfs", groups: { data: { instances: 9, resources: { mem: 1 } } } };
+		const a = expandSpec(user);
+		((a.groups as Record<string, unknown>[])[3]!.resources as Record<string, number>).cpus = 99;
+		(a.offerPolicy as Record<string, number>).declineRefuseSeconds = 1;
+		expect(user).toEqual({ package: "hdfs", groups: { data: { instances: 9, resources: { mem: 1 } } } });
+		const b = expandSpec({ package: "hdfs" });
+		expect((b.groups as Record<string, unknown>[])[3]!.resources).toEqual({
+			cpus: 0.3,
+			mem: 2048,
+			disk: 5000,
+			ports: 3,
+		});
+		expect(b.offerPolicy).toMatchObject({ declineRefuseSeconds: 3600 });
+		const listed = { groups: [{ name: "a", pattern: "steadyService", resources: { cpus: 2 } }] };
+		const c = expandSpec(listed);
+		((c.groups as Record<string, unknown>[])[0]!.resources as Record<string, number>).mem = 1;
+		expect(listed.groups[0]!.resources).toEqual({ cpus: 2 });
+		expect(resolve(listed).groups[0]!.resources.mem).toEqual({ kind: "const", value: 128 });
+	});
+
+	it("pattern defaults go under groups of a known pattern only; other entries are left for the schema", () => {
+		const out = expandSpec({
+			groups: [
+				{ name: "a", pattern: "steadyService" },
+				{ name: "b", pattern: "noSuchPattern" },
+				{ name: "c", pattern: 7 },
+				"text",
+			],
+		});
+		expect(out.groups).toEqual([
+			{
+				name: "a",
+				pattern: "steadyService",
+				resources: { cpus: 1, mem: 128 },
+				lifecycle: { runFor: "infinite" },
+			},
+			{ name: "b", pattern: "noSuchPattern" },
+			{ name: "c", pattern: 7 },
+			"text",
+		]);
+		expect(expandSpec({ groups: "all" }).groups).toBe("all");
+		const plain = { name: "x", user: "u" };
+		expect(expandSpec(plain)).toBe(plain);
 	});
 });
