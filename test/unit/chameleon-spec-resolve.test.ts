@@ -919,3 +919,114 @@ describe("expansion: deep merge, packages, pattern defaults", () => {
 		expect(expandSpec(plain)).toBe(plain);
 	});
 });
+
+describe("framework fields", () => {
+	const svc = [{ name: "g", pattern: "steadyService" }];
+
+	it("documented defaults", () => {
+		const c = resolve({ groups: svc });
+		expect(c).toMatchObject({
+			name: "fw",
+			package: null,
+			description: "",
+			roles: ["*"],
+			user: "root",
+			failoverTimeoutMs: 0,
+			partitionAware: false,
+			checkpoint: false,
+			startAtMs: 0,
+			latencyMs: 0,
+			thinkTime: { perBatchMs: 0, perTaskMs: 0 },
+			offerFilters: {},
+			suppressedRoles: [],
+		});
+		expect(c.offerPolicy).toEqual({
+			declineRefuseSeconds: 5,
+			unfitRefuseSeconds: 5,
+			suppressWhenIdle: false,
+			reviveMinIntervalMs: 1000,
+			reviveOnDemand: true,
+			holdOffersMs: 0,
+			holdJitterMs: 0,
+			maxTasksPerOffer: 0,
+			acceptPartialGang: false,
+		});
+	});
+
+	it("each field as given; durations in ms, ms fields rounded", () => {
+		const c = resolve({
+			description: "d",
+			user: "svc",
+			failoverTimeout: "1h",
+			partitionAware: true,
+			checkpoint: true,
+			startAtMs: 1500.4,
+			latencyMs: 2.6,
+			thinkTime: { perBatchMs: 7, perTaskMs: 3 },
+			groups: svc,
+		});
+		expect(c).toMatchObject({
+			description: "d",
+			user: "svc",
+			failoverTimeoutMs: 3_600_000,
+			partitionAware: true,
+			checkpoint: true,
+			startAtMs: 1500,
+			latencyMs: 3,
+			thinkTime: { perBatchMs: 7, perTaskMs: 3 },
+		});
+		expect(resolve({ thinkTime: { perTaskMs: 4 }, groups: svc }).thinkTime).toEqual({
+			perBatchMs: 0,
+			perTaskMs: 4,
+		});
+		expect(resolve({ startAt: "10m", startAtMs: 5, groups: svc }).startAtMs).toBe(600_000);
+		expect(resolve({ package: "hdfs" }).package).toBe("hdfs");
+	});
+
+	it("bad framework durations name their field", () => {
+		expect(problems({ failoverTimeout: "soon", startAt: "later", groups: svc })).toEqual([
+			'/startAt: invalid duration "later": expected a number and a unit at "later"',
+			'/failoverTimeout: invalid duration "soon": expected a number and a unit at "soon"',
+		]);
+	});
+
+	it("offer policy: each field given wins; unfit refusals default to min(5, decline)", () => {
+		const given = {
+			declineRefuseSeconds: 120,
+			unfitRefuseSeconds: 30,
+			suppressWhenIdle: true,
+			reviveMinIntervalMs: 5000,
+			reviveOnDemand: false,
+			holdOffersMs: 10,
+			holdJitterMs: 20,
+			maxTasksPerOffer: 5,
+			acceptPartialGang: true,
+		};
+		expect(resolve({ offerPolicy: given, groups: svc }).offerPolicy).toEqual(given);
+		expect(
+			resolve({ offerPolicy: { declineRefuseSeconds: 2 }, groups: svc }).offerPolicy.unfitRefuseSeconds,
+		).toBe(2);
+		expect(
+			resolve({ offerPolicy: { declineRefuseSeconds: 60 }, groups: svc }).offerPolicy.unfitRefuseSeconds,
+		).toBe(5);
+	});
+
+	it("a group's pattern implies offer-policy defaults; the user's fields still win", () => {
+		const hoard = [...svc, { name: "h", pattern: "offerHoarder" }];
+		expect(resolve({ groups: hoard }).offerPolicy).toMatchObject({
+			holdOffersMs: 300_000,
+			holdJitterMs: 60_000,
+		});
+		expect(resolve({ offerPolicy: { holdOffersMs: 1 }, groups: hoard }).offerPolicy).toMatchObject({
+			holdOffersMs: 1,
+			holdJitterMs: 60_000,
+		});
+	});
+
+	it("a package that is not a name is a schema problem, not a missing one", () => {
+		expect(problems({ package: 5 })).toEqual([
+			'/groups: required field "groups" is missing (a list)',
+			"/package: must be a string (got 5)",
+		]);
+	});
+});
