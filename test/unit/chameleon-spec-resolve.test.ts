@@ -14,10 +14,9 @@ import {
 	type ChameleonConfig,
 	expandSpec,
 	parseChameleonSpec,
-	type ResolveOptions,
 	resolveChameleonSpec,
 } from "../../frameworks/chameleon/index.js";
-import { deepMerge } from "../../frameworks/chameleon/spec/index.js";
+import { deepMerge, type ResolveOptions } from "../../frameworks/chameleon/spec/index.js";
 
 function thrown(fn: () => unknown): SimError {
 	try {
@@ -125,18 +124,19 @@ describe("a spec `file` read in-process", () => {
 	});
 });
 
-describe("problems retitled with the source's name", () => {
-	it("a problem found while expanding (file, package) is prefixed with the source, keeping code and details", () => {
+describe("problems of the expansion carry the source's name", () => {
+	it("a problem found while expanding (file, package) is listed like every other, with the source", () => {
 		const err = thrown(() =>
 			resolve({ package: "kubernets" }, { path: ["frameworks", 2], sourceName: "scn.yaml" }),
 		);
 		expect(err.code).toBe("SIM_ERR_SCENARIO_INVALID");
 		expect(err.message).toBe(
-			'scn.yaml: /frameworks/2/package: unknown package "kubernets"; close matches: kubernetes (see `mesosim package list`)',
+			'scn.yaml /frameworks/2/package: unknown package "kubernets"; close matches: kubernetes (see `mesosim package list`)',
 		);
+		expect(err.details?.source).toBe("scn.yaml");
 		expect(issuesOf(err).map((i) => i.pointer)).toEqual(["/frameworks/2/package"]);
 		const file = thrown(() => resolve({ file: "x.yaml" }, { sourceName: "scn.yaml" }));
-		expect(file.message).toBe("scn.yaml: /file: spec files cannot be read here; write the spec inline");
+		expect(file.message).toBe("scn.yaml /file: spec files cannot be read here; write the spec inline");
 	});
 
 	it("without a source name the expansion's problem is thrown as it is", () => {
@@ -144,6 +144,17 @@ describe("problems retitled with the source's name", () => {
 		expect(err.message).toBe(
 			'/package: unknown package "kubernets"; close matches: kubernetes (see `mesosim package list`)',
 		);
+		expect(err.details?.source).toBeNull();
+	});
+
+	it("a spec file that does not parse: its own error, prefixed with the source's name", () => {
+		const broken = write("broken.yaml", "groups: [\n");
+		const err = thrown(() => resolve({ file: broken }, { sourceName: "scn.yaml", readText }));
+		expect(err.code).toBe("SIM_ERR_SCENARIO_PARSE");
+		expect(err.message.startsWith(`scn.yaml: ${broken}:`)).toBe(true);
+		expect(err.message).toContain(": invalid YAML: ");
+		expect(err.details).toEqual(thrown(() => resolve({ file: broken }, { readText })).details);
+		expect(thrown(() => resolve({ file: broken }, { readText })).message.startsWith(`${broken}:`)).toBe(true);
 	});
 
 	it("an error that is not a SimError passes through untouched", () => {
@@ -154,11 +165,23 @@ describe("problems retitled with the source's name", () => {
 		).toThrow(TypeError);
 	});
 
-	it("a standalone file's package problem names the file", () => {
-		const err = thrown(() => parseChameleonSpec("package: kubernets\n", "specs/k8s.yaml"));
+	it("in a standalone file, a package problem names the file and the line (docs/chameleon.md)", () => {
+		const err = thrown(() => parseChameleonSpec("name: k\npackage: kubernets\n", "specs/k8s.yaml"));
 		expect(err.message).toBe(
-			'specs/k8s.yaml: /package: unknown package "kubernets"; close matches: kubernetes (see `mesosim package list`)',
+			'specs/k8s.yaml:2 /package: unknown package "kubernets"; close matches: kubernetes (see `mesosim package list`)',
 		);
+		expect(err.details?.source).toBe("specs/k8s.yaml");
+		const groups = thrown(() =>
+			parseChameleonSpec(
+				"package: hdfs\ngroups:\n  data: { instances: 5 }\n  dta: { instances: 1 }\n",
+				"h.yaml",
+			),
+		);
+		expect(groups.message).toBe(
+			'h.yaml:4 /groups/dta: package "hdfs" has no group "dta" (did you mean "data"?) (its groups: journal, name, zkfc, data)',
+		);
+		const file = thrown(() => parseChameleonSpec("name: f\n\nfile: other.yaml\n", "f.yaml"));
+		expect(file.message).toBe("f.yaml:3 /file: spec files cannot be read here; write the spec inline");
 	});
 
 	it("a spec with neither groups nor package names the source and the line", () => {

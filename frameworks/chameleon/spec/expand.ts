@@ -5,7 +5,7 @@
  * name merges into the package's groups of those names), and each group's
  * pattern defaults merged under its own fields.
  */
-import { IssueList, issuesError, type Path } from "../../../common/schema/issues.js";
+import { IssueList, issuesError, type Locator, type Path } from "../../../common/schema/issues.js";
 import { parseSource } from "../../../common/schema/source.js";
 import { suggestion } from "../../../common/suggest.js";
 import { findPackage, unknownPackageMessage } from "../catalog/index.js";
@@ -43,10 +43,15 @@ function clone(v: unknown): unknown {
 /**
  * The user's raw fields with the package merged in and pattern defaults
  * applied to each group. Throws SimError for an unknown package or a
- * `groups` map naming a group the package does not have.
+ * `groups` map naming a group the package does not have (located by `locate`
+ * when the spec is a file of its own).
  */
-export function expandSpec(raw: Record<string, unknown>, path: Path = []): Record<string, unknown> {
-	const issues = new IssueList();
+export function expandSpec(
+	raw: Record<string, unknown>,
+	path: Path = [],
+	locate?: Locator,
+): Record<string, unknown> {
+	const issues = new IssueList(locate);
 	let merged: Record<string, unknown> = raw;
 	const pkg = raw.package;
 	if (typeof pkg === "string") {
@@ -103,7 +108,7 @@ export function withFile(
 	if (typeof file !== "string") return raw;
 	const { file: _file, ...rest } = raw;
 	const fail = (message: string): never => {
-		const issues = new IssueList();
+		const issues = new IssueList(options.locate);
 		issues.add([...path, "file"], message);
 		throw issuesError(issues.issues);
 	};

@@ -11,7 +11,13 @@ import { Compile } from "typebox/compile";
 import { isSimError, SimError } from "../../../common/errors.js";
 import { parseDuration } from "../../../common/schema/duration.js";
 import { explain } from "../../../common/schema/explain.js";
-import { IssueList, issuesError, type Locator, type Path } from "../../../common/schema/issues.js";
+import {
+	IssueList,
+	issuesError,
+	type Locator,
+	type Path,
+	type ScenarioIssue,
+} from "../../../common/schema/issues.js";
 import { roleNameProblem } from "../../../common/schema/names.js";
 import { parseSource } from "../../../common/schema/source.js";
 import { suggestion } from "../../../common/suggest.js";
@@ -67,10 +73,15 @@ export function resolveChameleonSpec(
 	const path = options.path ?? [];
 	let input: Record<string, unknown>;
 	try {
-		input = expandSpec(withFile(raw, path, options), path);
+		input = expandSpec(withFile(raw, path, options), path, options.locate);
 	} catch (err) {
-		if (isSimError(err) && options.sourceName !== undefined) throw retitle(err, options.sourceName);
-		throw err;
+		if (!isSimError(err) || options.sourceName === undefined) throw err;
+		// Problems (a package, a spec file) are listed like every other, with the
+		// source's name and line; anything else (a spec file that does not parse)
+		// is prefixed with the source's name.
+		const issues = err.details?.issues;
+		if (Array.isArray(issues)) throw issuesError(issues as ScenarioIssue[], options.sourceName);
+		throw retitle(err, options.sourceName);
 	}
 	const issues = new IssueList(options.locate);
 	if (input.groups === undefined && input.package === undefined) {
