@@ -634,7 +634,7 @@ describe("a group's fields", () => {
 
 describe("lifecycle", () => {
 	it("defaults: starts at once, runs a minute, never fails, exit 1, no retries, Marathon's backoff", () => {
-		// crashLoop's defaults set a lifecycle; a group of bigNodeTasks gives none of its own.
+		// bigNodeTasks' defaults give only runFor ("infinite"); the rest is the resolver's.
 		const l = one({ pattern: "bigNodeTasks", lifecycle: {} }).lifecycle;
 		expect(l.startupDelay).toEqual({ kind: "const", value: 0 });
 		expect(l.failureProbability).toBe(0);
@@ -879,15 +879,21 @@ describe("expansion: deep merge, packages, pattern defaults", () => {
 		expect(kept.failoverTimeout).toBe("7d");
 		const groups = kept.groups as Record<string, unknown>[];
 		expect(groups.map((g) => g.name)).toEqual(["journal", "name", "zkfc", "data"]);
-		// stateful's defaults (none beyond the package's) merged under each group
-		expect(groups[2]).toMatchObject({ name: "zkfc", after: "name", instances: 2 });
+		// stateful's defaults (disk, runFor) merged under each of the package's groups
+		expect(groups[2]).toMatchObject({
+			name: "zkfc",
+			after: "name",
+			instances: 2,
+			resources: { cpus: 0.3, mem: 2048, disk: 5000 },
+			lifecycle: { runFor: "infinite" },
+		});
 		const byName = expandSpec({
 			package: "hdfs",
-			groups: { zkfc: { instances: 5 }, name: { after: "zkfc" } },
+			groups: { zkfc: { instances: 5 }, name: { after: "zkfc" }, journal: { instances: 1 } },
 		});
 		const named = byName.groups as Record<string, unknown>[];
 		expect(named.map((g) => [g.name, g.instances, g.after])).toEqual([
-			["journal", 3, undefined],
+			["journal", 1, undefined],
 			["name", 2, "zkfc"],
 			["zkfc", 5, "name"],
 			["data", 3, "zkfc"],
