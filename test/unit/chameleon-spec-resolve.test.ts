@@ -173,7 +173,7 @@ describe("problems of the expansion carry the source's name", () => {
 		expect(err.details?.source).toBe("specs/k8s.yaml");
 		const groups = thrown(() =>
 			parseChameleonSpec(
-				"package: hdfs\ngroups:\n  data: { instances: 5 }\n  dta: { instances: 1 }\n",
+				"package: hdfs\ngroups:\n  data: { instances: 5 }\n  dta:\n    instances: 1\n",
 				"h.yaml",
 			),
 		);
