@@ -859,6 +859,19 @@ describe("expansion: deep merge, packages, pattern defaults", () => {
 		);
 	});
 
+	it("a spec on its own (no path) names the problem at the spec's root", () => {
+		expect(thrown(() => expandSpec({ package: "kafak" })).message).toBe(
+			'/package: unknown package "kafak"; close matches: kafka (see `mesosim package list`)',
+		);
+	});
+
+	it("group entries that are not objects pass through the expansion untouched, and resolving names them", () => {
+		expect(expandSpec({ groups: [null, 3, { name: "a" }] }).groups).toEqual([null, 3, { name: "a" }]);
+		expect(issuesOf(thrown(() => resolveChameleonSpec({ groups: [null] } as never, "fw")))).toMatchObject([
+			{ pointer: "/groups/0", message: "must be an object (got null)" },
+		]);
+	});
+
 	it("a groups map naming groups the package lacks: each named, with the package's groups", () => {
 		const err = thrown(() =>
 			expandSpec({ package: "hdfs", groups: { dta: { instances: 1 }, data: { instances: 2 }, zzz: {} } }, [
