@@ -47,8 +47,10 @@ export class BurstyQueue extends PoissonBatch {
 			if (this.items.length === 0) break;
 			if (a.item === null && a.task.state === "TASK_RUNNING") this.#assign(a, this.items.shift()!);
 		}
+		// Agent tasks: launched (running or not) and still queued. A launched one
+		// that is not yet running is in both `agents` and `#starting`.
 		let short = this.items.length - this.#starting;
-		while (short > 0 && this.agents.size + this.#starting < this.cfg.maxAgents) {
+		while (short > 0 && this.agents.size + this.queue.length < this.cfg.maxAgents) {
 			this.#starting++;
 			short--;
 			const plan = drawTaskPlan({ ...this.cfg.lifecycle, runFor: null, failureProbability: 0 }, this.rng);

@@ -1,0 +1,48 @@
+/**
+ * Runs one chameleon framework, "app", on a small cluster through the real
+ * runner (master, agents, in-process transport): the helpers of
+ * test/unit/chameleon-patterns-jobs.test.ts.
+ */
+import type { ChameleonFramework } from "../../frameworks/chameleon/index.js";
+import { runSimulation, type Simulation } from "../../sim/runner/index.js";
+import { validateScenario } from "../../sim/scenario/index.js";
+
+export interface JobsCluster {
+	seed?: number;
+	duration?: string;
+	agents?: number;
+	cpus?: number;
+	mem?: number;
+	/** Framework fields besides type, name and groups (offerPolicy, role…). */
+	framework?: Record<string, unknown>;
+	/** More frameworks, as in a scenario. */
+	others?: unknown[];
+	master?: Record<string, unknown>;
+	timeline?: unknown[];
+	/** Agent attributes (templated per agent, e.g. "r{i % 2}"). */
+	attributes?: Record<string, string>;
+}
+
+export function runApp(groups: unknown[], c: JobsCluster = {}): { sim: Simulation; app: ChameleonFramework } {
+	const { sim } = runSimulation(
+		validateScenario({
+			seed: c.seed ?? 1,
+			duration: c.duration ?? "10m",
+			...(c.master !== undefined ? { master: c.master } : {}),
+			...(c.timeline !== undefined ? { timeline: c.timeline } : {}),
+			agents: [
+				{
+					group: "h",
+					count: c.agents ?? 4,
+					cpus: c.cpus ?? 8,
+					mem: c.mem ?? 16_384,
+					disk: 100_000,
+					hostname: "h{i}",
+					...(c.attributes !== undefined ? { attributes: c.attributes } : {}),
+				},
+			],
+			frameworks: [{ type: "chameleon", name: "app", ...(c.framework ?? {}), groups }, ...(c.others ?? [])],
+		}),
+	);
+	return { sim, app: sim.frameworks.find((f) => f.name === "app")!.scheduler as ChameleonFramework };
+}
