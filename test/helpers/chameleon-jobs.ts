@@ -4,7 +4,8 @@
  * test/unit/chameleon-patterns-jobs.test.ts.
  */
 import type { ChameleonFramework } from "../../frameworks/chameleon/index.js";
-import { runSimulation, type Simulation } from "../../sim/runner/index.js";
+import type { DecisionRecord, ReasonRecord } from "../../master/protocol/index.js";
+import { recordDecisions, runSimulation, type Simulation } from "../../sim/runner/index.js";
 import { validateScenario } from "../../sim/scenario/index.js";
 
 export interface JobsCluster {
@@ -23,7 +24,11 @@ export interface JobsCluster {
 	attributes?: Record<string, string>;
 }
 
-export function runApp(groups: unknown[], c: JobsCluster = {}): { sim: Simulation; app: ChameleonFramework } {
+export function runApp(
+	groups: unknown[],
+	c: JobsCluster = {},
+): { sim: Simulation; app: ChameleonFramework; reasons: ReasonRecord[] } {
+	const records: DecisionRecord[] = [];
 	const { sim } = runSimulation(
 		validateScenario({
 			seed: c.seed ?? 1,
@@ -43,6 +48,8 @@ export function runApp(groups: unknown[], c: JobsCluster = {}): { sim: Simulatio
 			],
 			frameworks: [{ type: "chameleon", name: "app", ...(c.framework ?? {}), groups }, ...(c.others ?? [])],
 		}),
+		{ onBuilt: (s) => recordDecisions(s, { write: (r) => records.push(r) }) },
 	);
-	return { sim, app: sim.frameworks.find((f) => f.name === "app")!.scheduler as ChameleonFramework };
+	const reasons = records.filter((r): r is ReasonRecord => r.kind === "reason" && r.framework === "app");
+	return { sim, app: sim.frameworks.find((f) => f.name === "app")!.scheduler as ChameleonFramework, reasons };
 }

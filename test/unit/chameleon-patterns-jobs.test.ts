@@ -118,3 +118,268 @@ describe("burstyQueue", () => {
 		]);
 	});
 });
+
+/** A gang group "g" of 1 cpu / 256 MB members. */
+function gang(over: Record<string, unknown>) {
+	return { name: "g", pattern: "gang", resources: { cpus: 1, mem: 256 }, ...over };
+}
+
+/** Each distinct (reason, detail) of the records, in order, with its first time. */
+function said(reasons: readonly { time: number; reason: string; detail: string }[]): string[] {
+	const out: string[] = [];
+	for (const r of reasons) {
+		const line = `${r.reason}: ${r.detail}`;
+		if (!out.some((l) => l.endsWith(line))) out.push(`${r.time} ${line}`);
+	}
+	return out;
+}
+
+describe("gang", () => {
+	it("a failure draw fails one member after failAfter; the others are killed; the gang is retried after the backoff", () => {
+		const { app } = runApp(
+			[
+				gang({
+					gangSize: 3,
+					lifecycle: {
+						runFor: "60s",
+						failureProbability: 1,
+						failAfter: "10s",
+						retries: 2,
+						restart: { backoffMs: 5000, factor: 2, capMs: 60_000 },
+					},
+				}),
+			],
+			{ duration: "5m" },
+		);
+		const g = app.stats().groups.g!;
+		expect(g.jobs).toBe(1);
+		expect(g.gangLaunches).toBe(3);
+		expect(g.gangFailures).toBe(3);
+		expect(g.failed).toBe(3);
+		expect(g.killed).toBe(6);
+		// One member of each attempt (the drawn rank) fails; the rest share the run time.
+		expect(g.commands).toEqual([
+			...["sleep 60", "sleep 10 && exit 1", "sleep 60"],
+			...["sleep 60", "sleep 10 && exit 1", "sleep 60"],
+			...["sleep 60", "sleep 10 && exit 1", "sleep 60"],
+		]);
+		const attempt = (a: number, t: number) => [
+			...[0, 1, 2].map((r) => `${t} launch g-0.${a}-${r}`),
+			...[0, 1, 2].map((r) => `${t} running g-0.${a}-${r}`),
+			`${t + 10_000} end g-0.${a}-1 TASK_FAILED`,
+			`${t + 10_000} end g-0.${a}-0 TASK_KILLED`,
+			`${t + 10_000} end g-0.${a}-2 TASK_KILLED`,
+		];
+		// Retries after 5 s, then 10 s (backoff × factor); none after the second retry.
+		expect(lines(g.log)).toEqual([...attempt(0, 0), ...attempt(1, 15_000), ...attempt(2, 35_000)]);
+	});
+
+	it("without failAfter the failing member fails at the gang's run time; no retries, no relaunch", () => {
+		const { app } = runApp([gang({ gangSize: 3, lifecycle: { runFor: "60s", failureProbability: 1 } })], {
+			duration: "5m",
+		});
+		const g = app.stats().groups.g!;
+		expect(g.commands).toEqual(["sleep 60", "sleep 60 && exit 1", "sleep 60"]);
+		expect(g.launched).toBe(3);
+		expect(g.gangFailures).toBe(1);
+		expect(g.finished).toBe(2);
+		expect(g.failed).toBe(1);
+	});
+
+	it("a gang that runs for ever fails, when drawn to, between 1 s and 30 s", () => {
+		const { app } = runApp(
+			[gang({ gangSize: 3, lifecycle: { runFor: "infinite", failureProbability: 1 } })],
+			{
+				duration: "2m",
+			},
+		);
+		const g = app.stats().groups.g!;
+		expect(g.commands.filter((c) => c === "sleep infinity")).toHaveLength(2);
+		const failing = g.commands.find((c) => c !== "sleep infinity")!;
+		const m = /^sleep ([\d.]+) && exit 1$/.exec(failing);
+		expect(m, failing).not.toBeNull();
+		const at = Number(m![1]) * 1000;
+		expect(at).toBeGreaterThanOrEqual(1000);
+		expect(at).toBeLessThanOrEqual(30_000);
+		expect(g.gangFailures).toBe(1);
+		expect(lines(g.log).filter((l) => l.includes("end"))).toEqual([
+			`${at} end g-0.0-1 TASK_FAILED`,
+			`${at} end g-0.0-0 TASK_KILLED`,
+			`${at} end g-0.0-2 TASK_KILLED`,
+		]);
+	});
+
+	it("failureProbability is drawn per gang: some gangs fail, the others finish", () => {
+		const { app } = runApp(
+			[
+				gang({
+					instances: 10,
+					gangSize: 2,
+					lifecycle: { runFor: "60s", failureProbability: 0.5, failAfter: "10s" },
+				}),
+			],
+			{ duration: "2m" },
+		);
+		const g = app.stats().groups.g!;
+		expect(g.gangLaunches).toBe(10);
+		expect(g.gangFailures).toBeGreaterThan(0);
+		expect(g.gangFailures).toBeLessThan(10);
+		// One failing member per failed gang, its partner killed; every other member finishes.
+		expect(g.commands.filter((c) => c === "sleep 10 && exit 1")).toHaveLength(g.gangFailures);
+		expect(g.failed).toBe(g.gangFailures);
+		expect(g.killed).toBe(g.gangFailures);
+		expect(g.finished).toBe(20 - 2 * g.gangFailures);
+	});
+
+	it("no failure draw: every member finishes", () => {
+		const { app } = runApp(
+			[
+				gang({
+					instances: 4,
+					gangSize: 2,
+					lifecycle: { runFor: "60s", failureProbability: 0, failAfter: "10s" },
+				}),
+			],
+			{ duration: "2m" },
+		);
+		const g = app.stats().groups.g!;
+		expect(g.commands.every((c) => c === "sleep 60")).toBe(true);
+		expect(g.finished).toBe(8);
+		expect(g.gangFailures).toBe(0);
+	});
+
+	it("gangs wait in FIFO order: the second launches whole once the first has ended", () => {
+		const { app, reasons } = runApp(
+			[gang({ instances: 2, gangSize: 3, resources: { cpus: 4, mem: 256 }, lifecycle: { runFor: "60s" } })],
+			{
+				duration: "3m",
+				agents: 2,
+			},
+		);
+		const g = app.stats().groups.g!;
+		expect(g.gangLaunches).toBe(2);
+		expect(lines(g.log).filter((l) => l.includes("launch"))).toEqual([
+			"0 launch g-0.0-0",
+			"0 launch g-0.0-1",
+			"0 launch g-0.0-2",
+			"61000 launch g-1.0-0",
+			"61000 launch g-1.0-1",
+			"61000 launch g-1.0-2",
+		]);
+		// While the first runs, the second does not fit: the offer with 4 cpus left
+		// holds one member of three; the full agent's offer not even one.
+		expect(said(reasons).filter((l) => l.includes("DOES_NOT_FIT"))).toEqual([
+			"5000 DOES_NOT_FIT: gang g-1 (3 × 4 cpus, 256 MB mem) launches all or nothing: 1 of 3 fit in the offers at hand (acceptPartialGang is off: no offer is kept for it)",
+			"5000 DOES_NOT_FIT: gang g-1 (3 × 4 cpus, 256 MB mem): a task needs 4 cpus, 256 MB mem; the offer has 0 cpus, 15872 MB mem, 100000 MB disk, 1001 ports",
+		]);
+	});
+
+	it("a member lost with its agent fails the gang: the others are killed and the gang is retried", () => {
+		const { app, reasons } = runApp(
+			[
+				gang({
+					gangSize: 2,
+					resources: { cpus: 6, mem: 256 },
+					lifecycle: { runFor: "60s", retries: 1, restart: { backoffMs: 5000 } },
+				}),
+			],
+			{
+				duration: "3m",
+				agents: 3,
+				timeline: [{ at: "20s", action: "crashAgents", agents: { indices: [0] } }],
+			},
+		);
+		const g = app.stats().groups.g!;
+		expect(g.gangFailures).toBe(1);
+		expect(lines(g.log).filter((l) => l.includes("end"))).toEqual([
+			"20000 end g-0.0-1 TASK_LOST",
+			"20000 end g-0.0-0 TASK_KILLED",
+		]);
+		// The retry is queued 5 s later as attempt 2.
+		expect(g.commands).toHaveLength(4);
+		const lines2 = said(reasons);
+		expect(lines2).toContain(
+			"21000 BACKING_OFF: g: 1 restart waits out the backoff (the last until t=25 s, 4 s from now)",
+		);
+		expect(
+			lines2.some((l) => l.startsWith("25000 DOES_NOT_FIT: gang g-0 (2 × 6 cpus, 256 MB mem, attempt 2)")),
+		).toBe(true);
+	});
+
+	it("a gang not placed by gangTimeout fails and is retried; its retry times out in turn", () => {
+		const group = gang({
+			gangSize: 3,
+			gangTimeout: "1m",
+			resources: { cpus: 4, mem: 256 },
+			lifecycle: { runFor: "60s", retries: 1, restart: { backoffMs: 5000, factor: 2, capMs: 60_000 } },
+		});
+		// Two agents of 4 cpus: two members of three fit, never the third.
+		const cluster = { agents: 2, cpus: 4 };
+		const early = runApp([group], { ...cluster, duration: "2m" }).app.stats().groups.g!;
+		expect(early.gangTimeouts).toBe(1); // the retry (queued at 65 s) times out at 125 s
+		const { app, reasons } = runApp([group], { ...cluster, duration: "2m10s" });
+		const g = app.stats().groups.g!;
+		expect(g.gangTimeouts).toBe(2);
+		expect(g.launched).toBe(0);
+		expect(g.jobs).toBe(1);
+		expect(g.commands).toHaveLength(6);
+		expect(said(reasons)).toEqual([
+			"0 DOES_NOT_FIT: gang g-0 (3 × 4 cpus, 256 MB mem) launches all or nothing: 2 of 3 fit in the offers at hand (acceptPartialGang is off: no offer is kept for it)",
+			"60000 BACKING_OFF: g: 1 restart waits out the backoff (the last until t=65 s, 5 s from now)",
+			"65000 DOES_NOT_FIT: gang g-0 (3 × 4 cpus, 256 MB mem, attempt 2) launches all or nothing: 2 of 3 fit in the offers at hand (acceptPartialGang is off: no offer is kept for it)",
+			"125000 NOTHING_PENDING: no task waiting (g 0 live)",
+		]);
+	});
+
+	it("acceptPartialGang keeps the offers that hold members until gangTimeout, then releases them", () => {
+		const { app, reasons } = runApp(
+			[
+				gang({
+					gangSize: 3,
+					gangTimeout: "1m",
+					resources: { cpus: 4, mem: 256 },
+					lifecycle: { runFor: "60s", retries: 1, restart: { backoffMs: 5000, factor: 2, capMs: 60_000 } },
+				}),
+			],
+			{ duration: "2m10s", agents: 2, cpus: 4, framework: { offerPolicy: { acceptPartialGang: true } } },
+		);
+		expect(app.stats().groups.g!.gangTimeouts).toBe(2);
+		expect(said(reasons)).toEqual([
+			"0 HOLDING_FOR_GANG: gang g-0 (3 × 4 cpus, 256 MB mem): 2 of 3 fit in the offers held so far; kept until t=60 s, 60 s from now (gangTimeout)",
+			"60000 NOTHING_PENDING: gang g-0 (3 × 4 cpus, 256 MB mem) gave up at its gangTimeout; no task waiting (g 0 live)",
+			"65000 HOLDING_FOR_GANG: gang g-0 (3 × 4 cpus, 256 MB mem, attempt 2): 2 of 3 fit in the offers held so far; kept until t=125 s, 60 s from now (gangTimeout)",
+			"125000 NOTHING_PENDING: gang g-0 (3 × 4 cpus, 256 MB mem, attempt 2) gave up at its gangTimeout; no task waiting (g 0 live)",
+			"130000 NOTHING_PENDING: no task waiting (g 0 live)",
+		]);
+		// Both offers were held: one record each at the first hold.
+		expect(
+			reasons.filter((r) => r.time === 0 && r.reason === "HOLDING_FOR_GANG").flatMap((r) => r.offer_ids),
+		).toHaveLength(2);
+	});
+
+	it("without gangTimeout the offers are held with no time limit; a member too big for every offer says so", () => {
+		const held = runApp(
+			[gang({ gangSize: 3, resources: { cpus: 5, mem: 256 }, lifecycle: { runFor: "60s" } })],
+			{
+				duration: "20s",
+				agents: 2,
+				framework: { offerPolicy: { acceptPartialGang: true } },
+			},
+		);
+		expect(said(held.reasons)).toEqual([
+			"0 HOLDING_FOR_GANG: gang g-0 (3 × 5 cpus, 256 MB mem): 2 of 3 fit in the offers held so far; kept until no time limit (gangTimeout)",
+		]);
+		const big = runApp(
+			[gang({ gangSize: 2, resources: { cpus: 10, mem: 256 }, lifecycle: { runFor: "60s" } })],
+			{
+				duration: "20s",
+				agents: 2,
+				framework: { offerPolicy: { acceptPartialGang: true } },
+			},
+		);
+		// No member fits any offer: nothing is held.
+		expect(said(big.reasons)).toEqual([
+			"0 DOES_NOT_FIT: gang g-0 (2 × 10 cpus, 256 MB mem): a task needs 10 cpus, 256 MB mem; the offer has 8 cpus, 16384 MB mem, 100000 MB disk, 1001 ports",
+		]);
+	});
+});
