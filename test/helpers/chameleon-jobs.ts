@@ -22,6 +22,8 @@ export interface JobsCluster {
 	timeline?: unknown[];
 	/** Agent attributes (templated per agent, e.g. "r{i % 2}"). */
 	attributes?: Record<string, string>;
+	/** Called with the built simulation before it runs (to schedule calls at simulated times). */
+	onBuilt?: (sim: Simulation) => void;
 }
 
 export function runApp(
@@ -48,7 +50,12 @@ export function runApp(
 			],
 			frameworks: [{ type: "chameleon", name: "app", ...(c.framework ?? {}), groups }, ...(c.others ?? [])],
 		}),
-		{ onBuilt: (s) => recordDecisions(s, { write: (r) => records.push(r) }) },
+		{
+			onBuilt: (s) => {
+				recordDecisions(s, { write: (r) => records.push(r) });
+				c.onBuilt?.(s);
+			},
+		},
 	);
 	const reasons = records.filter((r): r is ReasonRecord => r.kind === "reason" && r.framework === "app");
 	return { sim, app: sim.frameworks.find((f) => f.name === "app")!.scheduler as ChameleonFramework, reasons };

@@ -6,6 +6,7 @@
  * launched at the next offer round.
  */
 import { describe, expect, it } from "vitest";
+import type { ChameleonFramework } from "../../frameworks/chameleon/index.js";
 import type { LogEntry } from "../../frameworks/chameleon/patterns/base.js";
 import { runApp } from "../helpers/chameleon-jobs.js";
 
@@ -381,5 +382,179 @@ describe("gang", () => {
 		expect(said(big.reasons)).toEqual([
 			"0 DOES_NOT_FIT: gang g-0 (2 × 10 cpus, 256 MB mem): a task needs 10 cpus, 256 MB mem; the offer has 8 cpus, 16384 MB mem, 100000 MB disk, 1001 ports",
 		]);
+	});
+});
+
+/** A greedyGrabber group "e" of 1 cpu / 1024 MB. */
+function grabber(over: Record<string, unknown>) {
+	return { name: "e", pattern: "greedyGrabber", resources: { cpus: 1, mem: 1024 }, ...over };
+}
+
+/** The LAUNCHED details: "1 task of group e (greedyGrabber, <size> each: <id>)" → "<id> <size>". */
+function sizes(reasons: readonly { reason: string; detail: string }[]): string[] {
+	return reasons
+		.filter((r) => r.reason === "LAUNCHED")
+		.map((r) => /^1 task of group e \(greedyGrabber, (.*) each: (e-\d+)\)$/.exec(r.detail)!)
+		.map((m) => `${m[2]} ${m[1]}`);
+}
+
+describe("greedyGrabber", () => {
+	it("scale cpus: one task per agent taking all its cpus, with the fixed memory", () => {
+		const { app, reasons } = runApp([grabber({ scale: "cpus" })], { duration: "10s", agents: 2 });
+		expect(sizes(reasons)).toEqual(["e-0 8 cpus, 1024 MB mem", "e-1 8 cpus, 1024 MB mem"]);
+		expect(app.stats().groups.e!.launched).toBe(2);
+		// The agents' next offers (with memory left) are not for it: one task per agent.
+		expect(said(reasons).filter((l) => l.includes("CONSTRAINT_NOT_MET"))).toEqual([
+			"5000 CONSTRAINT_NOT_MET: one task per agent: a task of e already runs on h1",
+			"5000 CONSTRAINT_NOT_MET: one task per agent: a task of e already runs on h0",
+		]);
+	});
+
+	it("cpusMax caps the cpus it takes: the last task gets what is left; then it wants nothing", () => {
+		const { app, reasons } = runApp([grabber({ scale: "cpus", cpusMax: 12 })], {
+			duration: "10s",
+			agents: 3,
+		});
+		expect(sizes(reasons)).toEqual(["e-0 8 cpus, 1024 MB mem", "e-1 4 cpus, 1024 MB mem"]);
+		expect(app.stats().groups.e!.launched).toBe(2);
+		expect(said(reasons).filter((l) => !l.includes("LAUNCHED"))).toEqual([
+			"0 NOTHING_PENDING: no task waiting (e 2 live)",
+		]);
+	});
+
+	it("less than a task left under cpusMax: the offer does not fit, and the record says how much is left", () => {
+		const { app, reasons } = runApp([grabber({ scale: "cpus", cpusMax: 8.5 })], {
+			duration: "3s",
+			agents: 2,
+		});
+		expect(app.stats().groups.e!.launched).toBe(1);
+		expect(said(reasons)).toEqual([
+			"0 LAUNCHED: 1 task of group e (greedyGrabber, 8 cpus, 1024 MB mem each: e-0)",
+			"0 DOES_NOT_FIT: a task needs at least 1 cpus, 1024 MB mem (0.5 cpus left under cpusMax); the offer has 8 cpus, 16384 MB mem, 100000 MB disk, 1001 ports",
+		]);
+	});
+
+	it("scale slots: as many whole slots as the offer holds, at most maxSlotsPerTask", () => {
+		const capped = runApp([grabber({ scale: "slots", maxSlotsPerTask: 3 })], { duration: "3s", agents: 2 });
+		expect(sizes(capped.reasons)).toEqual(["e-0 3 cpus, 3072 MB mem", "e-1 3 cpus, 3072 MB mem"]);
+		// Memory for two slots only.
+		const byMem = runApp([grabber({ scale: "slots", maxSlotsPerTask: 3 })], {
+			duration: "3s",
+			agents: 2,
+			mem: 2048,
+		});
+		expect(sizes(byMem.reasons)).toEqual(["e-0 2 cpus, 2048 MB mem", "e-1 2 cpus, 2048 MB mem"]);
+		// cpus for two and a half: two.
+		const byCpus = runApp([grabber({ scale: "slots", resources: { cpus: 3, mem: 100, disk: 10 } })], {
+			duration: "3s",
+			agents: 1,
+		});
+		expect(sizes(byCpus.reasons)).toEqual(["e-0 6 cpus, 200 MB mem, 20 MB disk"]);
+		// Under cpusMax: the slots that fit in what is left.
+		const byMax = runApp([grabber({ scale: "slots", cpusMax: 5 })], { duration: "3s", agents: 2 });
+		expect(sizes(byMax.reasons)).toEqual(["e-0 5 cpus, 5120 MB mem"]);
+	});
+
+	it("scale slots: not even one slot fits, and the record says what a slot needs", () => {
+		const { app, reasons } = runApp([grabber({ scale: "slots", resources: { cpus: 1, mem: 4096 } })], {
+			duration: "3s",
+			agents: 1,
+			mem: 2048,
+		});
+		expect(app.stats().groups.e!.launched).toBe(0);
+		expect(said(reasons)).toEqual([
+			"0 DOES_NOT_FIT: a task needs at least 1 cpus, 4096 MB mem; the offer has 8 cpus, 2048 MB mem, 100000 MB disk, 1001 ports",
+		]);
+	});
+
+	it("scale none: the resources as given, up to instances; a task that ends is replaced", () => {
+		const { app, reasons } = runApp(
+			[grabber({ scale: "none", instances: 2, lifecycle: { runFor: "60s" } })],
+			{
+				duration: "2m",
+				agents: 3,
+			},
+		);
+		const g = app.stats().groups.e!;
+		expect(sizes(reasons)).toEqual([
+			"e-0 1 cpus, 1024 MB mem",
+			"e-1 1 cpus, 1024 MB mem",
+			"e-2 1 cpus, 1024 MB mem",
+			"e-3 1 cpus, 1024 MB mem",
+		]);
+		expect(g.peakRunning).toBe(2);
+		expect(lines(g.log).filter((l) => l.includes("launch"))).toEqual([
+			"0 launch e-0",
+			"0 launch e-1",
+			"61000 launch e-2",
+			"61000 launch e-3",
+		]);
+	});
+
+	it("scale none above cpusMax: nothing launches", () => {
+		const { app } = runApp([grabber({ scale: "none", cpusMax: 0.5 })], { duration: "10s", agents: 2 });
+		expect(app.stats().groups.e!.launched).toBe(0);
+	});
+
+	it("a drawn size too big where the nominal one fits: the record says so; a later draw fits", () => {
+		const { app, reasons } = runApp(
+			[
+				grabber({
+					scale: "none",
+					resources: { cpus: 1, mem: { kind: "uniform", min: 15_000, max: 17_000 } },
+				}),
+			],
+			{ duration: "1m", agents: 4 },
+		);
+		expect(app.stats().groups.e!.launched).toBe(4);
+		expect(said(reasons)).toContain(
+			"0 DOES_NOT_FIT: a task sized 1 cpus, 16000 MB mem would fit; the drawn size did not",
+		);
+	});
+
+	it("a group bound to a role takes only offers for that role", () => {
+		const { app, reasons, sim } = runApp([grabber({ scale: "cpus", role: "ml" })], {
+			duration: "10s",
+			agents: 2,
+			framework: { roles: ["web", "ml"] },
+		});
+		const g = app.stats().groups.e!;
+		expect(lines(g.log).filter((l) => l.includes("launch"))).toEqual(["0 launch e-0", "1000 launch e-1"]);
+		expect(said(reasons)).toContain("0 DOES_NOT_FIT: runs in role ml; the offer is for role web");
+		const fw = sim.master.frameworks[0]!;
+		for (const t of fw.tasks.values())
+			expect(t.info.resources.map((r) => r.allocation_info?.role)).toEqual(["ml", "ml"]);
+	});
+
+	it("scaled down, the newest tasks are killed (a kill in flight counts); scaled up, it grabs again", () => {
+		const { app } = runApp([grabber({ scale: "none", instances: 3 })], {
+			duration: "1m",
+			agents: 4,
+			onBuilt: (sim) => {
+				const fw = () => sim.frameworks.find((f) => f.name === "app")!.scheduler as ChameleonFramework;
+				// Two scale-downs at once: the second must not pick the task the first is killing.
+				sim.engine.timeout(20_000, () => {
+					fw().scale(2, "e");
+					fw().scale(1, "e");
+				});
+				sim.engine.timeout(40_000, () => fw().scale(3, "e"));
+			},
+		});
+		const g = app.stats().groups.e!;
+		expect(lines(g.log)).toEqual([
+			"0 launch e-0",
+			"0 launch e-1",
+			"0 launch e-2",
+			"0 running e-0",
+			"0 running e-1",
+			"0 running e-2",
+			"20000 end e-2 TASK_KILLED",
+			"20000 end e-1 TASK_KILLED",
+			"40000 launch e-3",
+			"40000 running e-3",
+			"41000 launch e-4",
+			"41000 running e-4",
+		]);
+		expect(g.live).toBe(3);
 	});
 });
