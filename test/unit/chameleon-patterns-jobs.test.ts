@@ -8,6 +8,7 @@
 import { describe, expect, it } from "vitest";
 import type { ChameleonFramework } from "../../frameworks/chameleon/index.js";
 import type { LogEntry } from "../../frameworks/chameleon/patterns/base.js";
+import { resolveChameleonSpec } from "../../frameworks/chameleon/spec/index.js";
 import { runApp } from "../helpers/chameleon-jobs.js";
 
 /** "t ev id state" lines of a group's log, for exact comparisons. */
@@ -21,6 +22,23 @@ function queue(over: Record<string, unknown>, every = "5s", at = "1s") {
 }
 
 describe("burstyQueue", () => {
+	it("an agent lost while starting: another starts for its item", () => {
+		const { app } = runApp(
+			[queue({ maxJobs: 1, idleTimeout: "1m", lifecycle: { runFor: "30s", startupDelay: "20s" } })],
+			{ duration: "5m", agents: 1, timeline: [{ at: "10s", action: "crashAgents", agents: {}, for: "10s" }] },
+		);
+		const g = app.stats().groups.q!;
+		expect(g.itemsDone).toBe(1);
+		// The new agent runs at 40 s, works until 70 s, idles 1 min.
+		expect(lines(g.log)).toEqual([
+			"5000 launch q-0",
+			"10000 end q-0 TASK_LOST",
+			"20000 launch q-1",
+			"40000 running q-1",
+			"130000 end q-1 TASK_KILLED",
+		]);
+	});
+
 	it("an idle agent runs the next item; it is reaped idleTimeout after its last item", () => {
 		const { app } = runApp(
 			[queue({ maxJobs: 3, idleTimeout: "3m", lifecycle: { runFor: "30s" } }, "2m", "10s")],
@@ -556,5 +574,34 @@ describe("greedyGrabber", () => {
 			"41000 running e-4",
 		]);
 		expect(g.live).toBe(3);
+	});
+});
+
+describe("constrainedPlacement", () => {
+	/** The problems resolving one constrainedPlacement group reports, as "pointer message". */
+	function problems(group: Record<string, unknown>): string[] {
+		try {
+			resolveChameleonSpec({ groups: [{ name: "a", pattern: "constrainedPlacement", ...group }] }, "x");
+			return [];
+		} catch (err) {
+			const issues = (err as { details: { issues: { pointer: string; message: string }[] } }).details.issues;
+			return issues.map((i) => `${i.pointer} ${i.message}`);
+		}
+	}
+
+	it("needs at least one constraint; none given means hostname UNIQUE", () => {
+		expect(problems({ constraints: [] })).toEqual([
+			"/groups/0/constraints constrainedPlacement needs at least one constraint",
+		]);
+		expect(problems({})).toEqual([]);
+		const g = resolveChameleonSpec({ groups: [{ name: "a", pattern: "constrainedPlacement" }] }, "x")
+			.groups[0]!;
+		expect(g.constraints).toEqual([{ field: "hostname", op: "UNIQUE" }]);
+	});
+
+	it("a constraint that is given but wrong is reported as such, not as a missing one", () => {
+		expect(problems({ constraints: [["rack", "MAX_PR", 2]] })).toEqual([
+			'/groups/0/constraints/0/1 unknown operator "MAX_PR" (one of UNIQUE, CLUSTER, GROUP_BY, MAX_PER, LIKE, UNLIKE, IS)',
+		]);
 	});
 });
