@@ -473,6 +473,29 @@ describe("greedyGrabber", () => {
 		expect(sizes(byMax.reasons)).toEqual(["e-0 5 cpus, 5120 MB mem"]);
 	});
 
+	it("sizes survive floating point: 0.3 cpus hold three 0.1-cpu slots; 2.01 cpus are taken whole", () => {
+		const slots = runApp([grabber({ scale: "slots", resources: { cpus: 0.1, mem: 100 } })], {
+			duration: "3s",
+			agents: 1,
+			cpus: 0.3,
+		});
+		expect(sizes(slots.reasons)).toEqual(["e-0 0.3 cpus, 300 MB mem"]);
+		const cpus = runApp([grabber({ scale: "cpus", resources: { cpus: 0.1, mem: 100 } })], {
+			duration: "3s",
+			agents: 1,
+			cpus: 2.01,
+		});
+		expect(sizes(cpus.reasons)).toEqual(["e-0 2.01 cpus, 100 MB mem"]);
+	});
+
+	it("scale none: cpusMax is a bound it may reach", () => {
+		const { reasons } = runApp([grabber({ scale: "none", cpusMax: 2, resources: { cpus: 1, mem: 100 } })], {
+			duration: "3s",
+			agents: 3,
+		});
+		expect(sizes(reasons)).toEqual(["e-0 1 cpus, 100 MB mem", "e-1 1 cpus, 100 MB mem"]);
+	});
+
 	it("scale slots: not even one slot fits, and the record says what a slot needs", () => {
 		const { app, reasons } = runApp([grabber({ scale: "slots", resources: { cpus: 1, mem: 4096 } })], {
 			duration: "3s",
