@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import type { ChameleonFramework } from "../../frameworks/chameleon/index.js";
 import type { LogEntry } from "../../frameworks/chameleon/patterns/base.js";
 import { resolveChameleonSpec } from "../../frameworks/chameleon/spec/index.js";
+import type { TaskRecord } from "../../master/records.js";
 import { runApp } from "../helpers/chameleon-jobs.js";
 
 /** "t ev id state" lines of a group's log, for exact comparisons. */
@@ -625,6 +626,51 @@ describe("constrainedPlacement", () => {
 	it("a constraint that is given but wrong is reported as such, not as a missing one", () => {
 		expect(problems({ constraints: [["rack", "MAX_PR", 2]] })).toEqual([
 			'/groups/0/constraints/0/1 unknown operator "MAX_PR" (one of UNIQUE, CLUSTER, GROUP_BY, MAX_PER, LIKE, UNLIKE, IS)',
+		]);
+	});
+});
+
+describe("traceReplay", () => {
+	it("a group that starts late replays its trace from its own start; rows due together arrive together", () => {
+		const { app, sim } = runApp(
+			[
+				{
+					name: "db",
+					pattern: "steadyService",
+					instances: 1,
+					resources: { cpus: 1, mem: 128 },
+					lifecycle: { startupDelay: "20s" },
+				},
+				{
+					name: "t",
+					pattern: "traceReplay",
+					after: "db",
+					timeScale: 2,
+					trace: [
+						[5, 100, 1, 128],
+						[5, 90, 2, 256],
+						[30, 80, 1, 128],
+					],
+				},
+			],
+			{ duration: "3m" },
+		);
+		const g = app.stats().groups.t!;
+		// db runs at 20 s; the rows are due 10 s, 10 s and 60 s (× timeScale) after that.
+		expect(g.arrivals).toEqual([30_000, 30_000, 80_000]);
+		expect(g.commands).toEqual(["sleep 200", "sleep 180", "sleep 160"]);
+		expect(lines(g.log).filter((l) => l.includes("launch"))).toEqual([
+			"30000 launch t-0",
+			"30000 launch t-1",
+			"80000 launch t-2",
+		]);
+		// Each row's own size (all three still run at the end).
+		const size = (t: TaskRecord) => t.info.resources.map((r) => `${r.name} ${r.scalar?.value}`).join(", ");
+		const tasks = [...sim.master.frameworks[0]!.tasks.values()].filter((t) => t.id.startsWith("t-"));
+		expect(tasks.map((t) => `${t.id}: ${size(t)}`)).toEqual([
+			"t-0: cpus 1, mem 128",
+			"t-1: cpus 2, mem 256",
+			"t-2: cpus 1, mem 128",
 		]);
 	});
 });
