@@ -23,6 +23,48 @@ function queue(over: Record<string, unknown>, every = "5s", at = "1s") {
 }
 
 describe("burstyQueue", () => {
+	it("an agent lost while idle is not reaped later", () => {
+		const { app } = runApp([queue({ maxJobs: 1, idleTimeout: "1m", lifecycle: { runFor: "10s" } })], {
+			duration: "3m",
+			agents: 1,
+			timeline: [{ at: "30s", action: "crashAgents", agents: {}, for: "10s" }],
+		});
+		const g = app.stats().groups.q!;
+		expect(g.itemsDone).toBe(1);
+		expect(g.reaped).toBe(0);
+		expect(lines(g.log)).toEqual(["5000 launch q-0", "5000 running q-0", "30000 end q-0 TASK_LOST"]);
+	});
+
+	it("the item of a lost agent goes back to the head of the queue", () => {
+		const done: number[] = [];
+		runApp(
+			[
+				queue({
+					maxJobs: 3,
+					maxAgents: 1,
+					idleTimeout: "1m",
+					lifecycle: { runFor: { kind: "uniform", min: 10, max: 100 } },
+				}),
+			],
+			{
+				duration: "5m",
+				agents: 1,
+				timeline: [{ at: "8s", action: "crashAgents", agents: {}, for: "2s" }],
+				onBuilt: (sim) => {
+					const tick = () => {
+						const n = (sim.frameworks[0]!.scheduler as ChameleonFramework).stats().groups.q!.itemsDone;
+						if (n > done.length) done.push(sim.engine.now);
+						sim.engine.timeout(1000, tick);
+					};
+					sim.engine.timeout(1000, tick);
+				},
+			},
+		);
+		// Item 1 (drawn 99 s and a bit) was running when the agent went at 8 s;
+		// item 2 (42 s) was waiting. The new agent (10 s) runs item 1 first.
+		expect(done).toEqual([110_000, 151_000, 249_000]);
+	});
+
 	it("an agent lost while starting: another starts for its item", () => {
 		const { app } = runApp(
 			[queue({ maxJobs: 1, idleTimeout: "1m", lifecycle: { runFor: "30s", startupDelay: "20s" } })],
@@ -294,6 +336,37 @@ describe("gang", () => {
 		]);
 	});
 
+	it("a retried gang queues behind the gangs already waiting; a gang once taken back still fails and retries whole", () => {
+		const { app } = runApp(
+			[
+				gang({
+					instances: 2,
+					gangSize: 3,
+					resources: { cpus: 4, mem: 256 },
+					lifecycle: {
+						runFor: "60s",
+						failureProbability: 1,
+						failAfter: "10s",
+						retries: 1,
+						restart: { backoffMs: 1000 },
+					},
+				}),
+			],
+			{ duration: "3m", agents: 2 },
+		);
+		const g = app.stats().groups.g!;
+		// Gang 1 does not fit beside gang 0 at 0 s (one member placed, then taken
+		// back); it launches when gang 0 fails, and gang 0's retry waits behind it.
+		expect(lines(g.log).filter((l) => l.includes("launch") && l.endsWith("-0"))).toEqual([
+			"0 launch g-0.0-0",
+			"11000 launch g-1.0-0",
+			"22000 launch g-0.1-0",
+			"33000 launch g-1.1-0",
+		]);
+		expect(g.gangFailures).toBe(4);
+		expect(g.live).toBe(0);
+	});
+
 	it("a member lost with its agent fails the gang: the others are killed and the gang is retried", () => {
 		const { app, reasons } = runApp(
 			[
@@ -418,6 +491,27 @@ function sizes(reasons: readonly { reason: string; detail: string }[]): string[]
 }
 
 describe("greedyGrabber", () => {
+	it("a group that waits for another (after) grabs nothing before it starts", () => {
+		const { app } = runApp(
+			[
+				grabber({ after: "db", scale: "none", instances: 2, resources: { cpus: 1, mem: 100 } }),
+				{
+					name: "db",
+					pattern: "steadyService",
+					instances: 1,
+					resources: { cpus: 1, mem: 128 },
+					lifecycle: { startupDelay: "20s" },
+				},
+			],
+			{ duration: "1m", agents: 3 },
+		);
+		// db runs at 20 s; the grabber's first round is the next offers, at 25 s.
+		expect(lines(app.stats().groups.e!.log).filter((l) => l.includes("launch"))).toEqual([
+			"25000 launch e-0",
+			"25000 launch e-1",
+		]);
+	});
+
 	it("scale cpus: one task per agent taking all its cpus, with the fixed memory", () => {
 		const { app, reasons } = runApp([grabber({ scale: "cpus" })], { duration: "10s", agents: 2 });
 		expect(sizes(reasons)).toEqual(["e-0 8 cpus, 1024 MB mem", "e-1 8 cpus, 1024 MB mem"]);
