@@ -248,6 +248,24 @@ describe("gang", () => {
 		expect(g.failed).toBe(1);
 	});
 
+	it("members share one drawn run time, the failing member's included; their task name is the gang's", () => {
+		const { app } = runApp(
+			[
+				gang({
+					gangSize: 3,
+					lifecycle: { runFor: { kind: "uniform", min: 10, max: 100 }, failureProbability: 1 },
+				}),
+			],
+			{ duration: "3m" },
+		);
+		const g = app.stats().groups.g!;
+		const [a, b, c] = g.commands;
+		expect(b).toBe(`${a} && exit 1`);
+		expect(c).toBe(a);
+		expect(a).not.toBe("sleep 10");
+		expect(new Set(g.log.map((e) => e.name))).toEqual(new Set(["g-0"]));
+	});
+
 	it("a gang that runs for ever fails, when drawn to, between 1 s and 30 s", () => {
 		const { app } = runApp(
 			[gang({ gangSize: 3, lifecycle: { runFor: "infinite", failureProbability: 1 } })],
