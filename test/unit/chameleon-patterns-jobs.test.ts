@@ -23,6 +23,78 @@ function queue(over: Record<string, unknown>, every = "5s", at = "1s") {
 }
 
 describe("burstyQueue", () => {
+	it("an item with no run time (runFor infinite) takes 60 s; agent tasks are named <group>-agent", () => {
+		const { app } = runApp([queue({ maxJobs: 1, idleTimeout: "1m", lifecycle: { runFor: "infinite" } })], {
+			duration: "5m",
+		});
+		const g = app.stats().groups.q!;
+		expect(lines(g.log)).toEqual(["5000 launch q-0", "5000 running q-0", "125000 end q-0 TASK_KILLED"]);
+		expect(g.log.map((e) => e.name)).toEqual(["q-agent", "q-agent", "q-agent"]);
+	});
+
+	it("items arriving faster than offers: the agent requests waiting for offers count against maxAgents", () => {
+		const { app } = runApp(
+			[queue({ maxJobs: 3, maxAgents: 2, idleTimeout: "1m", lifecycle: { runFor: "30s" } }, "1s")],
+			{
+				duration: "5m",
+			},
+		);
+		const g = app.stats().groups.q!;
+		expect(g.launched).toBe(2);
+		expect(g.itemsDone).toBe(3);
+	});
+
+	it("an agent that starts after its item was taken by a freed agent idles and is reaped", () => {
+		const { app } = runApp(
+			[queue({ maxJobs: 2, idleTimeout: "1m", lifecycle: { runFor: "10s", startupDelay: "20s" } }, "29s")],
+			{ duration: "5m" },
+		);
+		const g = app.stats().groups.q!;
+		// q-0 runs item 1 (25–35 s), then item 2 (35–45 s), which had made q-1 start (30 s).
+		expect(lines(g.log)).toEqual([
+			"5000 launch q-0",
+			"25000 running q-0",
+			"30000 launch q-1",
+			"50000 running q-1",
+			"105000 end q-0 TASK_KILLED",
+			"110000 end q-1 TASK_KILLED",
+		]);
+		expect(g.reaped).toBe(2);
+		expect(g.live).toBe(0);
+	});
+
+	it("a running agent lost while another starts: only the lost item needs a new agent", () => {
+		const { app } = runApp(
+			[
+				queue(
+					{
+						maxJobs: 2,
+						constraints: [["hostname", "UNIQUE"]],
+						idleTimeout: "1m",
+						lifecycle: { runFor: "60s", startupDelay: "10s" },
+					},
+					"20s",
+				),
+			],
+			{
+				duration: "5m",
+				agents: 3,
+				timeline: [{ at: "32s", action: "crashAgents", agents: { indices: [2] } }],
+			},
+		);
+		const g = app.stats().groups.q!;
+		// q-0 (item 1) is lost at 32 s while q-1 starts for item 2: one more agent, not two.
+		expect(lines(g.log).filter((l) => !l.includes("running"))).toEqual([
+			"5000 launch q-0",
+			"25000 launch q-1",
+			"32000 end q-0 TASK_LOST",
+			"35000 launch q-2",
+			"155000 end q-1 TASK_KILLED",
+			"165000 end q-2 TASK_KILLED",
+		]);
+		expect(g.itemsDone).toBe(2);
+	});
+
 	it("an agent lost while idle is not reaped later", () => {
 		const { app } = runApp([queue({ maxJobs: 1, idleTimeout: "1m", lifecycle: { runFor: "10s" } })], {
 			duration: "3m",
