@@ -338,6 +338,31 @@ describe("gang", () => {
 		expect(new Set(g.log.map((e) => e.name))).toEqual(new Set(["g-0"]));
 	});
 
+	it("arrivals add gangs; a gang that finishes is not retried", () => {
+		const { app } = runApp(
+			[
+				gang({
+					instances: 0,
+					gangSize: 2,
+					arrivals: { kind: "cron", every: "30s", at: "10s" },
+					maxJobs: 2,
+					lifecycle: { runFor: "10s", retries: 1 },
+				}),
+			],
+			{ duration: "2m" },
+		);
+		const g = app.stats().groups.g!;
+		expect(g.jobs).toBe(2);
+		expect(g.gangLaunches).toBe(2);
+		expect(g.finished).toBe(4);
+		expect(lines(g.log).filter((l) => l.includes("launch"))).toEqual([
+			"10000 launch g-0.0-0",
+			"10000 launch g-0.0-1",
+			"40000 launch g-1.0-0",
+			"40000 launch g-1.0-1",
+		]);
+	});
+
 	it("a gang that runs for ever fails, when drawn to, between 1 s and 30 s", () => {
 		const { app } = runApp(
 			[gang({ gangSize: 3, lifecycle: { runFor: "infinite", failureProbability: 1 } })],
@@ -715,6 +740,52 @@ describe("greedyGrabber", () => {
 			"61000 launch e-2",
 			"61000 launch e-3",
 		]);
+	});
+
+	it("scale none: one task per agent even when the agent has room for more", () => {
+		const { app } = runApp([grabber({ scale: "none", instances: 4, resources: { cpus: 1, mem: 100 } })], {
+			duration: "30s",
+			agents: 2,
+		});
+		expect(app.stats().groups.e!.launched).toBe(2);
+	});
+
+	it("an offer of exactly one slot, or exactly the base cpus, still takes a task", () => {
+		const slot = runApp([grabber({ scale: "slots", resources: { cpus: 5, mem: 100 } })], {
+			duration: "3s",
+			agents: 1,
+		});
+		expect(sizes(slot.reasons)).toEqual(["e-0 5 cpus, 100 MB mem"]);
+		const cpus = runApp([grabber({ scale: "cpus", resources: { cpus: 1, mem: 100 } })], {
+			duration: "3s",
+			agents: 1,
+			cpus: 1,
+		});
+		expect(sizes(cpus.reasons)).toEqual(["e-0 1 cpus, 100 MB mem"]);
+	});
+
+	it("a task that ends gives its cpus back under cpusMax, no more", () => {
+		const { app } = runApp(
+			[grabber({ scale: "none", instances: 3, cpusMax: 2, resources: { cpus: 1, mem: 100 } })],
+			{
+				duration: "1m",
+				agents: 4,
+				onBuilt: (sim) => {
+					const fw = () => sim.frameworks.find((f) => f.name === "app")!.scheduler as ChameleonFramework;
+					sim.engine.timeout(20_000, () => fw().scale(1, "e"));
+					sim.engine.timeout(40_000, () => fw().scale(3, "e"));
+				},
+			},
+		);
+		const g = app.stats().groups.e!;
+		// Two under cpusMax 2; one killed (1 cpu back); scaled up again: one more, not two.
+		expect(lines(g.log).filter((l) => !l.includes("running"))).toEqual([
+			"0 launch e-0",
+			"0 launch e-1",
+			"20000 end e-1 TASK_KILLED",
+			"40000 launch e-2",
+		]);
+		expect(g.live).toBe(2);
 	});
 
 	it("scale none above cpusMax: nothing launches", () => {
