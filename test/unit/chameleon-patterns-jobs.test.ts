@@ -606,7 +606,7 @@ function sizes(reasons: readonly { reason: string; detail: string }[]): string[]
 }
 
 describe("greedyGrabber", () => {
-	it("a group that waits for another (after) grabs nothing before it starts", () => {
+	it("a group that waits for another (after) grabs nothing before it starts, then revives the suppressed framework", () => {
 		const { app } = runApp(
 			[
 				grabber({ after: "db", scale: "none", instances: 2, resources: { cpus: 1, mem: 100 } }),
@@ -618,13 +618,14 @@ describe("greedyGrabber", () => {
 					lifecycle: { startupDelay: "20s" },
 				},
 			],
-			{ duration: "1m", agents: 3 },
+			{ duration: "1m", agents: 3, framework: { offerPolicy: { suppressWhenIdle: true } } },
 		);
-		// db runs at 20 s; the grabber's first round is the next offers, at 25 s.
+		// db launched, nothing is pending: suppressed. db runs at 20 s: the grabber starts and revives.
 		expect(lines(app.stats().groups.e!.log).filter((l) => l.includes("launch"))).toEqual([
-			"25000 launch e-0",
-			"25000 launch e-1",
+			"20000 launch e-0",
+			"20000 launch e-1",
 		]);
+		expect(app.stats().revives).toBe(1);
 	});
 
 	it("scale cpus: one task per agent taking all its cpus, with the fixed memory", () => {
