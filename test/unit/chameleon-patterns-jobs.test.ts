@@ -23,6 +23,35 @@ function queue(over: Record<string, unknown>, every = "5s", at = "1s") {
 }
 
 describe("burstyQueue", () => {
+	it("one of two starting agents lost: one more starts, not two", () => {
+		const { app } = runApp(
+			[
+				queue(
+					{
+						maxJobs: 2,
+						constraints: [["hostname", "UNIQUE"]],
+						idleTimeout: "1m",
+						lifecycle: { runFor: "60s", startupDelay: "20s" },
+					},
+					"1s",
+				),
+			],
+			{
+				duration: "5m",
+				agents: 3,
+				timeline: [{ at: "10s", action: "crashAgents", agents: { indices: [2] } }],
+			},
+		);
+		const g = app.stats().groups.q!;
+		expect(g.launched).toBe(3);
+		expect(lines(g.log).filter((l) => l.includes("launch") || l.includes("LOST"))).toEqual([
+			"5000 launch q-0",
+			"5000 launch q-1",
+			"10000 end q-0 TASK_LOST",
+			"15000 launch q-2",
+		]);
+	});
+
 	it("an item with no run time (runFor infinite) takes 60 s; agent tasks are named <group>-agent", () => {
 		const { app } = runApp([queue({ maxJobs: 1, idleTimeout: "1m", lifecycle: { runFor: "infinite" } })], {
 			duration: "5m",
@@ -480,6 +509,15 @@ describe("gang", () => {
 		]);
 		expect(g.gangFailures).toBe(4);
 		expect(g.live).toBe(0);
+	});
+
+	it("with every gang launched it wants no offers: suppressWhenIdle suppresses", () => {
+		const { app } = runApp([gang({ gangSize: 2, lifecycle: { runFor: "60s" } })], {
+			duration: "2m",
+			framework: { offerPolicy: { suppressWhenIdle: true } },
+		});
+		expect(app.stats().groups.g!.gangLaunches).toBe(1);
+		expect(app.stats().suppresses).toBe(1);
 	});
 
 	it("a member lost with its agent fails the gang: the others are killed and the gang is retried", () => {
