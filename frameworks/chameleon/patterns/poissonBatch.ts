@@ -12,7 +12,7 @@ import type { TaskState, TaskStatus } from "../../../master/protocol/index.js";
 import { type ArrivalProcess, arrivalProcess } from "../arrivals.js";
 import { sample } from "../dist.js";
 import type { GroupConfig } from "../spec/config.js";
-import { type Host, type LiveTask, type Need, neverStarted, Pattern, type TaskRequest } from "./base.js";
+import { type Host, type LiveTask, type Need, neverStarted, Pattern } from "./base.js";
 import type { PatternMeta } from "./meta.js";
 
 export interface BatchTask {
@@ -90,11 +90,6 @@ export class PoissonBatch extends Pattern {
 
 	override ready(): boolean {
 		return this.started;
-	}
-
-	/** Requests still queued (for subclasses that drop some). */
-	protected get queued(): readonly TaskRequest[] {
-		return this.queue;
 	}
 }
 
