@@ -78,7 +78,8 @@ export function launchedWhy(tasks: readonly LiveTask[]): Why {
 	for (const [g, list] of byGroup) {
 		const ids = list.slice(0, 3).map((t) => t.id);
 		if (list.length > 3) ids.push("…");
-		const size = needText(list[0]!.req.need);
+		// Tasks of one group may differ in size (trace rows, drawn sizes): their spread.
+		const size = needRangeText(list.map((t) => t.req.need));
 		parts.push(
 			`${tasksText(list.length)} of group ${g.name} (${g.cfg.pattern}, ${size} each: ${ids.join(", ")})`,
 		);

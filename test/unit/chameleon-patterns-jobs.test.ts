@@ -926,7 +926,7 @@ describe("constrainedPlacement", () => {
 
 describe("traceReplay", () => {
 	it("a group that starts late replays its trace from its own start; rows due together arrive together", () => {
-		const { app, sim } = runApp(
+		const { app, sim, reasons } = runApp(
 			[
 				{
 					name: "db",
@@ -966,5 +966,9 @@ describe("traceReplay", () => {
 			"t-1: cpus 2, mem 256",
 			"t-2: cpus 1, mem 128",
 		]);
+		// The offer's LAUNCHED record gives the spread of the sizes, not the first task's.
+		expect(
+			reasons.filter((r) => r.reason === "LAUNCHED" && r.detail.includes("t-1")).map((r) => r.detail),
+		).toEqual(["2 tasks of group t (traceReplay, 1 to 2 cpus, 128 to 256 MB mem each: t-0, t-1)"]);
 	});
 });
