@@ -34,6 +34,8 @@ class FakeMaster implements MasterAgentApi {
 	#next = 0;
 	readonly #engine: Engine;
 	fleet: AgentFleet | null = null;
+	/** How long the master takes to answer a reregistration. */
+	reregisterAnswerMs = 0;
 
 	constructor(engine: Engine) {
 		this.#engine = engine;
@@ -69,7 +71,7 @@ class FakeMaster implements MasterAgentApi {
 	): void {
 		this.#enter();
 		this.calls.push({ t: this.#engine.now, type: "reregister", local, agentId, tasks });
-		this.#engine.timeout(0, () => this.tell(() => endpoint.registered(local, agentId)));
+		this.#engine.timeout(this.reregisterAnswerMs, () => this.tell(() => endpoint.registered(local, agentId)));
 	}
 
 	statusUpdate(agentId: string, frameworkId: string, status: TaskStatus): void {
@@ -1047,10 +1049,7 @@ describe("AgentFleet: answers that arrive late", () => {
 		const engine = new Engine();
 		const master = new FakeMaster(engine);
 		master.autoAck = false;
-		master.reregisterAgent = (endpoint, local, agentId, _spec, tasks) => {
-			master.calls.push({ t: engine.now, type: "reregister", local, agentId, tasks });
-			engine.timeout(5_000, () => master.tell(() => endpoint.registered(local, agentId)));
-		};
+		master.reregisterAnswerMs = 5_000;
 		const fleet = new AgentFleet({ engine, master, rng: new Rng("x") });
 		master.fleet = fleet;
 		fleet.addShape({ ...SHAPE, count: 1 });
@@ -1072,10 +1071,7 @@ describe("AgentFleet: answers that arrive late", () => {
 		// The master takes 5 s to answer a reregistration; the host crashes in between.
 		const engine = new Engine();
 		const master = new FakeMaster(engine);
-		master.reregisterAgent = (endpoint, local, agentId, _spec, tasks) => {
-			master.calls.push({ t: engine.now, type: "reregister", local, agentId, tasks });
-			engine.timeout(5_000, () => master.tell(() => endpoint.registered(local, agentId)));
-		};
+		master.reregisterAnswerMs = 5_000;
 		const fleet = new AgentFleet({ engine, master, rng: new Rng("x") });
 		master.fleet = fleet;
 		fleet.addShape({ ...SHAPE, count: 1 });

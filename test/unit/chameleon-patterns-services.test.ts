@@ -91,7 +91,9 @@ describe("reason records of a stateful task waiting for its own agent", () => {
 		end(g, t0, "TASK_LOST");
 		expect(ids(g)).toEqual(["g-0__1"]);
 		expect(g.queue[0]!.agentId).toBeNull();
-		expect(g.explainUnused(poolOffer("a3"), 10_000)?.detail).toMatch(/^1 tasks wait; some would fit/);
+		expect(g.explainUnused(poolOffer("a3"), 10_000)?.detail).toMatch(
+			/^1 task waits; it would fit but first fit stopped/,
+		);
 	});
 });
 
@@ -107,7 +109,7 @@ describe("a group bound to a role", () => {
 		});
 		expect(g.explainUnused(poolOffer("a1"), 0)?.detail).toBe("runs in role ml; the offer is for role *");
 		expect(g.explainUnused(poolOffer("a1", { cpus: 8, mem: 16_384 }, "ml"), 0)?.detail).toMatch(
-			/^1 tasks wait; some would fit/,
+			/^1 task waits; it would fit but first fit stopped/,
 		);
 	});
 });

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { isSimError, type SimError } from "../../common/errors.js";
+import type { SimError } from "../../common/errors.js";
 import {
 	type ChameleonConfig,
 	expandSpec,
@@ -17,16 +17,7 @@ import {
 	resolveChameleonSpec,
 } from "../../frameworks/chameleon/index.js";
 import { deepMerge, type ResolveOptions } from "../../frameworks/chameleon/spec/index.js";
-
-function thrown(fn: () => unknown): SimError {
-	try {
-		fn();
-	} catch (err) {
-		if (isSimError(err)) return err;
-		throw err;
-	}
-	throw new Error("expected a SimError");
-}
+import { thrown } from "../helpers/thrown.js";
 
 interface Issue {
 	pointer: string;

@@ -37,16 +37,7 @@ import type { Offer } from "../../master/protocol/index.js";
 import { loadChameleonSpec } from "../../sim/chameleon.js";
 import { buildSimulation, runSimulation } from "../../sim/runner/index.js";
 import { loadScenarioFile, parseDuration, validateScenario } from "../../sim/scenario/index.js";
-
-function thrown(fn: () => unknown): SimError {
-	try {
-		fn();
-	} catch (err) {
-		if (isSimError(err)) return err;
-		throw err;
-	}
-	throw new Error("expected a SimError");
-}
+import { thrown } from "../helpers/thrown.js";
 
 /** The SimError a scenario with this one chameleon entry raises when it is built. */
 function buildError(entry: Record<string, unknown>): SimError {

@@ -504,6 +504,6 @@ export abstract class Pattern {
 function notTried(waiting: number): Why {
 	return {
 		reason: "DOES_NOT_FIT",
-		detail: `${waiting} tasks wait; some would fit but first fit stopped scanning after 16 misses in a row`,
+		detail: `${waiting === 1 ? "1 task waits; it" : `${waiting} tasks wait; some`} would fit but first fit stopped scanning after 16 misses in a row`,
 	};
 }
