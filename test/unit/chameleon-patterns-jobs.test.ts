@@ -925,6 +925,25 @@ describe("constrainedPlacement", () => {
 });
 
 describe("traceReplay", () => {
+	it("a row is due at its arrival times timeScale: a later row does not come with an earlier one", () => {
+		const { app } = runApp(
+			[
+				{
+					name: "t",
+					pattern: "traceReplay",
+					timeScale: 2,
+					trace: [
+						[5, 100, 1, 128],
+						[15, 100, 1, 128],
+					],
+				},
+			],
+			{ duration: "1m" },
+		);
+		// Due at 10 s and 30 s (15 s / 2 = 7.5 s would already be past at 10 s).
+		expect(app.stats().groups.t!.arrivals).toEqual([10_000, 30_000]);
+	});
+
 	it("a group that starts late replays its trace from its own start; rows due together arrive together", () => {
 		const { app, sim, reasons } = runApp(
 			[

@@ -850,6 +850,12 @@ describe("expansion: deep merge, packages, pattern defaults", () => {
 		);
 	});
 
+	it("a spec file that holds no object is refused at the file's root, by its name alone", () => {
+		expect(thrown(() => parseChameleonSpec("- a\n- b\n", "dir/x.yaml")).message).toBe(
+			"dir/x.yaml: a chameleon spec file holds one object (name, groups or package, …)",
+		);
+	});
+
 	it("a spec on its own (no path) names the problem at the spec's root", () => {
 		expect(thrown(() => expandSpec({ package: "kafak" })).message).toBe(
 			'/package: unknown package "kafak"; close matches: kafka (see `mesosim package list`)',
