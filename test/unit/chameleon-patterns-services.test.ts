@@ -333,6 +333,24 @@ describe("steadyService: replacing a task that ended", () => {
 		expect(ids(g)).toEqual(["g-0__1"]);
 	});
 
+	it("a slot retired during its backoff keeps no stale timer: retired again later, it cancels no other slot's restart", () => {
+		const { g, host } = service(2);
+		const [a, b] = launchAll(g);
+		host.advance(1_000);
+		end(g, b!, "TASK_FAILED"); // slot 1: restart timer 0, due at 11 s
+		g.scaleTo(1); // cancelled
+		g.scaleTo(2); // slot 1 queued again at once
+		const c = launch(g, g.queue[0]!);
+		running(g, c);
+		host.advance(2_000);
+		end(g, a!, "TASK_FAILED"); // slot 0: restart timer 1, due at 12 s
+		expect(host.pending().map((t) => t.seq)).toEqual([1]);
+		g.scaleTo(1); // slot 1 retired again, its task killed
+		expect(g.restartsWaiting).toEqual({ count: 1, until: 12_000 });
+		host.advance(12_000);
+		expect(ids(g)).toEqual(["g-0__1"]);
+	});
+
 	it("scaled up during a backoff: the slot backing off waits, only new slots are queued; a slot is never queued twice", () => {
 		const { g, host } = service(2);
 		const [a] = launchAll(g);
