@@ -97,6 +97,20 @@ describe("reason records of a stateful task waiting for its own agent", () => {
 	});
 });
 
+describe("reason records of a constrained group", () => {
+	it("a task that fits an offer and breaks no constraint is not ruled out (the round did not try it)", () => {
+		const { g } = makeGroup({
+			pattern: "constrainedPlacement",
+			instances: 2,
+			constraints: [["hostname", "UNIQUE"]],
+			resources: { cpus: 1, mem: 1024 },
+		});
+		g.maybeStart();
+		expect(g.queue).toHaveLength(2);
+		expect(g.explainUnused(poolOffer("a1"), 0)?.detail).toMatch(/^2 tasks wait; some would fit/);
+	});
+});
+
 describe("a group bound to a role", () => {
 	it("an offer of another role, or of none, does not fit, and says which", () => {
 		const { g } = makeGroup({ pattern: "steadyService", instances: 1, role: "ml" }, undefined, {
