@@ -14,6 +14,7 @@ export interface JobsCluster {
 	agents?: number;
 	cpus?: number;
 	mem?: number;
+	gpus?: number;
 	/** Framework fields besides type, name and groups (offerPolicy, role…). */
 	framework?: Record<string, unknown>;
 	/** More frameworks, as in a scenario. */
@@ -44,6 +45,7 @@ export function runApp(
 					cpus: c.cpus ?? 8,
 					mem: c.mem ?? 16_384,
 					disk: 100_000,
+					...(c.gpus !== undefined ? { gpus: c.gpus } : {}),
 					hostname: "h{i}",
 					...(c.attributes !== undefined ? { attributes: c.attributes } : {}),
 				},

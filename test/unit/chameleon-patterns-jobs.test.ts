@@ -722,6 +722,14 @@ describe("greedyGrabber", () => {
 		expect(sizes(byMax.reasons)).toEqual(["e-0 5 cpus, 5120 MB mem"]);
 	});
 
+	it("scale slots: GPUs bound the slots too, and a task takes its slots' GPUs", () => {
+		const { reasons } = runApp(
+			[grabber({ scale: "slots", maxSlotsPerTask: 3, resources: { cpus: 1, mem: 1024, gpus: 1 } })],
+			{ duration: "3s", agents: 1, gpus: 2 },
+		);
+		expect(sizes(reasons)).toEqual(["e-0 2 cpus, 2048 MB mem, 2 gpus"]);
+	});
+
 	it("sizes survive floating point: 0.3 cpus hold three 0.1-cpu slots; 2.01 cpus are taken whole", () => {
 		const slots = runApp([grabber({ scale: "slots", resources: { cpus: 0.1, mem: 100 } })], {
 			duration: "3s",
