@@ -3,7 +3,8 @@
  * runner injects how trace and spec files are read.
  */
 import { readFileSync } from "node:fs";
-import { simError } from "../common/errors.js";
+import { isSimError, type SimError, simError } from "../common/errors.js";
+import { issuesError, type ScenarioIssue } from "../common/schema/issues.js";
 import {
 	type ChameleonConfig,
 	createChameleonFactory,
@@ -35,12 +36,26 @@ export function loadChameleonSpec(path: string): ChameleonConfig {
  * reported by `mesosim validate` (with its JSON pointer) before any run.
  */
 export function checkChameleonSpecs(scenario: Scenario, sourceName?: string): void {
+	// Each framework's problems, so that all of them are listed at once.
+	const failed: SimError[] = [];
 	scenario.frameworks.forEach((f, k) => {
 		if (f.type !== "chameleon") return;
-		resolveChameleonSpec(f.spec, f.name, {
-			path: ["frameworks", k],
-			readText,
-			...(sourceName === undefined ? {} : { sourceName }),
-		});
+		try {
+			resolveChameleonSpec(f.spec, f.name, {
+				path: ["frameworks", k],
+				readText,
+				...(sourceName === undefined ? {} : { sourceName }),
+			});
+		} catch (err) {
+			// Anything but a list of problems (a spec file that cannot be read) stops here.
+			if (!isSimError(err) || !Array.isArray(err.details?.issues)) throw err;
+			failed.push(err);
+		}
 	});
+	if (failed.length === 1) throw failed[0];
+	if (failed.length > 1)
+		throw issuesError(
+			failed.flatMap((e) => e.details!.issues as ScenarioIssue[]),
+			sourceName,
+		);
 }

@@ -34,7 +34,7 @@ import {
 import { generatedBlock, referenceTables } from "../../frameworks/chameleon/reference.js";
 import type { Lifecycle } from "../../frameworks/chameleon/spec/index.js";
 import type { Offer } from "../../master/protocol/index.js";
-import { loadChameleonSpec } from "../../sim/chameleon.js";
+import { checkChameleonSpecs, loadChameleonSpec } from "../../sim/chameleon.js";
 import { buildSimulation, runSimulation } from "../../sim/runner/index.js";
 import { loadScenarioFile, parseDuration, validateScenario } from "../../sim/scenario/index.js";
 import { thrown } from "../helpers/thrown.js";
@@ -310,6 +310,33 @@ describe("spec", () => {
 			const s = (sim.frameworks[0]!.scheduler as ChameleonFramework).stats();
 			expect(s.groups.g!.launched, p.name).toBeGreaterThan(0);
 		}
+	});
+
+	it("lists the problems of every chameleon framework of a scenario at once", () => {
+		const raw = {
+			duration: "1s",
+			agents: [{ count: 1, cpus: 1, mem: 1024 }],
+			frameworks: [
+				{ type: "chameleon", name: "a", groups: [{ name: "w", pattern: "steadyService", gangSize: 3 }] },
+				{ type: "chameleon", name: "ok", groups: [{ name: "w", pattern: "steadyService" }] },
+				{ type: "chameleon", name: "b", package: "kubernets" },
+			],
+		};
+		const err = thrown(() => checkChameleonSpecs(validateScenario(raw), "scn.yaml"));
+		expect(err.code).toBe("SIM_ERR_SCENARIO_INVALID");
+		expect(err.message).toBe(
+			[
+				"scn.yaml: 2 problems:",
+				'  scn.yaml /frameworks/0/groups/0/gangSize: "gangSize" does not apply to pattern steadyService (it takes "instances", "count")',
+				'  scn.yaml /frameworks/2/package: unknown package "kubernets"; close matches: kubernetes (see `mesosim package list`)',
+			].join("\n"),
+		);
+		// One framework's problems alone come as they were.
+		const rest = validateScenario({ ...raw, frameworks: raw.frameworks.slice(1) });
+		const one = thrown(() => checkChameleonSpecs(rest, "scn.yaml"));
+		expect(one.message).toBe(
+			'scn.yaml /frameworks/1/package: unknown package "kubernets"; close matches: kubernetes (see `mesosim package list`)',
+		);
 	});
 
 	it("names the wrong field as a JSON pointer into the scenario", () => {
