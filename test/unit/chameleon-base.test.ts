@@ -5,12 +5,10 @@
  * run's survivors (docs/testing.md).
  */
 import { describe, expect, it } from "vitest";
-import type { ChameleonFramework } from "../../frameworks/chameleon/index.js";
 import { isAgentLoss, type LiveTask, neverStarted } from "../../frameworks/chameleon/patterns/base.js";
 import { resolveChameleonSpec } from "../../frameworks/chameleon/spec/index.js";
 import type { TaskState, TaskStatus } from "../../master/protocol/index.js";
-import { runSimulation } from "../../sim/runner/index.js";
-import { validateScenario } from "../../sim/scenario/index.js";
+import { runApp } from "../helpers/chameleon-run.js";
 
 interface Cluster {
 	seed: number;
@@ -22,15 +20,7 @@ interface Cluster {
 
 /** Runs one chameleon framework, "app", with `groups`; the statistics of its groups. */
 function runGroups(groups: unknown[], c: Cluster) {
-	const { sim } = runSimulation(
-		validateScenario({
-			seed: c.seed,
-			duration: c.duration,
-			agents: [{ group: "h", count: c.agents, cpus: c.cpus ?? 8, mem: c.mem ?? 16_384, disk: 100_000 }],
-			frameworks: [{ type: "chameleon", name: "app", groups }],
-		}),
-	);
-	return (sim.frameworks.find((f) => f.name === "app")!.scheduler as ChameleonFramework).stats().groups;
+	return runApp(groups, c).app.stats().groups;
 }
 
 function status(state: TaskState, reason?: string): TaskStatus {

@@ -10,7 +10,7 @@ import type { ChameleonFramework } from "../../frameworks/chameleon/index.js";
 import type { LogEntry } from "../../frameworks/chameleon/patterns/base.js";
 import { resolveChameleonSpec } from "../../frameworks/chameleon/spec/index.js";
 import type { TaskRecord } from "../../master/records.js";
-import { runApp } from "../helpers/chameleon-jobs.js";
+import { runApp } from "../helpers/chameleon-run.js";
 
 /** "t ev id state" lines of a group's log, for exact comparisons. */
 function lines(log: readonly LogEntry[]): string[] {

@@ -1,7 +1,8 @@
 /**
  * Runs one chameleon framework, "app", on a small cluster through the real
- * runner (master, agents, in-process transport): the helpers of
- * test/unit/chameleon-patterns-jobs.test.ts.
+ * runner (master, agents, in-process transport), its decisions recorded: the
+ * chameleon tests that look at whole runs (chameleon-base,
+ * chameleon-patterns-jobs).
  */
 import type { ChameleonFramework } from "../../frameworks/chameleon/index.js";
 import type { DecisionRecord, ReasonRecord } from "../../master/protocol/index.js";
