@@ -9,7 +9,7 @@ import type { DecisionRecord, ReasonRecord } from "../../master/protocol/index.j
 import { recordDecisions, runSimulation, type Simulation } from "../../sim/runner/index.js";
 import { validateScenario } from "../../sim/scenario/index.js";
 
-export interface JobsCluster {
+export interface AppCluster {
 	seed?: number;
 	duration?: string;
 	agents?: number;
@@ -30,7 +30,7 @@ export interface JobsCluster {
 
 export function runApp(
 	groups: unknown[],
-	c: JobsCluster = {},
+	c: AppCluster = {},
 ): { sim: Simulation; app: ChameleonFramework; reasons: ReasonRecord[] } {
 	const records: DecisionRecord[] = [];
 	const { sim } = runSimulation(

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SimError } from "../../common/errors.js";
+import type { SimError } from "../../common/errors.js";
 import {
 	loadScenarioFile,
 	parseScenario,
@@ -10,18 +10,9 @@ import {
 	type ScenarioIssue,
 	validateScenario,
 } from "../../sim/scenario/index.js";
+import { thrown } from "../helpers/thrown.js";
 
-function errorOf(fn: () => unknown): SimError {
-	try {
-		fn();
-	} catch (err) {
-		expect(err).toBeInstanceOf(SimError);
-		return err as SimError;
-	}
-	throw new Error("expected a SimError");
-}
-
-const parseError = (text: string, name = "x.yaml") => errorOf(() => parseScenario(text, name));
+const parseError = (text: string, name = "x.yaml") => thrown(() => parseScenario(text, name));
 const issuesOf = (err: SimError) => err.details?.issues as ScenarioIssue[];
 
 const AGENT = "agents:\n  - group: web\n    count: 2\n    cpus: 1\n    mem: 1\n";
@@ -129,7 +120,7 @@ describe("shape errors name the field by pointer and line", () => {
 	});
 
 	it("without a source: pointer only", () => {
-		const err = errorOf(() => validateScenario({ agents: [{ count: "ten", cpus: 1, mem: 1 }] }));
+		const err = thrown(() => validateScenario({ agents: [{ count: "ten", cpus: 1, mem: 1 }] }));
 		expect(err.message).toBe('/agents/0/count: must be an integer >= 0 (got "ten")');
 	});
 
@@ -256,10 +247,10 @@ describe("meaning errors", () => {
 			(...e: string[]) =>
 			() =>
 				parseScenario(`${AGENT}timeline:\n${e.map((x) => `  - ${x}\n`).join("")}`, "x.yaml");
-		expect(errorOf(tl("{at: 1m, action: crashAgents, agents: {group: web, count: 3}}")).message).toBe(
+		expect(thrown(tl("{at: 1m, action: crashAgents, agents: {group: web, count: 3}}")).message).toBe(
 			'x.yaml:7 /timeline/0/agents/count: 3 agents asked for, but group "web" has 2 agents by then',
 		);
-		expect(errorOf(tl("{at: 1m, action: crashAgents, agents: {indices: [0, 2]}}")).message).toBe(
+		expect(thrown(tl("{at: 1m, action: crashAgents, agents: {indices: [0, 2]}}")).message).toBe(
 			"x.yaml:7 /timeline/0/agents/indices/1: index 2 is out of range: the cluster has 2 agents by then (indices are 0-based)",
 		);
 		// Agents added earlier count; the file order does not matter.
@@ -303,14 +294,14 @@ describe("files", () => {
 
 	it("missing file: SIM_ERR_SCENARIO_NOT_FOUND", () => {
 		const path = join(dir, "nope.yaml");
-		const err = errorOf(() => loadScenarioFile(path));
+		const err = thrown(() => loadScenarioFile(path));
 		expect(err.code).toBe("SIM_ERR_SCENARIO_NOT_FOUND");
 		expect(err.exitCode).toBe(2);
 		expect(err.message).toBe(`scenario file not found: ${path}`);
 	});
 
 	it("a directory: SIM_ERR_SCENARIO_READ", () => {
-		const err = errorOf(() => loadScenarioFile(dir));
+		const err = thrown(() => loadScenarioFile(dir));
 		expect(err.code).toBe("SIM_ERR_SCENARIO_READ");
 		expect(err.message).toBe(`cannot read scenario file ${dir}: it is a directory`);
 	});
@@ -318,7 +309,7 @@ describe("files", () => {
 	it("messages use the path as given", () => {
 		const path = join(dir, "bad.yml");
 		writeFileSync(path, `${AGENT}    cpu: 4\n`);
-		expect(errorOf(() => loadScenarioFile(path)).message).toBe(
+		expect(thrown(() => loadScenarioFile(path)).message).toBe(
 			`${path}:6 /agents/0/cpu: unknown field "cpu" (did you mean "cpus"?)`,
 		);
 	});
@@ -326,7 +317,7 @@ describe("files", () => {
 	it("binary files", () => {
 		const path = join(dir, "bin.yaml");
 		writeFileSync(path, Buffer.from([0xff, 0xfe, 0x00, 0x80]));
-		expect(errorOf(() => loadScenarioFile(path)).message).toBe(
+		expect(thrown(() => loadScenarioFile(path)).message).toBe(
 			`cannot read scenario file ${path}: not UTF-8 text`,
 		);
 	});

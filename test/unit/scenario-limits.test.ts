@@ -4,7 +4,7 @@
  * and failing later (engine queue, typed arrays, the stack, memory).
  */
 import { describe, expect, it } from "vitest";
-import { isSimError, type SimError } from "../../common/errors.js";
+import { isSimError } from "../../common/errors.js";
 import { LIMITS, nestingDepth } from "../../common/limits.js";
 import { scenarioFromFlags } from "../../frameworks/chameleon/index.js";
 import { validateSchedulerCall } from "../../master/http/schemas.js";
@@ -12,18 +12,9 @@ import { createContext } from "../../sim/cli/context.js";
 import { parseAgentsFlag } from "../../sim/cli/flags.js";
 import { serveUntilStopped } from "../../sim/cli/serving.js";
 import { parseScenario, type Scenario, validateAction, validateScenario } from "../../sim/scenario/index.js";
+import { thrown } from "../helpers/thrown.js";
 
 const DOC = 'docs/scenario.md "Limits"';
-
-function errorOf(f: () => unknown): SimError {
-	try {
-		f();
-	} catch (err) {
-		if (isSimError(err)) return err;
-		throw err;
-	}
-	throw new Error("expected a SimError");
-}
 
 const group = (count: number, extra: Record<string, unknown> = {}) => ({
 	group: "a",
@@ -41,7 +32,7 @@ const simple = (name: string, extra: Record<string, unknown> = {}) => ({
 
 describe("scenario limits in validateScenario", () => {
 	it("10 million agents: refused at /agents with the count and the limit", () => {
-		const e = errorOf(() => validateScenario({ agents: [group(10_000_000)] }));
+		const e = thrown(() => validateScenario({ agents: [group(10_000_000)] }));
 		expect(e.code).toBe("SIM_ERR_SCENARIO_INVALID");
 		expect(e.message).toContain("/agents: 10,000,000 agents in all");
 		expect(e.message).toContain(`the limit is 100,000 (${DOC})`);
@@ -49,7 +40,7 @@ describe("scenario limits in validateScenario", () => {
 
 	it("10^15 agents, with per-agent templates: refused at once, not rendered", () => {
 		const started = performance.now();
-		const e = errorOf(() =>
+		const e = thrown(() =>
 			validateScenario({ agents: [group(1e15, { attributes: { rack: "r{i / 20}" } })] }),
 		);
 		expect(e.message).toContain("1,000,000,000,000,000 agents in all");
@@ -58,7 +49,7 @@ describe("scenario limits in validateScenario", () => {
 
 	it("agents added by the timeline count too; the limit itself is accepted", () => {
 		expect(validateScenario({ agents: [group(LIMITS.agents)] }).agents[0]!.count).toBe(LIMITS.agents);
-		const e = errorOf(() =>
+		const e = thrown(() =>
 			validateScenario({
 				agents: [group(LIMITS.agents)],
 				timeline: [{ at: "1m", action: "addAgents", group: "a", count: 1 }],
@@ -70,7 +61,7 @@ describe("scenario limits in validateScenario", () => {
 	it("frameworks over the limit, counting timeline installPackage", () => {
 		const frameworks = Array.from({ length: LIMITS.frameworks }, (_, k) => simple(`f${k}`));
 		expect(validateScenario({ agents: [group(1)], frameworks }).frameworks).toHaveLength(LIMITS.frameworks);
-		const e = errorOf(() =>
+		const e = thrown(() =>
 			validateScenario({
 				agents: [group(1)],
 				frameworks,
@@ -83,7 +74,7 @@ describe("scenario limits in validateScenario", () => {
 	});
 
 	it("tasks of one framework over the limit", () => {
-		const e = errorOf(() =>
+		const e = thrown(() =>
 			validateScenario({
 				agents: [group(1)],
 				frameworks: [simple("f", { tasks: { count: 1e12, cpus: 1, mem: 1 } })],
@@ -98,13 +89,13 @@ describe("scenario limits in validateScenario", () => {
 			action: "healAgents",
 			agents: {},
 		}));
-		const e = errorOf(() => validateScenario({ agents: [group(1)], timeline }));
+		const e = thrown(() => validateScenario({ agents: [group(1)], timeline }));
 		expect(e.message).toContain("/timeline: 100,001 timeline entries; the limit is 100,000");
 	});
 
 	it("a 10 MB name (framework, group, role, scenario) is refused and not echoed whole", () => {
 		const huge = "x".repeat(10 * 1024 * 1024);
-		const e = errorOf(() =>
+		const e = thrown(() =>
 			validateScenario({
 				name: huge,
 				agents: [group(1, { group: huge })],
@@ -125,14 +116,14 @@ describe("scenario limits in validateScenario", () => {
 	});
 
 	it("a rendered hostname over the name limit", () => {
-		const e = errorOf(() => validateScenario({ agents: [group(2, { hostname: `${"h".repeat(300)}-{i}` })] }));
+		const e = thrown(() => validateScenario({ agents: [group(2, { hostname: `${"h".repeat(300)}-{i}` })] }));
 		expect(e.message).toContain("/agents/0/hostname: hostname of agent 0");
 		expect(e.message).toContain("the limit is 256");
 	});
 
 	it("a role nested deeper than the role depth limit", () => {
 		const role = Array.from({ length: LIMITS.roleDepth + 1 }, () => "r").join("/");
-		const e = errorOf(() => validateScenario({ agents: [group(1)], roles: [{ name: role }] }));
+		const e = thrown(() => validateScenario({ agents: [group(1)], roles: [{ name: role }] }));
 		expect(e.message).toContain(`a role 17 levels deep; the limit is 16 (${DOC})`);
 		const ok = Array.from({ length: LIMITS.roleDepth }, () => "r").join("/");
 		expect(validateScenario({ agents: [group(1)], roles: [{ name: ok }] }).roles[0]!.name).toBe(ok);
@@ -150,13 +141,13 @@ describe("nesting", () => {
 
 	it("10,000-level JSON: refused naming the depth and the limit", () => {
 		const text = `{"agents":[{"group":"a","count":1,"cpus":1,"mem":1,"attributes":{"x":${nested(10_000)}}}]}`;
-		const e = errorOf(() => parseScenario(text, "deep.json"));
+		const e = thrown(() => parseScenario(text, "deep.json"));
 		expect(e.message).toBe(`deep.json: lists and maps nested 10,004 levels deep; the limit is 64 (${DOC})`);
 	});
 
 	it("10,000-level YAML: the parser's stack overflow is reported as the nesting limit", () => {
 		const text = `agents:\n  - group: a\n    count: 1\n    cpus: 1\n    mem: 1\n    attributes:\n      x: ${nested(10_000)}\n`;
-		const e = errorOf(() => parseScenario(text, "deep.yaml"));
+		const e = thrown(() => parseScenario(text, "deep.yaml"));
 		expect(e.code).toBe("SIM_ERR_SCENARIO_PARSE");
 		expect(e.message).toContain(`nested deeper than the parser can follow; the limit is 64 (${DOC})`);
 		expect(e.message).not.toContain("Maximum call stack");
@@ -164,13 +155,13 @@ describe("nesting", () => {
 
 	it("10-level nesting is within the limit (the schema names the wrong field)", () => {
 		const text = `agents:\n  - group: a\n    count: 1\n    cpus: 1\n    mem: 1\n    attributes:\n      x: ${nested(10)}\n`;
-		expect(errorOf(() => parseScenario(text, "ten.yaml")).message).toContain(
+		expect(thrown(() => parseScenario(text, "ten.yaml")).message).toContain(
 			"/agents/0/attributes/x: must be",
 		);
 	});
 
 	it("a control action nested too deeply", () => {
-		const e = errorOf(() =>
+		const e = thrown(() =>
 			validateAction({ action: "installPackage", spec: JSON.parse(`{"x":${nested(100)}}`) }),
 		);
 		expect(e.message).toContain("nested 102 levels deep; the limit is 64");
@@ -179,18 +170,18 @@ describe("nesting", () => {
 
 describe("limits on the flag paths", () => {
 	it("run --agents 10000000", () => {
-		const e = errorOf(() => parseAgentsFlag("10000000"));
+		const e = thrown(() => parseAgentsFlag("10000000"));
 		expect(e.code).toBe("SIM_ERR_BAD_FLAG");
 		expect(e.message).toContain("10,000,000 agents; the limit is 100,000");
 		expect(parseAgentsFlag(String(LIMITS.agents))).toBe(LIMITS.agents);
 	});
 
 	it("scenarioFromFlags: agents and --package counts", () => {
-		expect(
-			errorOf(() => scenarioFromFlags({ agents: 1e15, packages: [], duration: "1m" })).message,
-		).toContain("the limit is 100,000");
+		expect(thrown(() => scenarioFromFlags({ agents: 1e15, packages: [], duration: "1m" })).message).toContain(
+			"the limit is 100,000",
+		);
 		const packages = Array.from({ length: LIMITS.frameworks + 1 }, (_, k) => `jenkins:j${k}`);
-		const e = errorOf(() => scenarioFromFlags({ agents: 1, packages, duration: "1m" }));
+		const e = thrown(() => scenarioFromFlags({ agents: 1, packages, duration: "1m" }));
 		expect(e.message).toContain("1,001 frameworks from --package/--pattern; the limit is 1,000");
 	});
 });
