@@ -31,8 +31,6 @@ interface AgentTask {
 export class BurstyQueue extends PoissonBatch {
 	readonly items: Item[] = [];
 	readonly agents = new Map<string, AgentTask>();
-	/** Agent tasks queued or launched but not yet running. */
-	#starting = 0;
 
 	protected override job(): void {
 		this.noteArrival();
@@ -47,16 +45,22 @@ export class BurstyQueue extends PoissonBatch {
 			if (this.items.length === 0) break;
 			if (a.item === null && a.task.state === "TASK_RUNNING") this.#assign(a, this.items.shift()!);
 		}
-		// Agent tasks: launched (running or not) and still queued. A launched one
-		// that is not yet running is in both `agents` and `#starting`.
-		let short = this.items.length - this.#starting;
+		// Agents on their way take the items still waiting; the cap counts every
+		// agent task, launched (running or not) or still queued for an offer.
+		let short = this.items.length - this.#starting();
 		while (short > 0 && this.agents.size + this.queue.length < this.cfg.maxAgents) {
-			this.#starting++;
 			short--;
 			const plan = drawTaskPlan({ ...this.cfg.lifecycle, runFor: null, failureProbability: 0 }, this.rng);
 			this.enqueue(this.request({ name: `${this.name}-agent`, plan }));
 		}
 		this.stats.itemsQueued = this.items.length;
+	}
+
+	/** Agent tasks queued for an offer, or launched and not yet running. */
+	#starting(): number {
+		let n = this.queue.length;
+		for (const a of this.agents.values()) if (a.task.runningAt === null) n++;
+		return n;
 	}
 
 	#assign(a: AgentTask, item: Item): void {
@@ -88,7 +92,6 @@ export class BurstyQueue extends PoissonBatch {
 	override onRunning(task: LiveTask): void {
 		const a = this.agents.get(task.id);
 		if (a === undefined) return;
-		this.#starting = Math.max(0, this.#starting - 1);
 		this.#dispatch();
 		if (a.item === null) this.#idle(a);
 	}
@@ -97,7 +100,6 @@ export class BurstyQueue extends PoissonBatch {
 		const a = this.agents.get(task.id);
 		if (a === undefined) return;
 		this.agents.delete(task.id);
-		if (task.runningAt === null) this.#starting = Math.max(0, this.#starting - 1);
 		if (a.timer >= 0) this.host.cancel(a.timer);
 		if (a.item !== null) this.items.unshift(a.item);
 		this.#dispatch();
